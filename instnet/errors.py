@@ -1,0 +1,80 @@
+"""One error hierarchy for instnet.
+
+Every error the library raises on purpose derives from :class:`InstnetError`
+and from the built-in exception it resembles, so callers can catch either.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class InstnetError(Exception):
+    """Base class of every error instnet raises on purpose."""
+
+    #: Exit code the CLI uses for this error.
+    exit_code = 2
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One located problem in a dataset.
+
+    ``row`` is the line number a person sees in the file (the header is line 1);
+    0 when the problem concerns the whole file.
+    """
+
+    file: str
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row:
+            where += f", row {self.row}"
+        if self.column:
+            where += f", column {self.column!r}"
+        return f"{where}: {self.message}"
+
+
+class DatasetError(InstnetError, ValueError):
+    """A dataset is invalid. ``problems`` lists every located problem found."""
+
+    def __init__(self, problems: list[Problem] | tuple[Problem, ...]):
+        self.problems = tuple(problems)
+        n = len(self.problems)
+        head = f"{n} problem{'s' if n != 1 else ''} in dataset"
+        super().__init__(head + ":\n" + "\n".join(f"  {p}" for p in self.problems))
+
+
+class DatasetNotFoundError(InstnetError, FileNotFoundError):
+    """A dataset path or built-in name does not exist."""
+
+
+class UnknownIdError(InstnetError, KeyError):
+    """An actor or service id that is not in the ecosystem (with suggestions)."""
+
+    def __init__(self, what: str, value: str, suggestions: list[str] | tuple[str, ...] = ()):
+        self.what = what
+        self.value = value
+        self.suggestions = tuple(suggestions)
+        msg = f"unknown {what} {value!r}"
+        if self.suggestions:
+            msg += "; did you mean " + ", ".join(repr(s) for s in self.suggestions) + "?"
+        super().__init__(msg)
+
+    def __str__(self) -> str:  # KeyError would repr() the message
+        return self.args[0]
+
+
+class UsageError(InstnetError, ValueError):
+    """An option or argument value that makes no sense."""
+
+
+class Neo4jError(InstnetError, ConnectionError):
+    """Neo4j is unreachable, refuses the credentials, or a query failed."""
+
+
+class SchemaError(InstnetError, ValueError):
+    """A label or relationship type outside DESIGN.md's fixed lists."""
