@@ -1,0 +1,78 @@
+"""``instnet validate``, ``instnet info`` and ``instnet generate``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import pandas as pd
+from rich.console import Console
+
+from .. import info as info_mod
+from . import main
+from .common import command_wrapper, dataset_argument, emit, err_console, load, output_options, rich_table
+
+
+@main.command()
+@dataset_argument
+@command_wrapper
+def validate(dataset: str, ecosystem: str | None, as_of: int | None) -> None:
+    """Check DATASET against the dataset format; exit 2 listing every problem."""
+    eco = load(dataset, ecosystem=ecosystem, as_of=as_of)
+    console = err_console()
+    for w in info_mod.warnings(eco):
+        console.print(f"[yellow]warning:[/] {w}", markup=True, highlight=False)
+    c = info_mod.counts(eco)["totals"]
+    click.echo(
+        f"{eco.name}: valid ({c['actors']} actors, {c['services']} services, {c['offers']} offers, "
+        f"{c['needs']} needs, {c['links']} links)"
+    )
+
+
+@main.command()
+@dataset_argument
+@output_options
+@command_wrapper
+def info(dataset: str, ecosystem: str | None, as_of: int | None, fmt: str, output: Path | None) -> None:
+    """Counts by kind, link type and service category, and warnings."""
+    eco = load(dataset, ecosystem=ecosystem, as_of=as_of)
+    counts = info_mod.counts(eco)
+    warns = info_mod.warnings(eco)
+    data = {"name": eco.name, "meta": dict(eco.meta), "as_of": as_of, **counts, "warnings": warns}
+    rows = [(group, key, n) for group in ("actors", "links", "services") for key, n in counts[group].items()]
+    table = pd.DataFrame(rows, columns=["table", "key", "count"])
+
+    def render(console: Console) -> None:
+        meta = eco.meta
+        console.print(f"[bold]{eco.name}[/]" + (f" — {meta.get('country')}" if meta.get("country") else "")
+                      + (f", as of {as_of}" if as_of else ""), markup=True, highlight=False)
+        if meta.get("description"):
+            console.print(str(meta["description"]), markup=False)
+        for group, title in (("actors", "Actors by kind"), ("links", "Links by type"),
+                             ("services", "Services by category")):
+            frame = pd.DataFrame([(k, n) for k, n in counts[group].items() if n], columns=[group[:-1], "count"])
+            console.print(rich_table(frame, title=title), markup=False)
+        t = counts["totals"]
+        console.print(f"{t['offers']} offers, {t['needs']} needs", markup=False)
+        for w in warns:
+            console.print(f"[yellow]warning:[/] {w}", markup=True, highlight=False)
+
+    emit(fmt=fmt, output=output, data=data, table=table, render=render)
+
+
+@main.command()
+@click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write the dataset to.")
+@click.option("--enterprises", type=click.IntRange(1), default=1000, show_default=True)
+@click.option("--institutions", type=click.IntRange(8), default=100, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@command_wrapper
+def generate(out_dir: Path, enterprises: int, institutions: int, seed: int) -> None:
+    """Write a deterministic synthetic national ecosystem (for benchmarks)."""
+    from ..generate import generate as generate_dataset
+
+    console = err_console()
+    with console.status("generating") as status:
+        path = generate_dataset(out_dir, enterprises=enterprises, institutions=institutions, seed=seed,
+                                progress=lambda msg: status.update(msg))
+    click.echo(f"wrote {path}")
