@@ -45,6 +45,9 @@ class RawTable:
     file: str
     frame: pd.DataFrame
     line_of: Callable[[int], int]
+    #: False when rows of the file could not be read (reported): references to its
+    #: ids are then not checked, so one broken row does not cascade.
+    complete: bool = True
 
 
 def builtin_datasets() -> list[str]:
@@ -191,8 +194,8 @@ def read_csv_table(path: Path, problems: list[Problem]) -> RawTable | None:
         parsed = _parse_exact(text, header, fname, problems)
         if parsed is None:
             return None
-        frame, good_lines = parsed
-        return RawTable(fname, frame, lambda i: good_lines[i] if i < len(good_lines) else 0)
+        frame, good_lines, complete = parsed
+        return RawTable(fname, frame, lambda i: good_lines[i] if i < len(good_lines) else 0, complete)
     lines: list[int] | None = None
 
     def line_of(record: int) -> int:
@@ -270,15 +273,17 @@ def _parse_fast(data: bytes, header: list[str]) -> pd.DataFrame | None:
 
 def _parse_exact(
     text: str, header: list[str], fname: str, problems: list[Problem]
-) -> tuple[pd.DataFrame, list[int]] | None:
+) -> tuple[pd.DataFrame, list[int], bool] | None:
     """Parse with the csv module, reporting every ragged row and the first fatal error.
 
-    Returns the well-formed rows (so they can still be checked) and their lines.
+    Returns the well-formed rows (so they can still be checked), their lines and
+    whether no row was left out.
     """
     csv.field_size_limit(MAX_FIELD)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows: list[list[str]] = []
     good_lines: list[int] = []
+    before = len(problems)
     start = 1
     try:
         next(reader)
@@ -301,7 +306,7 @@ def _parse_exact(
             msg = "unterminated quoted field (a \" is never closed)"
         problems.append(Problem(fname, start, "", msg))
         return None
-    return _frame(rows, header), good_lines
+    return _frame(rows, header), good_lines, len(problems) == before
 
 
 def _frame(rows: list[list[str]], header: list[str]) -> pd.DataFrame:

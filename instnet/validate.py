@@ -142,7 +142,8 @@ class _Suggester:
         if self.asked > _MAX_SUGGEST or not value:
             return []
         pool = [k for k in self.folded.values() if k[:1].casefold() == value[:1].casefold()][:50000]
-        return difflib.get_close_matches(value, pool or list(self.folded.values())[:50000], n=2, cutoff=0.6)
+        cutoff = 0.5 if len(value) <= 4 else 0.6  # 'p2' for 'p1' is a likely typo
+        return difflib.get_close_matches(value, pool or list(self.folded.values())[:50000], n=2, cutoff=cutoff)
 
 
 def _dangling_message(value: str, what: str, suggest: _Suggester) -> str:
@@ -194,8 +195,9 @@ def build_ecosystem(
     if services is not None and ok_cols["services"]:
         typed["services"] = _check_services(services, problems)
         service_ids = typed["services"].index
-    have_actors = "actors" in typed
-    have_services = "services" in typed
+    # References into a table with unreadable rows are not checked (no cascade).
+    have_actors = "actors" in typed and tables["actors"].complete
+    have_services = "services" in typed and tables["services"].complete
     for name, check in (("offers", _check_offers), ("needs", _check_needs), ("links", _check_links)):
         raw = tables.get(name)
         if raw is not None and ok_cols[name]:
