@@ -1,0 +1,175 @@
+/* instnet interactive map: reads the JSON data island, draws it with vis-network,
+   wires the legend toggles, filters and search box. Text only ever goes into the
+   page through textContent / option.text: no innerHTML anywhere. */
+(function () {
+  "use strict";
+  var island = document.getElementById("instnet-data");
+  var container = document.getElementById("instnet-canvas");
+  if (!island || !container) { return; }
+  var data = JSON.parse(island.textContent);
+  var UNMET = "#c00000", OFFER = "#00a050", SERVED = "#1a9850", PATH = "#202020";
+  var status = document.getElementById("instnet-status");
+
+  function tip(text) {
+    var el = document.createElement("div");
+    el.className = "instnet-tip";
+    el.textContent = text;
+    return el;
+  }
+  function has(list, x) { return Array.isArray(list) && list.indexOf(x) >= 0; }
+  function recolour(colour, border) {
+    return { background: colour.background, border: border,
+             highlight: { background: colour.background, border: "#000000" } };
+  }
+
+  var byId = {};
+  var nodeRows = data.nodes.map(function (n) {
+    var o = Object.assign({}, n);
+    o.title = tip(n.tip);
+    byId[n.id] = n;
+    return o;
+  });
+  var edgeRows = data.edges.map(function (e) {
+    var o = Object.assign({}, e);
+    o.title = tip(e.tip);
+    return o;
+  });
+  var nodes = new vis.DataSet(nodeRows);
+  var edges = new vis.DataSet(edgeRows);
+  var options = JSON.parse(document.getElementById("instnet-options").textContent);
+  var overlay = document.getElementById("instnet-loading");
+  var network = new vis.Network(container, { nodes: nodes, edges: edges }, options);
+
+  var api = { network: network, nodes: nodes, edges: edges, ready: false, total: data.nodes.length };
+  window.instnetMap = api;
+
+  function finish() {
+    if (api.ready) { return; }
+    network.setOptions({ physics: { enabled: false } });
+    network.fit({ animation: false });
+    api.ready = true;
+    if (overlay) { overlay.hidden = true; }
+    document.body.setAttribute("data-map-ready", "true");
+  }
+  network.on("stabilizationProgress", function (p) {
+    if (overlay) { overlay.textContent = "Laying out the network… " + Math.round(100 * p.iterations / p.total) + " %"; }
+  });
+  network.once("stabilizationIterationsDone", finish);
+  if (!data.nodes.length || options.physics.enabled === false) { finish(); }
+  window.setTimeout(finish, 20000);
+
+  // ------------------------------------------------------------------ filters
+  var state = { service: data.preselectService || "", region: "", kinds: {}, types: {} };
+  var serviceSel = document.getElementById("instnet-service");
+  var regionSel = document.getElementById("instnet-region");
+
+  function apply() {
+    var S = state.service;
+    var sNodes = S ? new Set(data.serviceNodes[S] || []) : null;
+    var sEdges = S ? new Set(data.serviceEdges[S] || []) : null;
+    var visible = {}, shown = 0, nUpd = [], eUpd = [];
+    data.nodes.forEach(function (n) {
+      var show = state.kinds[n.kind] !== false &&
+        (!state.region || n.region === state.region || n.region === "") &&
+        (!sNodes || sNodes.has(n.id));
+      visible[n.id] = show;
+      if (show) { shown += 1; }
+      var u = { id: n.id, hidden: !show, color: n.color, borderWidth: n.borderWidth };
+      if (S && show) {
+        if (has(n.offers, S)) { u.color = recolour(n.color, OFFER); u.borderWidth = 5; }
+        else if (has(n.unmet, S)) { u.color = recolour(n.color, UNMET); u.borderWidth = 5; }
+        else if (has(n.needs, S)) { u.color = recolour(n.color, SERVED); u.borderWidth = 3; }
+      }
+      nUpd.push(u);
+    });
+    nodes.update(nUpd);
+    var shownEdges = 0;
+    data.edges.forEach(function (e) {
+      var show = visible[e.from] && visible[e.to] && state.types[e.type] !== false &&
+        (!sEdges || sEdges.has(e.id));
+      if (show) { shownEdges += 1; }
+      var u = { id: e.id, hidden: !show, color: e.color, width: e.width };
+      if (S && show) { u.color = { color: PATH, highlight: "#000000", opacity: 1 }; u.width = e.width + 2; }
+      eUpd.push(u);
+    });
+    edges.update(eUpd);
+    api.shown = shown;
+    if (status) {
+      var text = "Showing " + shown + " of " + data.nodes.length + " nodes and " + shownEdges + " of " +
+        data.edges.length + " links";
+      if (S) {
+        var unmet = data.nodes.filter(function (n) { return visible[n.id] && has(n.unmet, S); }).length;
+        text += " — " + (data.serviceNames[S] || S) + ": " + unmet + " with the need unmet";
+      }
+      status.textContent = text + ".";
+    }
+  }
+  api.apply = apply;
+  api.state = state;
+
+  if (serviceSel) {
+    if (state.service) { serviceSel.value = state.service; }
+    serviceSel.addEventListener("change", function () { state.service = serviceSel.value; apply(); });
+  }
+  if (regionSel) {
+    regionSel.addEventListener("change", function () { state.region = regionSel.value; apply(); });
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("input[data-kind]"), function (box) {
+    box.addEventListener("change", function () { state.kinds[box.getAttribute("data-kind")] = box.checked; apply(); });
+  });
+  Array.prototype.forEach.call(document.querySelectorAll("input[data-link]"), function (box) {
+    box.addEventListener("change", function () { state.types[box.getAttribute("data-link")] = box.checked; apply(); });
+  });
+  var reset = document.getElementById("instnet-reset");
+  if (reset) {
+    reset.addEventListener("click", function () {
+      state.service = ""; state.region = "";
+      if (serviceSel) { serviceSel.value = ""; }
+      if (regionSel) { regionSel.value = ""; }
+      Array.prototype.forEach.call(document.querySelectorAll("input[data-kind], input[data-link]"), function (b) {
+        b.checked = true;
+      });
+      state.kinds = {}; state.types = {};
+      apply();
+      network.fit({ animation: false });
+    });
+  }
+
+  // ------------------------------------------------------------------ search
+  var search = document.getElementById("instnet-search");
+  var names = document.getElementById("instnet-names");
+  if (names) {
+    data.nodes.slice().sort(function (a, b) { return a.label < b.label ? -1 : 1; }).forEach(function (n) {
+      var opt = document.createElement("option");
+      opt.value = n.label;
+      names.appendChild(opt);
+    });
+  }
+  function find(query) {
+    var q = String(query || "").trim().toLowerCase();
+    if (!q) { return null; }
+    var exact = null, part = null;
+    data.nodes.forEach(function (n) {
+      var l = String(n.label).toLowerCase();
+      if (l === q || String(n.id).toLowerCase() === q) { exact = exact || n; }
+      else if (l.indexOf(q) >= 0) { part = part || n; }
+    });
+    var hit = exact || part;
+    if (!hit) {
+      if (status) { status.textContent = "No actor matches “" + query + "”."; }
+      return null;
+    }
+    var cur = nodes.get(hit.id);
+    if (cur && cur.hidden && reset) { reset.click(); }
+    network.selectNodes([hit.id]);
+    network.focus(hit.id, { scale: 1.3, animation: false });
+    if (status) { status.textContent = "Found: " + hit.label + "."; }
+    return hit.id;
+  }
+  api.find = find;
+  if (search) {
+    search.addEventListener("change", function () { find(search.value); });
+    search.addEventListener("keydown", function (ev) { if (ev.key === "Enter") { ev.preventDefault(); find(search.value); } });
+  }
+  apply();
+})();
