@@ -332,15 +332,54 @@ def _record_lines(text: str) -> list[int]:
 # ------------------------------------------------------------------------ workbooks
 
 
+#: Largest total uncompressed size of a workbook's parts, and largest compression
+#: ratio of a big part: beyond them the file is refused as a likely zip bomb.
+MAX_UNZIPPED = 2 << 30
+MAX_RATIO = 200
+
+
+def _workbook_problem(path: Path, exc: BaseException) -> Problem:
+    """A clean one-line problem for a workbook openpyxl cannot (or must not) read."""
+    chain, e = [], exc
+    while e is not None and len(chain) < 10:
+        chain.append(e)
+        e = e.__cause__ or e.__context__
+    if any(type(e).__module__.startswith("defusedxml") for e in chain):
+        why = "it declares XML entities or a DTD (refused: a workbook never needs them)"
+    else:
+        why = str(chain[-1]).strip().splitlines()[0] if str(chain[-1]).strip() else type(chain[-1]).__name__
+    return Problem(path.name, 0, "", f"not a readable .xlsx workbook: {why}")
+
+
+def _check_zip(path: Path) -> Problem | None:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            infos = z.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        return Problem(path.name, 0, "", f"not a readable .xlsx workbook: {exc}")
+    total = sum(i.file_size for i in infos)
+    bomb = [i for i in infos
+            if i.file_size > (64 << 20) and i.file_size > MAX_RATIO * max(i.compress_size, 1)]
+    if total > MAX_UNZIPPED or bomb:
+        return Problem(path.name, 0, "", f"refused: the workbook unpacks to {total:,} bytes "
+                       f"from {path.stat().st_size:,} (a zip bomb?)")
+    return None
+
+
 def _read_workbook(path: Path) -> tuple[dict[str, RawTable], dict, list[Problem]]:
     import openpyxl  # uses defusedxml when installed (it is a dependency)
 
     problems: list[Problem] = []
     tables: dict[str, RawTable] = {}
+    refused = _check_zip(path)
+    if refused is not None:
+        raise DatasetError([refused])
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many unrelated types for bad files
-        raise DatasetError([Problem(path.name, 0, "", f"not a readable .xlsx workbook: {exc}")]) from exc
+        raise DatasetError([_workbook_problem(path, exc)]) from exc
     try:
         meta: dict = {}
         if "ecosystem" in wb.sheetnames:
@@ -354,6 +393,8 @@ def _read_workbook(path: Path) -> tuple[dict[str, RawTable], dict, list[Problem]
             table = _read_sheet(wb[name], f"{path.name}[{name}]", problems)
             if table is not None:
                 tables[name] = table
+    except Exception as exc:  # sheets are parsed lazily: a bad part fails here
+        raise DatasetError([_workbook_problem(path, exc)]) from exc
     finally:
         wb.close()
     return tables, meta, problems
