@@ -435,7 +435,7 @@ def _pct(a: float, b: float) -> str:
     return f"{100.0 * a / b:.0f} %" if b else "n/a"
 
 
-def _coverage_colour(cov: float | None) -> str:
+def coverage_colour(cov: float | None) -> str:
     """Red (0) - amber (0.5) - green (1); grey when unknown."""
     if cov is None or (isinstance(cov, float) and math.isnan(cov)):
         return "#bdbdbd"
@@ -577,7 +577,7 @@ def _nodes(frame: pd.DataFrame, analysis: Analysis, group: set[str], marks: dict
             if cut_by_gid.get(gid_):
                 border, bw = CUTOFF_BORDER, 5
                 lines.append(f"{cut_by_gid[gid_]} {kind_word} cut off")
-            fill = _coverage_colour(cov)
+            fill = coverage_colour(cov)
             nodes.append({
                 "id": str(gid_), "label": label, "kind": gkind, "region": str(row["region"]),
                 "sector": str(row["sector"]), "shape": shape,
