@@ -1,0 +1,520 @@
+"""The referral engine: best paths from a need to a provider (DESIGN.md section 3).
+
+A need (actor ``A``, service ``S``) is *served* when a simple path of at most
+``max_hops`` referral channels leads from ``A`` to an institution ``P`` that
+offers ``S`` with a scope covering ``A`` (region and sector; empty scope = all),
+and every node strictly between ``A`` and ``P`` is an institution or a network.
+Candidates are ranked by fewest hops, then greatest strength (the product of the
+link weights, multiplied left to right along the path), then the path's sequence
+of ids (tuples of strings compared element by element). The first candidate is
+the need's *best path*.
+
+The engine is exact: a layered search from the actor that keeps, at every node,
+the prefixes whose strength could still tie or win (see :func:`_layered_search`).
+Every hop-shortest walk to the set of valid providers is a simple path whose
+``i``-th node lies at distance ``i``, so a breadth-first layering finds exactly
+the candidates of the definition.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .errors import UnknownIdError, UsageError
+from .graph import referral_edges
+from .model import Ecosystem
+from .schema import INSTITUTION_KINDS
+
+__all__ = [
+    "Referral",
+    "Step",
+    "Unreachable",
+    "best_paths",
+    "path_strength",
+    "refer",
+    "unreachable_providers",
+]
+
+#: Relative tolerance within which two strengths may still tie after more
+#: multiplications (floating rounding); prefixes further below the best are pruned.
+_TOL = 1e-9
+
+
+def path_strength(weights: Iterable[float]) -> float:
+    """Multiply link weights left to right, exactly as the ranking does.
+
+    Parameters
+    ----------
+    weights : iterable of float
+        The weights of the path's links, from the actor to the provider.
+
+    Returns
+    -------
+    float
+        ``((1.0 * w1) * w2) * ...`` in floating point (1.0 for no links).
+
+    Examples
+    --------
+    >>> path_strength([0.5, 0.8])
+    0.4
+    >>> path_strength([])
+    1.0
+    """
+    s = 1.0
+    for w in weights:
+        s = s * float(w)
+    return s
+
+
+@dataclass(frozen=True)
+class Step:
+    """One hop of a referral path: the actor reached and the channel used.
+
+    ``types`` are the link types joining the previous actor to this one (the
+    both-way types included in the reverse direction); ``weight`` is the edge's
+    weight (the largest of those channels).
+    """
+
+    id: str
+    name: str
+    kind: str
+    types: tuple[str, ...]
+    weight: float
+
+    def describe(self) -> str:
+        """A phrase a broker can read aloud, e.g. ``"via coordinates to X (broker)"``."""
+        return f"via {' / '.join(self.types)} to {self.name} ({self.kind.replace('_', ' ')})"
+
+
+@dataclass(frozen=True)
+class Referral:
+    """A ranked referral candidate: a provider with its best path from the actor."""
+
+    provider: str
+    hops: int
+    strength: float
+    path: tuple[str, ...]
+    steps: tuple[Step, ...] = field(default=())
+
+    def key(self) -> tuple[int, float, tuple[str, ...]]:
+        """The ranking key of DESIGN.md section 3 (smaller is better)."""
+        return (self.hops, -self.strength, self.path)
+
+    def describe(self, names: dict[str, str] | None = None) -> str:
+        """The path in words, every hop named with its name, kind and link type."""
+        return "; ".join(s.describe() for s in self.steps)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict (``provider``, ``hops``, ``strength``, ``path``, ``steps``)."""
+        return {
+            "provider": self.provider,
+            "hops": self.hops,
+            "strength": self.strength,
+            "path": list(self.path),
+            "steps": [
+                {"id": s.id, "name": s.name, "kind": s.kind, "types": list(s.types), "weight": s.weight}
+                for s in self.steps
+            ],
+        }
+
+
+@dataclass(frozen=True)
+class Unreachable:
+    """A provider of the service that cannot serve the need, and why.
+
+    ``reason`` is ``"scope"`` (the offer's regions/sectors do not cover the actor)
+    or ``"hops"`` (in scope but more than ``max_hops`` links away, or no route at
+    all, ``hops`` then ``None``). ``hops`` is the shortest referral route in links.
+    """
+
+    provider: str
+    name: str
+    reason: str
+    hops: int | None
+    detail: str
+
+
+# --------------------------------------------------------------------------- index
+
+
+class _Index:
+    """Adjacency and offers of an ecosystem, prepared once for many searches."""
+
+    def __init__(self, eco: Ecosystem, edges: pd.DataFrame | None = None):
+        if edges is None:
+            edges = referral_edges(eco)
+        a = eco.actors
+        self.kind: dict[str, str] = dict(zip(a.index, a["kind"].to_numpy()))
+        self.region: dict[str, str] = dict(zip(a.index, a["region"].to_numpy()))
+        self.sector: dict[str, str] = dict(zip(a.index, a["sector"].to_numpy()))
+        self.adj: dict[str, list[tuple[str, float]]] = {}
+        passable = {i for i, k in self.kind.items() if k != "enterprise"}
+        for u, v, w in zip(edges["source"].to_numpy(), edges["target"].to_numpy(),
+                           edges["weight"].to_numpy(dtype=np.float64)):
+            if v in passable:  # an enterprise is never an intermediate nor a provider
+                self.adj.setdefault(u, []).append((v, float(w)))
+        # offers: service -> provider -> list of (regions, sectors) scopes
+        self.offers: dict[str, dict[str, list[tuple[frozenset[str], frozenset[str]]]]] = {}
+        o = eco.offers
+        for p, s, r, sc in zip(o["actor"].to_numpy(), o["service"].to_numpy(),
+                               o["regions"].to_numpy(), o["sectors"].to_numpy()):
+            self.offers.setdefault(s, {}).setdefault(p, []).append((Ecosystem.scope(r), Ecosystem.scope(sc)))
+
+    def covers(self, provider: str, service: str, actor: str) -> bool:
+        """True when one of ``provider``'s offers of ``service`` covers ``actor``."""
+        reg, sec = self.region[actor], self.sector[actor]
+        for regions, sectors in self.offers.get(service, {}).get(provider, ()):
+            if (not regions or reg in regions) and (not sectors or sec in sectors):
+                return True
+        return False
+
+    def valid(self, service: str, actor: str) -> set[str]:
+        return {p for p in self.offers.get(service, {}) if self.covers(p, service, actor)}
+
+
+# (strength, path) prefixes per node, pruned to those that could still win.
+_Prefixes = list[tuple[float, tuple[str, ...]]]
+
+
+def _prune(entries: _Prefixes) -> _Prefixes:
+    """Keep, per distinct strength within tolerance of the best, the smallest path."""
+    best = max(s for s, _ in entries)
+    floor = best * (1.0 - _TOL)
+    byval: dict[float, tuple[str, ...]] = {}
+    for s, p in entries:
+        if s >= floor and (s not in byval or p < byval[s]):
+            byval[s] = p
+    return [(s, p) for s, p in byval.items()]
+
+
+def _layered_search(idx: _Index, source: str, max_hops: int,
+                    stop: Callable[[int, dict[str, _Prefixes]], bool] | None = None,
+                    ) -> list[dict[str, _Prefixes]]:
+    """Breadth-first layers from ``source`` with the candidate prefixes of each node.
+
+    Layer ``k`` maps each node at distance ``k`` to its prefixes (strength, path)
+    of length ``k`` that could still be the best: monotone floating products mean
+    a prefix more than :data:`_TOL` below the best can never tie, and two
+    prefixes with the same strength continue identically, so only the smallest
+    path of each strength is kept. Institutions and networks are expanded;
+    enterprises never appear after the source.
+    """
+    layers: list[dict[str, _Prefixes]] = [{source: [(1.0, (source,))]}]
+    seen = {source}
+    for k in range(1, max_hops + 1):
+        nxt: dict[str, _Prefixes] = {}
+        for u, entries in layers[-1].items():
+            for v, w in idx.adj.get(u, ()):
+                if v in seen:
+                    continue
+                bucket = nxt.setdefault(v, [])
+                for s, p in entries:
+                    bucket.append((s * w, p + (v,)))
+        if not nxt:
+            break
+        for v in nxt:
+            nxt[v] = _prune(nxt[v])
+        seen.update(nxt)
+        layers.append(nxt)
+        if stop is not None and stop(k, nxt):
+            break
+    return layers
+
+
+def _best_of(entries: _Prefixes) -> tuple[float, tuple[str, ...]]:
+    return min(entries, key=lambda e: (-e[0], e[1]))
+
+
+def _solve_source(idx: _Index, source: str, services: Sequence[str], max_hops: int,
+                  ) -> dict[str, tuple[str, int, float, tuple[str, ...]] | None]:
+    """Best path for each service needed by ``source`` (None when unmet)."""
+    valid = {s: idx.valid(s, source) for s in set(services)}
+    todo = {s for s, v in valid.items() if v}
+    result: dict[str, Any] = {s: None for s in valid}
+    if not todo:
+        return result
+
+    def stop(k: int, layer: dict[str, _Prefixes]) -> bool:
+        for s in list(todo):
+            cands = [(_best_of(layer[p]), p) for p in valid[s] if p in layer]
+            if cands:
+                (st, path), prov = min(cands, key=lambda c: (-c[0][0], c[0][1]))
+                result[s] = (prov, k, st, path)
+                todo.discard(s)
+        return not todo
+
+    _layered_search(idx, source, max_hops, stop)
+    return result
+
+
+# --------------------------------------------------------------------------- public
+
+
+def best_paths(eco: Ecosystem, *, max_hops: int = 4) -> pd.DataFrame:
+    """Return the best referral path of every need (DESIGN.md section 3).
+
+    Parameters
+    ----------
+    eco : Ecosystem
+        The ecosystem (apply :meth:`Ecosystem.as_of` first for a given year).
+    max_hops : int, default 4
+        Longest path, in links (at least 1).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per row of ``eco.needs`` (same index and order), columns
+        ``actor``, ``service``, ``served`` (bool), ``provider`` (str, ``""``
+        when unmet), ``hops`` (``Int64``, ``<NA>`` when unmet), ``strength``
+        (float, NaN when unmet) and ``path`` (tuple of ids from the actor to the
+        provider, ``()`` when unmet).
+
+    Raises
+    ------
+    UsageError
+        If ``max_hops`` is below 1.
+
+    Examples
+    --------
+    >>> eco = Ecosystem.from_records(
+    ...     actors=[{"id": "e", "name": "Shop", "kind": "enterprise"},
+    ...             {"id": "b", "name": "Broker", "kind": "broker"},
+    ...             {"id": "p", "name": "Lab", "kind": "bds_provider"}],
+    ...     services=[{"id": "s", "name": "Testing", "category": "technology"}],
+    ...     offers=[{"actor": "p", "service": "s"}],
+    ...     needs=[{"actor": "e", "service": "s"}],
+    ...     links=[{"source": "e", "target": "b", "type": "client_of", "weight": 0.5},
+    ...            {"source": "b", "target": "p", "type": "refers_to", "weight": 0.8}])
+    >>> row = best_paths(eco).iloc[0]
+    >>> bool(row.served), row.provider, int(row.hops), float(row.strength), row.path
+    (True, 'p', 2, 0.4, ('e', 'b', 'p'))
+    >>> bool(best_paths(eco, max_hops=1).iloc[0].served)
+    False
+    """
+    _check_hops(max_hops)
+    return _simple_best_paths(eco, max_hops=max_hops)
+
+
+def _simple_best_paths(eco: Ecosystem, *, max_hops: int = 4) -> pd.DataFrame:
+    """Straightforward exact version of :func:`best_paths` (one search per actor)."""
+    _check_hops(max_hops)
+    idx = _Index(eco)
+    needs = eco.needs
+    by_actor: dict[str, list[str]] = {}
+    for a, s in zip(needs["actor"].to_numpy(), needs["service"].to_numpy()):
+        by_actor.setdefault(a, []).append(s)
+    solved = {a: _solve_source(idx, a, ss, max_hops) for a, ss in by_actor.items()}
+    rows = [solved[a][s] for a, s in zip(needs["actor"].to_numpy(), needs["service"].to_numpy())]
+    return _frame(needs, rows)
+
+
+def _frame(needs: pd.DataFrame, rows: Sequence[tuple[str, int, float, tuple[str, ...]] | None]) -> pd.DataFrame:
+    served = np.array([r is not None for r in rows], dtype=bool)
+    hops = pd.array([r[1] if r is not None else None for r in rows], dtype="Int64")
+    out = pd.DataFrame({
+        "actor": needs["actor"].to_numpy(dtype=object),
+        "service": needs["service"].to_numpy(dtype=object),
+        "served": served,
+        "provider": np.array([r[0] if r is not None else "" for r in rows], dtype=object),
+        "hops": hops,
+        "strength": np.array([r[2] if r is not None else np.nan for r in rows], dtype=np.float64),
+        "path": pd.Series([r[3] if r is not None else () for r in rows], dtype=object,
+                          index=needs.index).to_numpy(),
+    }, index=needs.index)
+    return out
+
+
+def _check_hops(max_hops: int) -> None:
+    if int(max_hops) < 1:
+        raise UsageError(f"max_hops must be at least 1, not {max_hops}")
+
+
+def _suggest(value: str, choices: Iterable[Hashable], n: int = 3) -> list[str]:
+    import difflib
+
+    pool = [str(c) for c in choices]
+    close = difflib.get_close_matches(value, pool, n=n, cutoff=0.5)
+    if not close:
+        low = value.lower()
+        close = [c for c in pool if low in c.lower() or c.lower() in low][:n]
+    return close
+
+
+def _check_ids(eco: Ecosystem, actor: str, service: str) -> None:
+    if actor not in eco.actors.index:
+        raise UnknownIdError("actor", actor, _suggest(actor, eco.actors.index))
+    if service not in eco.services.index:
+        raise UnknownIdError("service", service, _suggest(service, eco.services.index))
+
+
+def _steps(eco: Ecosystem, path: Sequence[str], edge_info: dict[tuple[str, str], tuple[tuple[str, ...], float]],
+           ) -> tuple[Step, ...]:
+    names = eco.actors["name"]
+    kinds = eco.actors["kind"]
+    out = []
+    for u, v in zip(path[:-1], path[1:]):
+        types, w = edge_info[(u, v)]
+        out.append(Step(id=v, name=str(names.at[v]), kind=str(kinds.at[v]), types=types, weight=w))
+    return tuple(out)
+
+
+def _edge_info(edges: pd.DataFrame, path_nodes: set[str]) -> dict[tuple[str, str], tuple[tuple[str, ...], float]]:
+    sel = edges[edges["source"].isin(path_nodes).to_numpy() & edges["target"].isin(path_nodes).to_numpy()]
+    return {(u, v): (tuple(t), float(w)) for u, v, t, w in
+            zip(sel["source"].to_numpy(), sel["target"].to_numpy(), sel["types"].to_numpy(),
+                sel["weight"].to_numpy(dtype=np.float64))}
+
+
+def refer(eco: Ecosystem, actor: str, service: str, *, k: int = 3, max_hops: int = 4) -> list[Referral]:
+    """Return the ``k`` best providers of ``service`` for ``actor``, each with its best path.
+
+    Every provider that offers ``service`` with a scope covering ``actor`` and
+    can be reached within ``max_hops`` links is a candidate, represented by its
+    own best path; candidates are ranked by (hops, -strength, path) and the first
+    ``k`` are returned. ``refer(...)[0]`` is the need's best path of
+    :func:`best_paths`.
+
+    Parameters
+    ----------
+    eco : Ecosystem
+        The ecosystem.
+    actor, service : str
+        The actor (an enterprise or network) and the service it needs. The pair
+        need not be listed in ``eco.needs``.
+    k : int, default 3
+        Number of providers to return (at least 1).
+    max_hops : int, default 4
+        Longest path, in links.
+
+    Returns
+    -------
+    list of Referral
+        At most ``k`` referrals, best first; empty when no provider is reachable
+        (see :func:`unreachable_providers` for why).
+
+    Raises
+    ------
+    UnknownIdError
+        If ``actor`` or ``service`` does not exist (with the closest ids).
+    UsageError
+        If ``k`` or ``max_hops`` is below 1.
+
+    Examples
+    --------
+    >>> eco = Ecosystem.from_records(
+    ...     actors=[{"id": "e", "name": "Shop", "kind": "enterprise"},
+    ...             {"id": "b", "name": "Broker", "kind": "broker"},
+    ...             {"id": "p", "name": "Lab", "kind": "bds_provider"},
+    ...             {"id": "q", "name": "Uni", "kind": "bds_provider"}],
+    ...     services=[{"id": "s", "name": "Testing", "category": "technology"}],
+    ...     offers=[{"actor": "p", "service": "s"}, {"actor": "q", "service": "s"}],
+    ...     links=[{"source": "e", "target": "b", "type": "client_of"},
+    ...            {"source": "b", "target": "p", "type": "refers_to", "weight": 0.5},
+    ...            {"source": "e", "target": "q", "type": "client_of", "weight": 0.9}])
+    >>> [(r.provider, r.hops, r.path) for r in refer(eco, "e", "s")]
+    [('q', 1, ('e', 'q')), ('p', 2, ('e', 'b', 'p'))]
+    >>> refer(eco, "e", "s")[1].describe()
+    'via client_of to Broker (broker); via refers_to to Lab (bds provider)'
+    """
+    _check_ids(eco, actor, service)
+    _check_hops(max_hops)
+    if int(k) < 1:
+        raise UsageError(f"k must be at least 1, not {k}")
+    edges = referral_edges(eco)
+    idx = _Index(eco, edges)
+    valid = idx.valid(service, actor)
+    if not valid:
+        return []
+    cands: list[tuple[float, tuple[str, ...], int]] = []
+    for hop, layer in enumerate(_layered_search(idx, actor, max_hops)):
+        for p in valid:
+            if p in layer and hop > 0:
+                s, path = _best_of(layer[p])
+                cands.append((s, path, hop))
+    cands.sort(key=lambda c: (c[2], -c[0], c[1]))
+    cands = cands[: int(k)]
+    info = _edge_info(edges, {n for c in cands for n in c[1]})
+    return [Referral(provider=path[-1], hops=hop, strength=s, path=path, steps=_steps(eco, path, info))
+            for s, path, hop in cands]
+
+
+def unreachable_providers(eco: Ecosystem, actor: str, service: str, *, max_hops: int = 4,
+                          limit: int = 5) -> list[Unreachable]:
+    """Providers of ``service`` that cannot serve ``actor``, nearest first, and why.
+
+    Parameters
+    ----------
+    eco : Ecosystem
+        The ecosystem.
+    actor, service : str
+        The actor and the service it needs.
+    max_hops : int, default 4
+        The hop limit of the analysis.
+    limit : int, default 5
+        At most this many providers are returned.
+
+    Returns
+    -------
+    list of Unreachable
+        Providers ordered by shortest referral route (no route last), then id.
+        ``reason`` is ``"scope"`` when no offer of the provider covers the actor's
+        region and sector, else ``"hops"``.
+
+    Examples
+    --------
+    >>> eco = Ecosystem.from_records(
+    ...     actors=[{"id": "e", "name": "Shop", "kind": "enterprise", "region": "north"},
+    ...             {"id": "p", "name": "Lab", "kind": "bds_provider"}],
+    ...     services=[{"id": "s", "name": "Testing", "category": "technology"}],
+    ...     offers=[{"actor": "p", "service": "s", "regions": "south"}],
+    ...     links=[{"source": "e", "target": "p", "type": "client_of"}])
+    >>> [(u.provider, u.reason, u.hops) for u in unreachable_providers(eco, "e", "s")]
+    [('p', 'scope', 1)]
+    """
+    _check_ids(eco, actor, service)
+    idx = _Index(eco)
+    providers = sorted(idx.offers.get(service, {}))
+    dist: dict[str, int] = {}
+    frontier, seen, d = [actor], {actor}, 0
+    while frontier and len(dist) < len(providers):
+        d += 1
+        nxt = []
+        for u in frontier:
+            for v, _ in idx.adj.get(u, ()):
+                if v not in seen:
+                    seen.add(v)
+                    nxt.append(v)
+                    if v in idx.offers.get(service, {}):
+                        dist[v] = d
+        frontier = nxt
+    names = eco.actors["name"]
+    out = []
+    for p in providers:
+        h = dist.get(p)
+        if not idx.covers(p, service, actor):
+            scopes = idx.offers[service][p]
+            parts = []
+            for regions, sectors in scopes:
+                bits = []
+                if regions:
+                    bits.append("regions " + ", ".join(sorted(regions)))
+                if sectors:
+                    bits.append("sectors " + ", ".join(sorted(sectors)))
+                parts.append(" and ".join(bits))
+            detail = (f"offers it only to {'; '.join(parts)}, not to region "
+                      f"{idx.region[actor] or '(none)'} / sector {idx.sector[actor] or '(none)'}")
+            reason = "scope"
+        elif h is None:
+            reason, detail = "hops", "no referral route at all"
+        elif h > max_hops:
+            reason, detail = "hops", f"{h} links away, more than the limit of {max_hops}"
+        else:
+            continue
+        out.append(Unreachable(provider=p, name=str(names.at[p]), reason=reason, hops=h, detail=detail))
+    out.sort(key=lambda u: (u.hops is None, u.hops if u.hops is not None else 0, u.provider))
+    return out[: int(limit)]

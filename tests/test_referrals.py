@@ -1,0 +1,94 @@
+"""Referral engine: property-based comparison with the brute force, and hand checks."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from instnet.model import Ecosystem
+from instnet.referrals import _simple_best_paths, best_paths, refer, unreachable_providers
+from instnet.errors import UnknownIdError, UsageError
+
+from reference import ref_best_paths, ref_refer
+from strategies import ecosystems
+
+SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def assert_same_paths(got: pd.DataFrame, want: pd.DataFrame) -> None:
+    assert list(got.columns[:7]) == ["actor", "service", "served", "provider", "hops", "strength", "path"]
+    assert got.index.equals(want.index)
+    for i in want.index:
+        g, w = got.loc[i], want.loc[i]
+        assert (g.actor, g.service, bool(g.served), g.provider, g.path) == \
+            (w.actor, w.service, bool(w.served), w.provider, w.path), (i, g.to_dict(), w.to_dict())
+        if w.served:
+            assert int(g.hops) == int(w.hops)
+            assert g.strength == w.strength  # same left-to-right product, bit for bit
+        else:
+            assert pd.isna(g.hops) and math.isnan(g.strength)
+
+
+@settings(max_examples=150, **SETTINGS)
+@given(eco=ecosystems(), max_hops=st.integers(1, 5), as_of=st.sampled_from([None, 1999, 2004, 2007, 2011]))
+def test_best_paths_match_brute_force(eco: Ecosystem, max_hops: int, as_of: int | None) -> None:
+    eco = eco.as_of(as_of)
+    assert_same_paths(best_paths(eco, max_hops=max_hops), ref_best_paths(eco, max_hops=max_hops))
+
+
+@settings(max_examples=40, **SETTINGS)
+@given(eco=ecosystems(dated=False), max_hops=st.integers(1, 5))
+def test_simple_engine_matches_brute_force(eco: Ecosystem, max_hops: int) -> None:
+    assert_same_paths(_simple_best_paths(eco, max_hops=max_hops), ref_best_paths(eco, max_hops=max_hops))
+
+
+@settings(max_examples=80, **SETTINGS)
+@given(eco=ecosystems(dated=False), max_hops=st.integers(1, 5), k=st.integers(1, 4), data=st.data())
+def test_refer_ranking_matches_brute_force(eco: Ecosystem, max_hops: int, k: int, data: st.DataObject) -> None:
+    needers = [a for a, kd in eco.actors["kind"].items() if kd in ("enterprise", "network")]
+    actor = data.draw(st.sampled_from(needers))
+    service = data.draw(st.sampled_from(list(eco.services.index)))
+    got = [(r.provider, r.hops, r.strength, r.path) for r in refer(eco, actor, service, k=k, max_hops=max_hops)]
+    assert got == ref_refer(eco, actor, service, k=k, max_hops=max_hops)
+    for r in refer(eco, actor, service, k=k, max_hops=max_hops):
+        assert [s.id for s in r.steps] == list(r.path[1:])
+
+
+def _tiny(**kw) -> Ecosystem:
+    return Ecosystem.from_records(**kw)
+
+
+def test_never_through_an_enterprise_and_both_way_channels() -> None:
+    eco = _tiny(
+        actors=[{"id": "e1", "name": "E1", "kind": "enterprise"},
+                {"id": "e2", "name": "E2", "kind": "enterprise"},
+                {"id": "c", "name": "Centre", "kind": "specialized_centre"},
+                {"id": "pb", "name": "Agency", "kind": "policy_body"},
+                {"id": "p", "name": "Lab", "kind": "bds_provider"}],
+        services=[{"id": "s", "name": "S", "category": "technology"}],
+        offers=[{"actor": "pb", "service": "s"}],
+        needs=[{"actor": "e1", "service": "s"}],
+        links=[{"source": "e1", "target": "c", "type": "client_of"},
+               # pb coordinates c: usable as c -> pb too
+               {"source": "pb", "target": "c", "type": "coordinates", "weight": 0.5},
+               {"source": "e1", "target": "p", "type": "supplies" if False else "client_of"}])
+    row = best_paths(eco).iloc[0]
+    assert row.path == ("e1", "c", "pb") and row.strength == 0.5
+
+
+def test_unknown_ids_and_usage() -> None:
+    eco = _tiny(actors=[{"id": "shop", "name": "Shop", "kind": "enterprise"}],
+                services=[{"id": "testing", "name": "T", "category": "technology"}])
+    with pytest.raises(UnknownIdError) as exc:
+        refer(eco, "shp", "testing")
+    assert exc.value.suggestions == ("shop",)
+    with pytest.raises(UnknownIdError):
+        refer(eco, "shop", "tsting")
+    with pytest.raises(UsageError):
+        best_paths(eco, max_hops=0)
+    assert refer(eco, "shop", "testing") == []
+    assert unreachable_providers(eco, "shop", "testing") == []
