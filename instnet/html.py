@@ -107,7 +107,7 @@ def csp(scripts: list[str]) -> str:
 def vis_options(view: View) -> dict[str, Any]:
     """vis-network options: physics stabilised before display, then switched off."""
     n = len(view.nodes)
-    iterations = 400 if n <= 200 else 250 if n <= 1500 else 120
+    iterations = 300 if n <= 200 else 200 if n <= 1500 else 120
     return {
         "autoResize": True,
         "nodes": {"font": {"size": 13, "face": "system-ui, Arial, sans-serif", "strokeWidth": 3,

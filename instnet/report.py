@@ -177,20 +177,52 @@ def bottleneck_rows(eco: Ecosystem, analysis: Analysis, include_private: bool) -
                                                       "installation; institutions are ranked by load.")
 
 
-def recommendations(eco: Ecosystem, analysis: Analysis) -> Section:
+def recommendations(eco: Ecosystem, analysis: Analysis, include_private: bool = False,
+                    budget: int = 5) -> Section:
+    """The greedy plan of :func:`instnet.recommend.recommend`, described with display names."""
     try:
-        from . import recommend as rmod
+        from .recommend import recommend
     except ImportError:
         return Section(False, note="Recommendations are not available in this installation.")
-    fn = getattr(rmod, "recommend", None)
-    if fn is None:
-        return Section(False, note="Recommendations are not available in this installation.")
     try:
-        res = fn(eco, max_hops=analysis.max_hops)
+        plan = recommend(eco, budget=budget, max_hops=analysis.max_hops)
     except Exception as exc:  # an analytics failure must not lose the whole report
         log.warning("recommendations failed: %s", exc)
         return Section(False, note=f"Recommendations could not be computed: {exc}")
-    return Section(True, rows=_records(res))
+    frame = actor_frame(eco, None, include_private=include_private)
+    label = dict(zip(frame["actor"], frame["label"]))
+    svc = eco.services["name"]
+
+    def who(actor_id: str) -> str:
+        return str(label.get(actor_id, actor_id))
+
+    rows = []
+    for r in plan.recommendations:
+        a = r.action
+        if a.kind == "link":
+            text = f"Referral link from {who(a.source)} to {who(a.target)}"
+        elif a.kind == "scope":
+            text = f"{who(a.source)} extends its {svc.get(a.service, a.service)} offer to {a.axis} {a.value}"
+        elif a.kind == "offer":
+            where = ", ".join(x for x in (a.regions and f"regions {a.regions}", a.sectors and f"sectors {a.sectors}")
+                              if x)
+            text = f"{who(a.source)} offers {svc.get(a.service, a.service)}" + (f" ({where})" if where else "")
+        else:
+            text = (f"New specialised centre in {a.value} offering "
+                    + ", ".join(str(svc.get(x, x)) for x in a.services)
+                    + (f", coordinated by {who(a.source)}" if a.source else "")
+                    + f", brokering {len(a.networks)} network(s)")
+        groups = ", ".join(f"{svc.get(g['service'], g['service'])} in {g['region'] or 'any region'}"
+                           f" ({g['needs']})" for g in r.groups[:3])
+        rows.append({"rank": r.rank, "action": text, "newly served": r.gain,
+                     "where": groups + (f" and {len(r.groups) - 3} more groups" if len(r.groups) > 3 else "")})
+    n = plan.needs
+    top = max((row["newly served"] for row in rows), default=1) or 1
+    for row in rows:
+        row["frac"] = row["newly served"] / top
+    return Section(True, rows=rows, extra={
+        "before": _pct(plan.served_before / n) if n else "—",
+        "after": _pct(plan.served_after / n) if n else "—", "budget": budget})
 
 
 def indicators(eco: Ecosystem, analysis: Analysis) -> Section:
@@ -266,7 +298,7 @@ def report_data(eco: Ecosystem, *, max_hops: int = 4, include_private: bool = Fa
         data["heatmap"] = None
         data["unmet_groups"] = []
     data["bottlenecks"] = bottleneck_rows(eco, analysis, include_private)
-    data["recommendations"] = recommendations(eco, analysis)
+    data["recommendations"] = recommendations(eco, analysis, include_private)
     data["indicators"] = indicators(eco, analysis)
     return data
 
@@ -332,7 +364,9 @@ def report_markdown(eco: Ecosystem, *, max_hops: int = 4, include_private: bool 
         s = d[key]
         out += [f"## {title}", ""]
         if s.available and s.rows:
-            cols = list(s.rows[0])
+            if s.extra.get("before"):
+                out += [f"Coverage {s.extra['before']} → {s.extra['after']} with these actions.", ""]
+            cols = [c for c in s.rows[0] if c != "frac"]
             out += ["| " + " | ".join(_md(c) for c in cols) + " |", "|" + "---|" * len(cols)]
             out += ["| " + " | ".join(_md(r.get(c, "")) for c in cols) + " |" for r in s.rows]
         else:

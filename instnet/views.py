@@ -570,8 +570,7 @@ def _nodes(frame: pd.DataFrame, analysis: Analysis, group: set[str], marks: dict
                 lines.append(f"Coverage: {int(row['served'])} of {n_needs} needs served ({cov * 100:.0f} %)")
             unmet = unm[gid_] if has else []
             border, bw = ("#333333", 1)
-            if unmet:
-                border, bw = UNMET_BORDER, 3
+            if unmet:  # colour already shows coverage: no red ring on groups
                 lines.append("Unmet: " + ", ".join(svc_name.get(s, s) for s in unmet[:12])
                              + (" …" if len(unmet) > 12 else ""))
             if cut_by_gid.get(gid_):
