@@ -15,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
 import org.neo4j.graphdb.GraphDatabaseService;
+import org.neo4j.graphdb.QueryExecutionException;
 
 public final class InstnetNeo4jLauncher {
     private InstnetNeo4jLauncher() {}
@@ -47,15 +48,30 @@ public final class InstnetNeo4jLauncher {
             stopped.countDown();
         }, "instnet-neo4j-shutdown"));
 
-        GraphDatabaseService system = service.database("system");
-        system.executeTransactionally(
-                "ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED",
-                Map.of("password", password));
-        // make sure the default database is online before announcing readiness
-        service.database("neo4j").executeTransactionally("RETURN 1");
-        Files.writeString(ready, Long.toString(ProcessHandle.current().pid()));
+        try {
+            setPassword(service.database("system"), password);
+            // make sure the default database is online before announcing readiness
+            service.database("neo4j").executeTransactionally("RETURN 1");
+            Files.writeString(ready, Long.toString(ProcessHandle.current().pid()));
+        } catch (Exception e) {
+            e.printStackTrace();
+            System.exit(1); // runs the shutdown hook
+        }
         System.out.println("instnet-neo4j: ready");
         System.out.flush();
         stopped.await();
+    }
+
+    private static void setPassword(GraphDatabaseService system, String password) {
+        try {
+            system.executeTransactionally(
+                    "ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED",
+                    Map.of("password", password));
+        } catch (QueryExecutionException e) {
+            // a restart with the password already set: nothing to change
+            if (!String.valueOf(e.getMessage()).contains("Old password and new password cannot be the same")) {
+                throw e;
+            }
+        }
     }
 }
