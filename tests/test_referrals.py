@@ -33,20 +33,20 @@ def assert_same_paths(got: pd.DataFrame, want: pd.DataFrame) -> None:
             assert pd.isna(g.hops) and math.isnan(g.strength)
 
 
-@settings(max_examples=150, **SETTINGS)
+@settings(max_examples=50, **SETTINGS)
 @given(eco=ecosystems(), max_hops=st.integers(1, 5), as_of=st.sampled_from([None, 1999, 2004, 2007, 2011]))
 def test_best_paths_match_brute_force(eco: Ecosystem, max_hops: int, as_of: int | None) -> None:
     eco = eco.as_of(as_of)
     assert_same_paths(best_paths(eco, max_hops=max_hops), ref_best_paths(eco, max_hops=max_hops))
 
 
-@settings(max_examples=40, **SETTINGS)
+@settings(max_examples=12, **SETTINGS)
 @given(eco=ecosystems(dated=False), max_hops=st.integers(1, 5))
 def test_simple_engine_matches_brute_force(eco: Ecosystem, max_hops: int) -> None:
     assert_same_paths(_simple_best_paths(eco, max_hops=max_hops), ref_best_paths(eco, max_hops=max_hops))
 
 
-@settings(max_examples=80, **SETTINGS)
+@settings(max_examples=30, **SETTINGS)
 @given(eco=ecosystems(dated=False), max_hops=st.integers(1, 5), k=st.integers(1, 4), data=st.data())
 def test_refer_ranking_matches_brute_force(eco: Ecosystem, max_hops: int, k: int, data: st.DataObject) -> None:
     needers = [a for a, kd in eco.actors["kind"].items() if kd in ("enterprise", "network")]

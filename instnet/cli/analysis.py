@@ -1,1 +1,96 @@
-"""CLI commands (filled in by its issue)."""
+"""``instnet gaps`` and ``instnet refer`` (issue 4)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+import pandas as pd
+from rich.console import Console
+
+from .. import gaps as gaps_mod
+from .. import referrals as ref_mod
+from . import main
+from .common import analysis_options, command_wrapper, emit, load, rich_table
+
+
+@main.command()
+@analysis_options
+@click.option("--by", "by", default="service", show_default=True, metavar="KEYS",
+              help="Group by any of service,region,sector (comma-separated; '' for none).")
+@click.option("--unmet", is_flag=True, help="List every unmet need (actor, service).")
+@click.option("--fail-under", type=click.FloatRange(0.0, 1.0), default=None, metavar="RATIO",
+              help="Exit 1 when overall coverage is below RATIO (e.g. 0.8).")
+@command_wrapper
+def gaps(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: int, fmt: str,
+         output: Path | None, by: str, unmet: bool, fail_under: float | None) -> None:
+    """Service gaps: coverage of needs overall and per group, worst groups first."""
+    keys = gaps_mod.parse_by(by)
+    eco = load(dataset, ecosystem=ecosystem, as_of=as_of)
+    report = gaps_mod.coverage(eco, by=keys, max_hops=max_hops)
+    data = report.to_dict(unmet=unmet)
+    table = report.groups[[*keys, "needs", "served", "unmet", "coverage"]]
+    if fmt == "csv" and unmet:
+        table = report.unmet
+
+    def render(console: Console) -> None:
+        console.print(f"[bold]{eco.name}[/]: {report.served} of {report.needs} needs served "
+                      f"({report.coverage:.1%}) within {max_hops} hops" + (f", as of {as_of}" if as_of else ""),
+                      markup=True, highlight=False)
+        if keys:
+            console.print(rich_table(report.groups[[*keys, "needs", "served", "unmet", "coverage"]],
+                                     title="Coverage by " + ", ".join(keys)), markup=False)
+        if unmet:
+            names = eco.actors["name"]
+            frame = report.unmet.assign(name=names.reindex(report.unmet["actor"].to_numpy()).to_numpy())
+            console.print(rich_table(frame[["actor", "name", "service"]], title="Unmet needs"), markup=False)
+
+    emit(fmt=fmt, output=output, data=data, table=table, render=render)
+    if fail_under is not None and report.coverage < fail_under:
+        click.echo(f"coverage {report.coverage:.4f} is below --fail-under {fail_under}", err=True)
+        sys.exit(1)
+
+
+@main.command()
+@analysis_options
+@click.argument("actor")
+@click.argument("service")
+@click.option("-k", "k", type=click.IntRange(1), default=3, show_default=True, help="Number of providers.")
+@command_wrapper
+def refer(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: int, fmt: str,
+          output: Path | None, actor: str, service: str, k: int) -> None:
+    """The K best providers of SERVICE for ACTOR, each with its referral path."""
+    eco = load(dataset, ecosystem=ecosystem, as_of=as_of)
+    refs = ref_mod.refer(eco, actor, service, k=k, max_hops=max_hops)
+    missing = [] if refs else ref_mod.unreachable_providers(eco, actor, service, max_hops=max_hops)
+    data = {"actor": actor, "service": service, "max_hops": max_hops,
+            "referrals": [r.to_dict() for r in refs],
+            "out_of_reach": [{"provider": u.provider, "name": u.name, "reason": u.reason, "hops": u.hops,
+                              "detail": u.detail} for u in missing]}
+    table = pd.DataFrame([{"rank": i + 1, "provider": r.provider, "hops": r.hops, "strength": r.strength,
+                           "path": " > ".join(r.path)} for i, r in enumerate(refs)],
+                         columns=["rank", "provider", "hops", "strength", "path"])
+    names = eco.actors["name"]
+
+    def render(console: Console) -> None:
+        who = f"{names.at[actor]} ({actor})"
+        what = f"{eco.services.at[service, 'name']} ({service})"
+        if refs:
+            console.print(f"[bold]{who}[/] needs {what}:", markup=True, highlight=False)
+            for i, r in enumerate(refs, 1):
+                console.print(f"{i}. {names.at[r.provider]} ({r.provider}) — {r.hops} hop"
+                              f"{'s' if r.hops != 1 else ''}, strength {r.strength:.3f}", markup=False)
+                for s in r.steps:
+                    console.print(f"     {s.describe()}", markup=False)
+        else:
+            console.print(f"[bold]{who}[/] cannot be referred to any provider of {what} "
+                          f"within {max_hops} hops.", markup=True, highlight=False)
+            if missing:
+                console.print("Nearest providers out of reach:", markup=False)
+                for u in missing:
+                    console.print(f"  - {u.name} ({u.provider}): {u.detail}", markup=False)
+            else:
+                console.print("Nobody offers this service.", markup=False)
+
+    emit(fmt=fmt, output=output, data=data, table=table, render=render)
