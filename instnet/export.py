@@ -180,8 +180,7 @@ def write_export(eco: Ecosystem, fmt: str, path: str | Path, *, include_private:
         data = export_json(eco, analysis, include_private=include_private)
         path.write_text(json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n", encoding="utf-8")
     elif fmt == "graphml":
-        nx.write_graphml(export_graph(eco, analysis, include_private=include_private), path, encoding="utf-8",
-                         named_key_ids=True)
+        nx.write_graphml(export_graph(eco, analysis, include_private=include_private), path, encoding="utf-8")
     elif fmt == "gexf":
         G = export_graph(eco, analysis, include_private=include_private)
         nx.write_gexf(G, path, encoding="utf-8")

@@ -212,10 +212,13 @@ def recommendations(eco: Ecosystem, analysis: Analysis, include_private: bool = 
                     + ", ".join(str(svc.get(x, x)) for x in a.services)
                     + (f", coordinated by {who(a.source)}" if a.source else "")
                     + f", brokering {len(a.networks)} network(s)")
-        groups = ", ".join(f"{svc.get(g['service'], g['service'])} in {g['region'] or 'any region'}"
-                           f" ({g['needs']})" for g in r.groups[:3])
+        merged: dict[tuple[str, str], int] = {}
+        for g in r.groups:
+            k = (str(svc.get(g["service"], g["service"])), g["region"] or "any region")
+            merged[k] = merged.get(k, 0) + int(g["needs"])
+        groups = ", ".join(f"{s_} in {r_} ({n_})" for (s_, r_), n_ in list(merged.items())[:3])
         rows.append({"rank": r.rank, "action": text, "newly served": r.gain,
-                     "where": groups + (f" and {len(r.groups) - 3} more groups" if len(r.groups) > 3 else "")})
+                     "where": groups + (f" and {len(merged) - 3} more" if len(merged) > 3 else "")})
     n = plan.needs
     top = max((row["newly served"] for row in rows), default=1) or 1
     for row in rows:
@@ -226,19 +229,24 @@ def recommendations(eco: Ecosystem, analysis: Analysis, include_private: bool = 
 
 
 def indicators(eco: Ecosystem, analysis: Analysis) -> Section:
+    """The indicators panel of :mod:`instnet.indicators`: overall, and key ones per region."""
     try:
-        from . import indicators as imod
+        from .indicators import panel
     except ImportError:
         return Section(False, note="Indicators are not available in this installation.")
-    fn = getattr(imod, "indicators", None)
-    if fn is None:
-        return Section(False, note="Indicators are not available in this installation.")
     try:
-        res = fn(eco, max_hops=analysis.max_hops)
-    except Exception as exc:
+        pan = panel(eco, max_hops=analysis.max_hops, paths=analysis.paths)
+    except Exception as exc:  # an analytics failure must not lose the whole report
         log.warning("indicators failed: %s", exc)
         return Section(False, note=f"Indicators could not be computed: {exc}")
-    return Section(True, rows=_records(res))
+    defs = pan.get("definitions", {})
+    rows = [{"indicator": k.replace("_", " "), "value": _fmt(v), "definition": str(defs.get(k, ""))}
+            for k, v in pan["overall"].items()]
+    key = [k for k in ("needs", "coverage", "avg_hops", "network_share", "institutions_per_100")
+           if k in pan["overall"]]
+    regions = [{"region": r or "—", **{k: _fmt(vals.get(k)) for k in key}}
+               for r, vals in sorted(pan.get("regions", {}).items())]
+    return Section(True, rows=rows, extra={"regions": regions, "region_cols": key})
 
 
 def _records(res: Any) -> list[dict[str, Any]]:

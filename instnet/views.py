@@ -118,19 +118,11 @@ def analyse(eco: Ecosystem, *, max_hops: int = 4, bottlenecks: bool = True) -> A
 
 def _bottlenecks(eco: Ecosystem, max_hops: int, out: Analysis) -> pd.DataFrame | None:
     try:
-        from . import bottlenecks as bmod
+        from .bottlenecks import bottlenecks
     except ImportError:
         out.notes.append("Bottleneck analysis is not available: institutions are sized by load.")
         return None
-    fn = getattr(bmod, "bottlenecks", None)
-    if fn is None:
-        out.notes.append("Bottleneck analysis is not available: institutions are sized by load.")
-        return None
-    res = fn(eco, max_hops=max_hops)
-    frame = res if isinstance(res, pd.DataFrame) else getattr(res, "institutions", None)
-    if not isinstance(frame, pd.DataFrame):
-        out.notes.append("Bottleneck analysis returned no table: institutions are sized by load.")
-        return None
+    frame = bottlenecks(eco, max_hops=max_hops, paths=out.paths)
     if "id" in frame.columns:
         frame = frame.set_index("id")
     return frame
