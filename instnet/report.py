@@ -76,6 +76,14 @@ def coverage_groups(eco: Ecosystem, analysis: Analysis, by: tuple[str, ...]) -> 
     """
     p = analysis.paths
     assert p is not None
+    try:
+        from .gaps import coverage
+    except ImportError:
+        coverage = None
+    if coverage is not None:
+        g = coverage(eco, by=by, max_hops=analysis.max_hops, paths=p).groups
+        g = g[[*by, "needs", "served", "unmet", "coverage"]].copy()
+        return g.sort_values(list(by), kind="stable").reset_index(drop=True)
     frame = pd.DataFrame({
         "service": p["service"].to_numpy(dtype=object),
         "region": p["actor"].map(eco.actors["region"]).to_numpy(dtype=object),
