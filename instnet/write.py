@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import csv
+import json
 import os
+import re
 import tempfile
 import shutil
 from pathlib import Path
@@ -45,13 +46,44 @@ def table_text(eco: Ecosystem, table: str) -> pd.DataFrame:
     return _text_frame(frame).reset_index(drop=True)
 
 
+def _quoted(cells: pd.Series) -> pd.Series:
+    # Python's csv writer (3.11) leaves a lone "\r" unquoted with "\n" line ends, so
+    # a cell holding one would split its row: quote here, the way every reader expects.
+    need = cells.str.contains(r'[",\r\n]', regex=True).to_numpy(dtype=bool)
+    if need.any():
+        cells = cells.where(~need, '"' + cells.str.replace('"', '""', regex=False) + '"')
+    return cells
+
+
+def csv_text(frame: pd.DataFrame) -> str:
+    r"""Return a text frame as comma-separated text, ``\n`` line ends, quoted only where needed.
+
+    Examples
+    --------
+    >>> csv_text(pd.DataFrame({"id": ["a", "b,c"], "note": ['a "b" c', "x\ry"]}))
+    'id,note\na,"a ""b"" c"\n"b,c","x\ry"\n'
+    """
+    header = ",".join(_quoted(pd.Series([str(c) for c in frame.columns], dtype="str")))
+    if len(frame) == 0:
+        return header + "\n"
+    lines = None
+    for col in frame.columns:
+        cells = _quoted(frame[col].astype("str"))
+        lines = cells if lines is None else lines + "," + cells
+    return header + "\n" + "\n".join(lines.tolist()) + "\n"
+
+
 def _toml_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
         return repr(value)
-    text = str(value)
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    # A JSON string is a valid TOML basic string once DEL is escaped too.
+    return json.dumps(str(value), ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
+def _toml_key(key: str) -> str:
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else _toml_value(key)
 
 
 def write_dataset(eco: Ecosystem, folder: str | Path) -> Path:
@@ -73,13 +105,14 @@ def write_dataset(eco: Ecosystem, folder: str | Path) -> Path:
     folder.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".instnet-", dir=folder.parent))
     try:
-        meta = {k: v for k, v in eco.meta.items() if v is not None and k in META_KEYS or isinstance(v, str | int | float)}
+        # Known keys and any other plain (string, number, boolean) value are kept.
+        meta = {str(k): v for k, v in eco.meta.items()
+                if v is not None and (k in META_KEYS or isinstance(v, str | int | float))}
         (tmp / "ecosystem.toml").write_text(
-            "".join(f"{k} = {_toml_value(v)}\n" for k, v in meta.items()), encoding="utf-8"
+            "".join(f"{_toml_key(k)} = {_toml_value(v)}\n" for k, v in meta.items()), encoding="utf-8"
         )
         for table in REQUIRED_TABLES:
-            table_text(eco, table).to_csv(tmp / f"{table}.csv", index=False, quoting=csv.QUOTE_MINIMAL,
-                                          lineterminator="\n")
+            (tmp / f"{table}.csv").write_bytes(csv_text(table_text(eco, table)).encode("utf-8"))
         folder.mkdir(exist_ok=True)
         for item in tmp.iterdir():
             os.replace(item, folder / item.name)
