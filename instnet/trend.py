@@ -161,7 +161,7 @@ def diff(a: Ecosystem, b: Ecosystem, *, max_hops: int = 4, label_a: str = "A", l
     closed = m[(m["served_a"] == False) & m["served_b"]][ok]  # noqa: E712 (NaN-safe)
     opened = m[~m["served_b"].astype(bool) & (m["served_a"].isna() | (m["served_a"] == True))][ok]  # noqa: E712
     ia, ib = _impacts(a, max_hops), _impacts(b, max_hops)
-    j = ia.join(ib, how="outer", lsuffix="_a", rsuffix="_b")
+    j = ia.add_suffix("_a").join(ib.add_suffix("_b"), how="outer")
     bt = pd.DataFrame({
         "id": j.index.astype(str),
         "name": j["name_b"].fillna(j["name_a"]).astype(str).to_numpy(),
