@@ -297,7 +297,7 @@ def best_paths(eco: Ecosystem, *, max_hops: int = 4) -> pd.DataFrame:
     False
     """
     _check_hops(max_hops)
-    return _simple_best_paths(eco, max_hops=max_hops)
+    return _best_paths_fast(eco, max_hops=max_hops)
 
 
 def _simple_best_paths(eco: Ecosystem, *, max_hops: int = 4) -> pd.DataFrame:
@@ -518,3 +518,254 @@ def unreachable_providers(eco: Ecosystem, actor: str, service: str, *, max_hops:
         out.append(Unreachable(provider=p, name=str(names.at[p]), reason=reason, hops=h, detail=detail))
     out.sort(key=lambda u: (u.hops is None, u.hops if u.hops is not None else 0, u.provider))
     return out[: int(limit)]
+
+
+# --------------------------------------------------------------------------- fast engine
+#
+# At national scale (a million enterprises) one search per need is far too slow.
+# The fast engine exploits the shape of the referral graph: enterprises are path
+# sources only, networks are entered only from enterprises, so after the first
+# hop every path runs over the small graph of networks and institutions (N).
+#
+# 1. Needs are grouped into *target classes*: (service, set of providers whose
+#    scope covers the actor). Classes depend only on the service and the actor's
+#    (region, sector) cell.
+# 2. For a batch of classes, a multi-source backward BFS over N (sparse matrix
+#    products) gives ``dist[v, class]``, the hops from v to the class within
+#    ``max_hops - 1``.
+# 3. A need's hops = 1 + min over its first hops v of dist[v]; the candidate
+#    first hops are those achieving it.
+# 4. For each (v, class) the best suffix (max strength from v, then smallest
+#    ids) is found by a forward DP down the distance layers, memoised.
+# 5. The best path is (actor,) + best suffix of the best candidate; its strength
+#    is recomputed exactly left to right. Whenever two candidates (or two
+#    prefixes inside a suffix DP) are within the rounding tolerance of each
+#    other, the floating left-to-right product from the actor might order them
+#    differently, so that need falls back to the exact per-actor search.
+
+_BATCH = 128
+
+
+def _code_edges(eco: Ecosystem, codes: pd.Index) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Referral edges as (source code, target code, weight), max weight per pair."""
+    from .schema import LINK_RULES
+
+    links = eco.links
+    ltype = links["type"].to_numpy(dtype=object)
+    fwd = np.isin(ltype, [t for t, r in LINK_RULES.items() if r[2]])
+    both = np.isin(ltype, [t for t, r in LINK_RULES.items() if r[2] == "both"])
+    s = codes.get_indexer(links["source"].to_numpy(dtype=object))
+    t = codes.get_indexer(links["target"].to_numpy(dtype=object))
+    w = links["weight"].to_numpy(dtype=np.float64)
+    src = np.concatenate([s[fwd], t[both]])
+    dst = np.concatenate([t[fwd], s[both]])
+    wt = np.concatenate([w[fwd], w[both]])
+    if len(src) == 0:
+        return src.astype(np.int64), dst.astype(np.int64), wt
+    n = len(codes)
+    key = src.astype(np.int64) * n + dst
+    order = np.lexsort((-wt, key))
+    key, wt = key[order], wt[order]
+    first = np.ones(len(key), dtype=bool)
+    first[1:] = key[1:] != key[:-1]
+    key, wt = key[first], wt[first]
+    return key // n, key % n, wt
+
+
+def _best_paths_fast(eco: Ecosystem, *, max_hops: int = 4) -> pd.DataFrame:
+    import scipy.sparse as sp
+
+    needs = eco.needs
+    H = int(max_hops)
+    actors = eco.actors
+    ids = actors.index
+    kinds = actors["kind"].to_numpy(dtype=object)
+    is_ent = kinds == "enterprise"
+    src, dst, wt = _code_edges(eco, ids)
+    keep = ~is_ent[dst]  # never into an enterprise
+    src, dst, wt = src[keep], dst[keep], wt[keep]
+    n = len(ids)
+    # forward adjacency of all actors (CSR, sorted by target id string for determinism)
+    order = np.lexsort((dst, src))
+    src, dst, wt = src[order], dst[order], wt[order]
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.add.at(indptr, src + 1, 1)
+    indptr = np.cumsum(indptr)
+    # N-graph (sources not enterprises) as a sparse matrix for the BFS
+    nmask = ~is_ent[src]
+    A = sp.csr_matrix((np.ones(int(nmask.sum()), dtype=np.float32), (src[nmask], dst[nmask])), shape=(n, n))
+
+    # ---- target classes
+    need_actor = ids.get_indexer(needs["actor"].to_numpy(dtype=object))
+    need_service = needs["service"].to_numpy(dtype=object)
+    region = actors["region"].to_numpy(dtype=object)
+    sector = actors["sector"].to_numpy(dtype=object)
+    cell_key = pd.MultiIndex.from_arrays([region[need_actor], sector[need_actor]]) if len(needs) else None
+    need_class = np.full(len(needs), -1, dtype=np.int64)
+    class_members: list[np.ndarray] = []
+    o = eco.offers
+    if len(needs):
+        cells, cell_of_need = pd.factorize(pd.Series(list(zip(region[need_actor], sector[need_actor]))))[0], None
+        cell_codes = pd.factorize(pd.Series(list(zip(region[need_actor], sector[need_actor]))))
+        cell_of_need, cell_vals = cell_codes[0], cell_codes[1]
+        cell_reg = np.array([c[0] for c in cell_vals], dtype=object)
+        cell_sec = np.array([c[1] for c in cell_vals], dtype=object)
+        o_actor = ids.get_indexer(o["actor"].to_numpy(dtype=object))
+        o_service = o["service"].to_numpy(dtype=object)
+        o_reg = o["regions"].to_numpy(dtype=object)
+        o_sec = o["sectors"].to_numpy(dtype=object)
+        class_of: dict[tuple[str, bytes], int] = {}
+        svc_series = pd.Series(need_service)
+        for s, rows in svc_series.groupby(svc_series, sort=False).indices.items():
+            rows = np.asarray(rows)
+            ucells, inv = np.unique(cell_of_need[rows], return_inverse=True)
+            orows = np.flatnonzero(o_service == s)
+            if len(orows) == 0:
+                continue
+            cover = np.ones((len(orows), len(ucells)), dtype=bool)
+            for i, r in enumerate(orows):
+                rs, ss = Ecosystem.scope(o_reg[r]), Ecosystem.scope(o_sec[r])
+                if rs:
+                    cover[i] &= np.isin(cell_reg[ucells], list(rs))
+                if ss:
+                    cover[i] &= np.isin(cell_sec[ucells], list(ss))
+            provs = o_actor[orows]
+            uprov, pinv = np.unique(provs, return_inverse=True)
+            pc = np.zeros((len(uprov), len(ucells)), dtype=bool)
+            np.logical_or.at(pc, pinv, cover)
+            col_class = np.empty(len(ucells), dtype=np.int64)
+            for j in range(len(ucells)):
+                col = pc[:, j]
+                if not col.any():
+                    col_class[j] = -1
+                    continue
+                key = (s, np.packbits(col).tobytes())
+                c = class_of.get(key)
+                if c is None:
+                    c = class_of[key] = len(class_members)
+                    class_members.append(uprov[col])
+                col_class[j] = c
+            need_class[rows] = col_class[inv]
+
+    provider = np.full(len(needs), "", dtype=object)
+    hops = np.zeros(len(needs), dtype=np.int64)
+    strength = np.full(len(needs), np.nan)
+    paths = np.empty(len(needs), dtype=object)
+    paths[:] = [()] * len(needs)
+    served = np.zeros(len(needs), dtype=bool)
+    fallback: list[int] = []
+
+    ids_arr = ids.to_numpy(dtype=object)
+    # needs sorted by class, processed in class batches
+    by_class = np.argsort(need_class, kind="stable")
+    cls_sorted = need_class[by_class]
+    n_classes = len(class_members)
+    starts = np.searchsorted(cls_sorted, np.arange(0, n_classes + _BATCH, _BATCH))
+    for bi, c0 in enumerate(range(0, n_classes, _BATCH)):
+        c1 = min(c0 + _BATCH, n_classes)
+        B = c1 - c0
+        dist = np.full((n, B), 127, dtype=np.int8)
+        for j in range(B):
+            dist[class_members[c0 + j], j] = 0
+        frontier = (dist == 0).astype(np.float32)
+        for r in range(1, H):
+            reach = np.asarray(A @ frontier) > 0
+            new = reach & (dist == 127)
+            if not new.any():
+                break
+            dist[new] = r
+            frontier = new.astype(np.float32)
+        memo: dict[tuple[int, int], tuple[float, tuple[int, ...], tuple[float, ...], bool]] = {}
+        lo, hi = starts[bi], starts[bi + 1]
+        for qi in by_class[lo:hi]:
+            j = int(need_class[qi]) - c0
+            a = int(need_actor[qi])
+            e0, e1 = indptr[a], indptr[a + 1]
+            if e0 == e1:
+                continue
+            vs = dst[e0:e1]
+            dv = dist[vs, j]
+            dmin = int(dv.min())
+            if dmin > H - 1:
+                continue
+            served[qi] = True
+            hops[qi] = dmin + 1
+            cands = np.flatnonzero(dv == dmin)
+            best = None
+            ambiguous = False
+            for ci in cands:
+                v = int(vs[ci])
+                w1 = float(wt[e0 + ci])
+                suf = memo.get((v, j))
+                if suf is None:
+                    suf = memo[(v, j)] = _suffix(v, dmin, dist[:, j], indptr, dst, wt, ids_arr)
+                approx = w1 * suf[0]
+                if suf[3]:
+                    ambiguous = True
+                    break
+                if best is None or approx > best[0] * (1 + _TOL):
+                    best = (approx, w1, suf)
+                elif approx >= best[0] * (1 - _TOL):
+                    ambiguous = True
+                    break
+            if ambiguous:
+                fallback.append(int(qi))
+                continue
+            _, w1, suf = best
+            s = 1.0 * w1
+            for w in suf[2]:
+                s = s * w
+            p = (ids_arr[a],) + tuple(ids_arr[x] for x in suf[1])
+            paths[qi] = p
+            provider[qi] = p[-1]
+            strength[qi] = s
+    rows: list[Any] = [None] * len(needs)
+    for qi in np.flatnonzero(served):
+        rows[qi] = (provider[qi], int(hops[qi]), float(strength[qi]), paths[qi])
+    if fallback:
+        idx = _Index(eco)
+        by_actor: dict[str, list[int]] = {}
+        for qi in fallback:
+            by_actor.setdefault(ids_arr[need_actor[qi]], []).append(qi)
+        for a, qs in by_actor.items():
+            sol = _solve_source(idx, a, [need_service[q] for q in qs], H)
+            for q in qs:
+                rows[q] = sol[need_service[q]]
+    return _frame(needs, rows)
+
+
+def _suffix(v: int, r: int, dist: np.ndarray, indptr: np.ndarray, dst: np.ndarray, wt: np.ndarray,
+            ids: np.ndarray) -> tuple[float, tuple[int, ...], tuple[float, ...], bool]:
+    """Best suffix from ``v`` to the class ``r`` hops away: (strength from v, nodes, weights, ambiguous).
+
+    Walks down the distance layers (each step to a node one hop nearer to the
+    class); keeps per node the best prefix and flags ambiguity when a second
+    prefix comes within the rounding tolerance of the best.
+    """
+    layer: dict[int, tuple[float, tuple[int, ...], tuple[float, ...]]] = {v: (1.0, (v,), ())}
+    ambiguous = False
+    for rem in range(r - 1, -1, -1):
+        nxt: dict[int, list[tuple[float, tuple[int, ...], tuple[float, ...]]]] = {}
+        for u, (s, p, ws) in layer.items():
+            for e in range(indptr[u], indptr[u + 1]):
+                x = int(dst[e])
+                if dist[x] != rem:
+                    continue
+                w = float(wt[e])
+                nxt.setdefault(x, []).append((s * w, p + (x,), ws + (w,)))
+        layer = {}
+        for x, entries in nxt.items():
+            if len(entries) > 1:
+                entries.sort(key=lambda t: -t[0])
+                if entries[1][0] >= entries[0][0] * (1 - _TOL):
+                    ambiguous = True
+            layer[x] = entries[0]
+        if ambiguous:
+            break
+    if ambiguous:
+        return (0.0, (), (), True)
+    ends = sorted(layer.values(), key=lambda t: -t[0])
+    if len(ends) > 1 and ends[1][0] >= ends[0][0] * (1 - _TOL):
+        return (0.0, (), (), True)
+    s, p, ws = ends[0]
+    return (s, p, ws, False)
