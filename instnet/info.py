@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .graph import referral_edges
-from .model import Ecosystem
+from .model import Ecosystem, isin
 from .schema import CATEGORIES, KINDS, LINK_TYPES
 
 
@@ -50,17 +50,19 @@ def warnings(eco: Ecosystem, *, limit: int = 20) -> list[str]:
     """
     out: list[str] = []
     edges = referral_edges(eco)
-    connected = pd.Index(edges["source"]).union(pd.Index(edges["target"]))
-    isolated = eco.institution_ids.difference(connected)
+    inst = eco.institution_ids
+    connected = isin(inst, edges["source"].unique()) | isin(inst, edges["target"].unique())
+    isolated = inst[~connected]
     if len(isolated):
         out.append(_listing(f"{len(isolated)} institution{'s have' if len(isolated) > 1 else ' has'} "
                             "no referral channel", isolated, limit))
-    offered = set(eco.offers["service"])
-    unoffered = sorted(set(eco.needs["service"]) - offered)
+    offered = set(eco.offers["service"].unique())
+    needed = set(eco.needs["service"].unique())
+    unoffered = sorted(needed - offered)
     if unoffered:
         n = int(eco.needs["service"].isin(unoffered).sum())
         out.append(_listing(f"{n} need{'s' if n != 1 else ''} for services nobody offers", unoffered, limit))
-    unneeded = sorted(offered - set(eco.needs["service"]))
+    unneeded = sorted(offered - needed)
     if unneeded:
         out.append(_listing("services offered but never needed", unneeded, limit))
     folded = eco.actors.index.str.casefold()
@@ -68,7 +70,7 @@ def warnings(eco: Ecosystem, *, limit: int = 20) -> list[str]:
     if len(clash):
         out.append(_listing("actor ids that differ only in case", clash, limit))
     for column, scope_col in (("region", "regions"), ("sector", "sectors")):
-        known = set(eco.actors[column])
+        known = set(eco.actors[column].unique())
         named = {p for cell in eco.offers[scope_col].unique() for p in eco.scope(cell)}
         unknown = sorted(named - known)
         if unknown:

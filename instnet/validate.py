@@ -13,9 +13,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .errors import Problem
-from .model import Ecosystem
+from .model import Ecosystem, isin
 from .read import RawTable, expected_columns
 from .schema import (
     CATEGORIES,
@@ -71,7 +73,7 @@ class _Checker:
         empty = (text == "").to_numpy()
         ok = text.str.fullmatch(r"[+-]?\d{1,15}").to_numpy(dtype=bool) | empty
         self.flag(~ok, column, lambda r: f"{self.value(r, column)!r} is not a whole number")
-        values = pd.to_numeric(text.where(ok & ~empty, None), errors="coerce").astype("Int64")
+        values = _parse(text, ok & ~empty, pa.int64(), "Int64")
         if lo is not None or hi is not None:
             out = ((values < lo) if lo is not None else False) | ((values > hi) if hi is not None else False)
             out = out.fillna(False).to_numpy(dtype=bool)
@@ -82,7 +84,8 @@ class _Checker:
     def number(self, column: str, lo: float, hi: float, *, lo_open: bool = False) -> pd.Series:
         text = self.frame[column].str.strip()
         empty = (text == "").to_numpy()
-        values = pd.to_numeric(text.where(~empty, None), errors="coerce").astype("float64")
+        looks = text.str.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?").to_numpy(dtype=bool)
+        values = _parse(text, looks & ~empty, pa.float64(), "float64")
         finite = np.isfinite(values.to_numpy())
         bad_num = ~empty & ~finite
         self.flag(bad_num, column, lambda r: f"{self.value(r, column)!r} is not a number")
@@ -110,7 +113,7 @@ class _Checker:
 
     def reference(self, column: str, known: pd.Index, what: str) -> np.ndarray:
         col = self.frame[column]
-        dangling = ~col.isin(known).to_numpy()
+        dangling = ~isin(col, known)
         if dangling.any():
             suggest = _Suggester(known)
             self.flag(dangling, column, lambda r: _dangling_message(self.value(r, column), what, suggest))
@@ -122,6 +125,20 @@ class _Checker:
         bad = (since.notna() & until.notna() & (until <= since)).fillna(False).to_numpy(dtype=bool)
         self.flag(bad, "until", lambda r: f"until ({until.iat[r]}) must be after since ({since.iat[r]})")
         return since, until
+
+
+def _parse(text: pd.Series, mask: np.ndarray, arrow_type: pa.DataType, dtype: str) -> pd.Series:
+    """Cast the cells of ``text`` selected by ``mask`` (already checked) to numbers; NA elsewhere."""
+    if not mask.any():
+        return pd.Series(pd.array([None] * len(text), dtype=dtype), index=text.index)
+    arr = pa.array(np.asarray(text, dtype=object), type=pa.string())
+    chosen = pc.if_else(pa.array(mask), arr, pa.scalar(None, pa.string()))
+    numbers = pc.cast(chosen, arrow_type)
+    if dtype == "Int64":
+        out = numbers.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
+        out.index = text.index
+        return out
+    return pd.Series(numbers.to_numpy(zero_copy_only=False), index=text.index, dtype="float64")
 
 
 class _Suggester:
