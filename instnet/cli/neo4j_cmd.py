@@ -1,1 +1,210 @@
-"""CLI commands (filled in by its issue)."""
+"""``instnet neo4j ...``: the bundled server, load, pull, write-back, list, delete.
+
+Connection settings come from ``NEO4J_URI``, ``NEO4J_USER``, ``NEO4J_PASSWORD``
+and ``NEO4J_DATABASE`` (never from a command-line default). Errors are one clear
+line on stderr and exit code 2 (handled by the main group).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from . import main
+from .common import err_console, load as load_dataset
+
+_STATE_DIR = click.option(
+    "--state-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="Folder of the server's data, logs and password (default: ~/.cache/instnet/neo4j/server, "
+         "or $INSTNET_CACHE/neo4j/server).")
+_ECOSYSTEM = click.option("--ecosystem", "ecosystem", metavar="NAME", required=True,
+                          help="Name of the ecosystem in the database.")
+
+
+@main.group("neo4j")
+def neo4j_group() -> None:
+    """Keep ecosystems in Neo4j: load, pull, write-back (and a bundled server)."""
+
+
+# --------------------------------------------------------------------------- server
+
+
+@neo4j_group.group("server")
+def server_group() -> None:
+    """A local Neo4j Community server (fetched once from Maven Central; needs Java 17+ and Maven).
+
+    \b
+    eval "$(instnet neo4j server start)"   # start, and export NEO4J_* in this shell
+    instnet neo4j server status
+    instnet neo4j server stop
+    """
+
+
+@server_group.command("fetch")
+def server_fetch() -> None:
+    """Download Neo4j (cached) and build its launcher, without starting it."""
+    from ..neo4j import server
+
+    with err_console().status(f"fetching Neo4j {server.NEO4J_VERSION} with Maven"):
+        dist = server.fetch()
+    err_console().print(f"Neo4j {dist.version} ready in {dist.lib.parent}", markup=False)
+
+
+@server_group.command("start")
+@_STATE_DIR
+@click.option("--port", type=click.IntRange(1, 65535), default=None,
+              help="Bolt port on 127.0.0.1 (default: a free one).")
+@click.option("--heap", default=None, help="JVM heap, e.g. 1500m (default $INSTNET_NEO4J_HEAP or 1500m).")
+@click.option("--pagecache", default=None, help="Page cache, e.g. 1g (default $INSTNET_NEO4J_PAGECACHE or 1g).")
+def server_start(state_dir: Path | None, port: int | None, heap: str | None,
+                 pagecache: str | None) -> None:
+    """Start the server and print `export NEO4J_...` lines for `eval`.
+
+    The password is generated on first start and kept (mode 0600) in the state folder.
+    """
+    from ..neo4j import server
+
+    options = {k: v for k, v in {"heap": heap, "pagecache": pagecache}.items() if v}
+    with err_console().status("starting Neo4j (the first start also fetches it)"):
+        info = server.start(state_dir=state_dir, port=port, **options)
+    err_console().print(f"Neo4j {info.version} running at {info.uri} (pid {info.pid})", markup=False)
+    click.echo(info.exports(), nl=False)
+
+
+@server_group.command("status")
+@_STATE_DIR
+@click.option("--exports", "show_exports", is_flag=True,
+              help="Print the `export NEO4J_...` lines (with the password) again.")
+def server_status(state_dir: Path | None, show_exports: bool) -> None:
+    """Say whether the server runs (exit 0) or not (exit 1)."""
+    from ..neo4j import server
+
+    info = server.status(state_dir=state_dir)
+    if info is None:
+        err_console().print("Neo4j is not running", markup=False)
+        raise SystemExit(1)
+    err_console().print(f"Neo4j {info.version} running at {info.uri} (pid {info.pid})", markup=False)
+    if show_exports:
+        click.echo(info.exports(), nl=False)
+
+
+@server_group.command("stop")
+@_STATE_DIR
+def server_stop(state_dir: Path | None) -> None:
+    """Stop the server cleanly."""
+    from ..neo4j import server
+
+    with err_console().status("stopping Neo4j"):
+        stopped = server.stop(state_dir=state_dir)
+    err_console().print("Neo4j stopped" if stopped else "Neo4j was not running", markup=False)
+
+
+# --------------------------------------------------------------------------- data
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("{task.description:<28}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), console=err_console(), transient=False)
+
+
+@neo4j_group.command("load")
+@click.argument("dataset")
+@click.option("--ecosystem", "ecosystem", metavar="NAME", default=None,
+              help="Name in the database (default: the dataset's ecosystem.toml name, else "
+                   "the folder or file name).")
+@click.option("--replace", is_flag=True,
+              help="Replace an ecosystem of that name that holds different data.")
+@click.option("--batch-size", type=click.IntRange(1, 1_000_000), default=10_000, show_default=True,
+              help="Rows per transaction.")
+def load_cmd(dataset: str, ecosystem: str | None, replace: bool, batch_size: int) -> None:
+    """Validate DATASET, then load it into Neo4j: batched, idempotent, all or nothing.
+
+    Loading the data an ecosystem already holds changes nothing. Without --replace,
+    loading other data under an existing name is refused. If the load fails midway
+    the database keeps the previous ecosystem, whole; run the command again.
+    """
+    from ..neo4j.load import load_ecosystem
+
+    eco = load_dataset(dataset)  # validates: an invalid dataset writes nothing
+    name = ecosystem or str(eco.meta.get("name") or "") or Path(dataset.rstrip("/")).stem
+    with _progress() as bar:
+        task = bar.add_task("connecting", total=None)
+
+        def progress(step: str, done: int, total: int) -> None:
+            bar.update(task, description=step, completed=done, total=total)
+
+        result = load_ecosystem(eco, ecosystem=name, replace=replace, batch_size=batch_size,
+                                progress=progress)
+        bar.update(task, description="done")
+    verb = {"unchanged": "already held", "loaded": "loaded", "replaced": "replaced"}[result.status]
+    err_console().print(
+        f"ecosystem {result.ecosystem!r} {verb}: {result.nodes} nodes, {result.relationships} "
+        f"relationships (version {result.version}) in {result.seconds:.1f} s", markup=False)
+
+
+@neo4j_group.command("pull")
+@_ECOSYSTEM
+@click.option("-o", "--output", "out_dir", required=True,
+              type=click.Path(file_okay=False, path_type=Path), help="Folder to write the dataset to.")
+def pull_cmd(ecosystem: str, out_dir: Path) -> None:
+    """Write an ecosystem from Neo4j as a dataset folder."""
+    from ..neo4j.pull import read_ecosystem
+    from ..write import write_dataset
+
+    with err_console().status(f"reading {ecosystem!r} from Neo4j"):
+        eco = read_ecosystem(ecosystem)
+    write_dataset(eco, out_dir)
+    err_console().print(f"wrote {len(eco.actors)} actors, {len(eco.links)} links to {out_dir}",
+                        markup=False)
+
+
+@neo4j_group.command("write-back")
+@click.argument("dataset")
+@_ECOSYSTEM
+@click.option("--max-hops", type=click.IntRange(1, 20), default=4, show_default=True)
+@click.option("--as-of", "as_of", type=int, default=None, metavar="YEAR")
+def write_back_cmd(dataset: str, ecosystem: str, max_hops: int, as_of: int | None) -> None:
+    """Compute the analytics of DATASET and store them as actor properties in Neo4j.
+
+    DATASET may be `neo4j` to analyse the ecosystem as stored. Properties: impact,
+    actors_cut, load, utilisation, betweenness, articulation, brokerage (institutions);
+    needs, needs_served, need_coverage (actors with needs).
+    """
+    from ..neo4j.writeback import gather_analytics, write_back
+
+    eco = load_dataset(dataset, ecosystem=ecosystem, as_of=as_of)
+    with err_console().status("computing analytics"):
+        table, skipped = gather_analytics(eco, max_hops=max_hops)
+    for name, why in skipped.items():
+        err_console().print(f"skipped {name}: {why}", markup=False)
+    with err_console().status("writing back"):
+        updated = write_back(ecosystem, table)
+    err_console().print(f"wrote {len(table.columns)} properties on {updated} actors of {ecosystem!r}: "
+                        + ", ".join(map(str, table.columns)), markup=False)
+
+
+@neo4j_group.command("list")
+def list_cmd() -> None:
+    """List the ecosystems in the database."""
+    from ..neo4j.load import list_ecosystems
+
+    rows = list_ecosystems()
+    if not rows:
+        err_console().print("no ecosystems", markup=False)
+    for r in rows:
+        click.echo(f"{r['name']}\t{r['version']}\tactors={r['actors']}\tservices={r['services']}\t"
+                   f"offers={r['offers']}\tneeds={r['needs']}\tlinks={r['links']}")
+
+
+@neo4j_group.command("delete")
+@_ECOSYSTEM
+def delete_cmd(ecosystem: str) -> None:
+    """Delete an ecosystem from the database (others are untouched)."""
+    from ..neo4j.load import delete_ecosystem
+
+    with err_console().status(f"deleting {ecosystem!r}"):
+        existed = delete_ecosystem(ecosystem)
+    err_console().print(f"deleted {ecosystem!r}" if existed else f"no ecosystem {ecosystem!r}",
+                        markup=False)

@@ -1,0 +1,173 @@
+"""Write analysis results back to Neo4j as actor properties (for Bloom and Browser).
+
+:func:`write_back` takes any table indexed by actor id whose columns are property
+names; :func:`gather_analytics` computes whichever of instnet's analytics are
+installed (impact, load, utilisation, betweenness from :mod:`instnet.bottlenecks`;
+need coverage from :mod:`instnet.gaps`), so the command works as the analytics grow.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import re
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import UsageError
+from ..model import Ecosystem
+from .connection import Connection
+from .load import RESERVED, _open, current_version
+from .queries import query
+
+log = logging.getLogger(__name__)
+
+#: A property name write-back may set: lower-case identifier, at most 64 characters.
+PROPERTY_NAME = re.compile(r"[a-z][a-z0-9_]{0,63}")
+BATCH = 10_000
+
+#: Dataset columns of actors: write-back never overwrites them.
+_DATASET_COLUMNS = frozenset({"name", "kind", "sector", "region", "size", "capacity", "since",
+                              "until", "private", "lat", "lon", "description"})
+
+
+def check_property_names(names: list[str], *, taken: frozenset[str] = frozenset()) -> None:
+    """Refuse property names that are not plain identifiers or that instnet uses already.
+
+    Raises
+    ------
+    UsageError
+        Naming every bad name.
+
+    Examples
+    --------
+    >>> check_property_names(["impact", "betweenness"])
+    >>> check_property_names(["x}) DETACH DELETE (n"])
+    Traceback (most recent call last):
+    ...
+    instnet.errors.UsageError: cannot write back property 'x}) DETACH DELETE (n': names must match [a-z][a-z0-9_]{0,63}
+    """
+    for name in names:
+        if not isinstance(name, str) or not PROPERTY_NAME.fullmatch(name):
+            raise UsageError(f"cannot write back property {name!r}: names must match "
+                             f"{PROPERTY_NAME.pattern}")
+        if name in RESERVED or name in _DATASET_COLUMNS or name in taken:
+            raise UsageError(f"cannot write back property {name!r}: it would overwrite a "
+                             "property of the dataset or of instnet")
+
+
+def _value(v: Any) -> Any:
+    if v is None or v is pd.NA:
+        return None
+    if isinstance(v, np.generic):
+        v = v.item()
+    if isinstance(v, float) and v != v:
+        return None
+    if isinstance(v, bool | int | float | str):
+        return v
+    return str(v)
+
+
+def write_back(
+    ecosystem: str,
+    properties: pd.DataFrame,
+    *,
+    connection: Connection | None = None,
+    batch_size: int = BATCH,
+) -> int:
+    """Set ``properties`` (index: actor id, columns: property names) on the actors.
+
+    Only the committed version of the ecosystem is touched. Empty cells (NaN, NA,
+    None) remove the property, so writing back twice leaves the same graph.
+
+    Returns
+    -------
+    int
+        The number of actors updated.
+
+    Raises
+    ------
+    UsageError
+        A property name outside the allowed pattern or taken by the dataset; an
+        unknown ecosystem; actor ids not in the ecosystem.
+    Neo4jError
+        If the server fails.
+    """
+    names = [str(c) for c in properties.columns]
+    conn, owned = _open(connection)
+    try:
+        rows = conn.records(query("ecosystem"), {"ecosystem": ecosystem})
+        if not rows:
+            raise UsageError(f"Neo4j has no ecosystem {ecosystem!r}; load it first")
+        state = rows[0]["ecosystem"]
+        check_property_names(names, taken=frozenset(state.get("actor_columns") or ()))
+        version = current_version(conn, ecosystem)
+        params = {"ecosystem": ecosystem, "version": version}
+        ids = [str(i) for i in properties.index]
+        columns = [[_value(v) for v in properties[c].tolist()] for c in properties.columns]
+        updated = 0
+        for start in range(0, len(ids), batch_size):
+            batch = [{"id": ids[i], "props": {n: col[i] for n, col in zip(names, columns)}}
+                     for i in range(start, min(start + batch_size, len(ids)))]
+            updated += conn.run(query("write_back"), {**params, "rows": batch}).records[0]["updated"]
+        if updated != len(ids):
+            raise UsageError(f"{len(ids) - updated} of {len(ids)} actor ids are not in "
+                             f"ecosystem {ecosystem!r} (was it loaded from another dataset?)")
+        log.info("ecosystem %r: %d properties written back on %d actors", ecosystem, len(names), updated)
+        return updated
+    finally:
+        if owned:
+            conn.close()
+
+
+def _bottlenecks(eco: Ecosystem, max_hops: int) -> pd.DataFrame:
+    mod = importlib.import_module("instnet.bottlenecks")
+    table = mod.bottlenecks(eco, max_hops=max_hops)
+    wanted = [c for c in ("impact", "actors_cut", "load", "utilisation", "betweenness",
+                          "articulation", "brokerage") if c in table.columns]
+    return table[wanted]
+
+
+def _coverage(eco: Ecosystem, max_hops: int) -> pd.DataFrame:
+    mod = importlib.import_module("instnet.impact")
+    served = mod.served_needs(eco, max_hops=max_hops)  # bool per need, indexed like eco.needs
+    frame = pd.DataFrame({"actor": eco.needs["actor"].to_numpy(),
+                          "served": served.to_numpy(dtype=bool)})
+    per_actor = frame.groupby("actor")["served"].agg(["sum", "count"])
+    return pd.DataFrame({"needs": per_actor["count"].astype("int64"),
+                         "needs_served": per_actor["sum"].astype("int64"),
+                         "need_coverage": per_actor["sum"] / per_actor["count"]})
+
+
+#: Name -> function(eco, max_hops) -> DataFrame indexed by actor id; tried in order.
+ANALYTICS: dict[str, Callable[[Ecosystem, int], pd.DataFrame]] = {
+    "bottlenecks": _bottlenecks,
+    "coverage": _coverage,
+}
+
+
+def gather_analytics(eco: Ecosystem, *, max_hops: int = 4) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Compute every analytic of :data:`ANALYTICS` that this installation provides.
+
+    Returns
+    -------
+    (DataFrame, dict)
+        The properties (indexed by actor id, one column per property) and, for
+        each analytic that could not run, why (missing module or function).
+    """
+    parts, skipped = [], {}
+    for name, fn in ANALYTICS.items():
+        try:
+            part = fn(eco, max_hops)
+            # nullable dtypes, so that integers stay integers once parts are aligned
+            parts.append(part.convert_dtypes(convert_string=False, convert_floating=False))
+        except (ImportError, AttributeError) as exc:
+            skipped[name] = f"{type(exc).__name__}: {exc}"
+            log.info("write-back: %s not available (%s)", name, exc)
+    if not parts:
+        return pd.DataFrame(index=pd.Index([], name="id")), skipped
+    table = pd.concat(parts, axis=1)
+    return table[~table.index.duplicated()], skipped
