@@ -105,7 +105,7 @@ class Bottlenecks:
         table["impact"] = self.engine.impact.reindex(inst).to_numpy(dtype=np.int64)
         table["actors_cut"] = self.engine.actors_cut.reindex(inst).to_numpy(dtype=np.int64)
         table["load"] = loads["load"].reindex(inst).to_numpy(dtype=np.int64)
-        table["capacity"] = loads["capacity"].reindex(inst).astype("Int64").to_numpy()
+        table["capacity"] = pd.array(loads["capacity"].reindex(inst).astype("Int64").to_numpy(), dtype="Int64")
         table["utilisation"] = loads["utilisation"].reindex(inst).to_numpy(dtype=np.float64)
         table["betweenness"] = bet.reindex(inst).to_numpy(dtype=np.float64)
         table["articulation"] = art.reindex(inst).to_numpy(dtype=bool)
