@@ -125,19 +125,21 @@ def load_cmd(dataset: str, ecosystem: str | None, replace: bool, batch_size: int
     loading other data under an existing name is refused. If the load fails midway
     the database keeps the previous ecosystem, whole; run the command again.
     """
+    from ..neo4j.connection import connect
     from ..neo4j.load import load_ecosystem
 
     eco = load_dataset(dataset)  # validates: an invalid dataset writes nothing
     name = ecosystem or str(eco.meta.get("name") or "") or Path(dataset.rstrip("/")).stem
-    with _progress() as bar:
-        task = bar.add_task("connecting", total=None)
+    with connect() as conn, _progress() as bar:
+        task = bar.add_task("checking", total=None)
 
         def progress(step: str, done: int, total: int) -> None:
             bar.update(task, description=step, completed=done, total=total)
 
         result = load_ecosystem(eco, ecosystem=name, replace=replace, batch_size=batch_size,
-                                progress=progress)
-        bar.update(task, description="done")
+                                progress=progress, connection=conn)
+        bar.update(task, description="done", total=bar.tasks[0].total or 1,
+                   completed=bar.tasks[0].total or 1)
     verb = {"unchanged": "already held", "loaded": "loaded", "replaced": "replaced"}[result.status]
     err_console().print(
         f"ecosystem {result.ecosystem!r} {verb}: {result.nodes} nodes, {result.relationships} "

@@ -174,6 +174,7 @@ class Connection:
         """
         if self._verified:
             return
+        self.call(self.driver.verify_connectivity)  # no retries: unreachable fails fast
         self.call(lambda: self.driver.execute_query(
             "RETURN 1", routing_=neo4j.RoutingControl.READ, database_=self.settings.database))
         self._verified = True
