@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
+
 import networkx as nx
 import numpy as np
 import pandas as pd
@@ -84,15 +87,30 @@ def referral_graph(eco: Ecosystem, *, edges: pd.DataFrame | None = None) -> nx.D
         edges = referral_edges(eco)
     G = nx.DiGraph(name=eco.name)
     a = eco.actors
-    G.add_nodes_from(
-        (i, {"kind": k, "name": n, "region": r, "sector": s})
-        for i, k, n, r, s in zip(
-            a.index, a["kind"].to_numpy(), a["name"].to_numpy(), a["region"].to_numpy(), a["sector"].to_numpy()
+    # Millions of small attribute dicts would trigger the cyclic garbage collector
+    # over and over (most of the build time on a national dataset): pause it.
+    with _gc_paused():
+        G.add_nodes_from(
+            (i, {"kind": k, "name": n, "region": r, "sector": s})
+            for i, k, n, r, s in zip(
+                a.index.tolist(), a["kind"].tolist(), a["name"].tolist(), a["region"].tolist(),
+                a["sector"].tolist()
+            )
         )
-    )
-    G.add_edges_from(
-        (u, v, {"weight": float(w), "types": t})
-        for u, v, w, t in zip(edges["source"].to_numpy(), edges["target"].to_numpy(),
-                              edges["weight"].to_numpy(dtype=np.float64), edges["types"].to_numpy())
-    )
+        G.add_edges_from(
+            (u, v, {"weight": w, "types": t})
+            for u, v, w, t in zip(edges["source"].tolist(), edges["target"].tolist(),
+                                  edges["weight"].to_numpy(dtype=np.float64).tolist(), edges["types"].tolist())
+        )
     return G
+
+
+@contextmanager
+def _gc_paused():
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
