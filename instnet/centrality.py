@@ -128,13 +128,14 @@ def subset_betweenness(eco: Ecosystem, *, institutions_only: bool = True,
     exactly ``networkx.betweenness_centrality_subset(referral_graph(eco),
     sources, targets, normalized=False, weight=None)``.
 
-    Computed exactly at national scale: a source that nothing reaches back
-    contributes the same dependencies as every other source with the same set of
-    out-neighbours, so sources are grouped by that set and each group runs one
-    breadth-first search, weighted by its size; a group whose only out-neighbour
-    is itself such a node (an enterprise whose only channel is its network)
-    reduces to that node's group. The searches run 256 at a time as sparse
-    matrix products (algebraic Brandes).
+    Computed exactly at national scale (docs/bottlenecks.md): the referral
+    channels only ever enter an enterprise never, a network only from an
+    enterprise, so one breadth-first search per *target* on the reversed
+    institution graph, plus one pass over the networks and over the sources
+    grouped by their set of out-neighbours (a million enterprises make a few
+    ten thousand groups), accumulates every source's dependency at once. Should
+    a graph break that shape, a source-rooted Brandes runs instead, with sources
+    grouped the same way.
 
     Parameters
     ----------
@@ -170,12 +171,204 @@ def subset_betweenness(eco: Ecosystem, *, institutions_only: bool = True,
     sources, targets = _sources_and_targets(eco, g)
     bet = np.zeros(g.n)
     if len(sources) and len(targets) and len(g.src):
-        _betweenness(g, sources, targets, bet)
+        if not _betweenness_tiered(g, sources, targets, bet):
+            _betweenness(g, sources, targets, bet)
     out = pd.Series(bet, index=g.ids, name="betweenness")
     if institutions_only:
         out = out[g.is_institution]
     out.index.name = "id"
     return out
+
+
+def group_by_outset(g: CodedGraph, nodes: np.ndarray, extra: np.ndarray | None = None,
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """Group ``nodes`` by (``extra`` columns, sorted out-neighbour set).
+
+    Returns ``(group of each node, one representative node per group)``; exact
+    (array rows compared whole), vectorised for out-degrees up to 8.
+    """
+    ptr, idx = g.out_ptr
+    nodes = np.asarray(nodes, dtype=np.int64)
+    extra = np.zeros((len(nodes), 0), dtype=np.int64) if extra is None else np.asarray(extra, dtype=np.int64)
+    deg = ptr[nodes + 1] - ptr[nodes]
+    pad = 8
+    small = deg <= pad
+    group = np.empty(len(nodes), dtype=np.int64)
+    reps: list[int] = []
+    if small.any():
+        s_nodes = nodes[small]
+        ne = extra.shape[1]
+        mat = np.full((len(s_nodes), pad + ne), -1, dtype=np.int64)
+        mat[:, :ne] = extra[small]
+        d = deg[small]
+        rows = np.repeat(np.arange(len(s_nodes)), d)
+        offs = np.arange(len(rows)) - np.repeat(np.cumsum(d) - d, d)
+        mat[rows, ne + offs] = idx[np.repeat(ptr[s_nodes], d) + offs]
+        mat = np.ascontiguousarray(mat)
+        void = mat.view(np.dtype((np.void, mat.dtype.itemsize * mat.shape[1]))).ravel()
+        _, first, inv = np.unique(void, return_index=True, return_inverse=True)
+        group[small] = inv.ravel()
+        reps.extend(s_nodes[first].tolist())
+    seen: dict[tuple[int, ...], int] = {}
+    for i in np.flatnonzero(~small).tolist():
+        a = int(nodes[i])
+        key = (*extra[i].tolist(), -2, *idx[ptr[a]:ptr[a + 1]].tolist())
+        j = seen.get(key)
+        if j is None:
+            j = seen[key] = len(reps)
+            reps.append(a)
+        group[i] = j
+    return group, np.array(reps, dtype=np.int64)
+
+
+def _gather(ptr: np.ndarray, idx: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(row of each entry, column of each entry) of the CSR ``rows``, vectorised."""
+    d = ptr[rows + 1] - ptr[rows]
+    rep = np.repeat(rows, d)
+    offs = np.arange(len(rep)) - np.repeat(np.cumsum(d) - d, d)
+    return rep, idx[np.repeat(ptr[rows], d) + offs]
+
+
+def _betweenness_tiered(g: CodedGraph, sources: np.ndarray, targets: np.ndarray, bet: np.ndarray) -> bool:
+    """Target-rooted exact subset betweenness for the referral graph's shape.
+
+    Needs: every edge is enterprise -> network/institution, network ->
+    institution or institution -> institution; sources are enterprises or
+    networks; targets institutions. Returns False (doing nothing) otherwise.
+
+    For a target ``t`` let ``rho(v) = sum over sources s of w_s * sigma_sv /
+    sigma_st`` over sources with ``v`` on a shortest ``s -> t`` path; then ``v``
+    gains ``sigma_vt * rho(v)`` (minus ``w_v`` when ``v`` is itself a source), and
+    ``rho(v)`` is the source term ``w_v / sigma_vt`` plus the ``rho`` of the
+    in-neighbours one step further from ``t``. Enterprises are grouped by
+    out-neighbour set (weight = group size).
+    """
+    ent, net = KINDS.index("enterprise"), KINDS.index("network")
+    kind = g.kind
+    inst = g.is_institution
+    ks, kd = kind[g.src], kind[g.dst]
+    ok_edge = ((ks == ent) & ((kd == net) | inst[g.dst])) | ((ks == net) & inst[g.dst]) | (inst[g.src] & inst[g.dst])
+    if not ok_edge.all() or inst[sources].any() or not inst[targets].all():
+        return False
+    n = g.n
+    inst_nodes = np.flatnonzero(inst)
+    net_nodes = np.flatnonzero(kind == net)
+    ni, nn = len(inst_nodes), len(net_nodes)
+    pos = np.full(n, -1, dtype=np.int64)
+    pos[inst_nodes] = np.arange(ni)
+    pos[net_nodes] = ni + np.arange(nn)  # combined space: institutions, then networks
+    # institution graph, out- and in-CSR
+    ii = inst[g.src]
+    hu, hv = pos[g.src[ii]], pos[g.dst[ii]]
+    h = sp.csr_matrix((np.ones(len(hu)), (hu, hv)), shape=(ni, ni))
+    h.sort_indices()
+    ht = h.T.tocsr()
+    ht.sort_indices()
+    # network -> institution edges, sorted by network
+    ne = kind[g.src] == net
+    e_net = pos[g.src[ne]] - ni
+    e_dst = pos[g.dst[ne]]
+    o = np.argsort(e_net, kind="stable")
+    e_net, e_dst = e_net[o], e_dst[o]
+    net_deg = np.bincount(e_net, minlength=nn)
+    has_out = net_deg > 0
+    net_start = (np.cumsum(net_deg) - net_deg)[has_out]
+    # sources: network weights, enterprise groups
+    is_src = np.zeros(n, dtype=bool)
+    is_src[sources] = True
+    src_net = np.zeros(nn)
+    src_net[pos[sources[kind[sources] == net]] - ni] = 1.0
+    ent_src = sources[kind[sources] == ent]
+    ent_src = ent_src[g.out_degree[ent_src] > 0]
+    a_inst = np.zeros(ni)
+    a_net = np.zeros(nn)
+    if len(ent_src):
+        grp, reps = group_by_outset(g, ent_src)
+        w = np.bincount(grp, minlength=len(reps)).astype(np.float64)
+        rdeg = g.out_degree[reps]
+        single = rdeg == 1
+        ptr, idx = g.out_ptr
+        x = pos[idx[ptr[reps[single]]]]
+        np.add.at(a_inst, x[x < ni], w[single][x < ni])
+        np.add.at(a_net, x[x >= ni] - ni, w[single][x >= ni])
+        multi = np.flatnonzero(~single)
+        k_key, k_mem = _gather(ptr, idx, reps[multi])
+        k_key = np.repeat(np.arange(len(multi)), rdeg[multi])
+        k_mem = pos[k_mem]
+        k_w = w[multi]
+        k_start = np.cumsum(rdeg[multi]) - rdeg[multi]
+    else:
+        k_key = k_mem = np.zeros(0, dtype=np.int64)
+        k_w = np.zeros(0)
+        k_start = np.zeros(0, dtype=np.int64)
+    big = np.int64(1 << 40)
+    bet_all = np.zeros(ni + nn)
+    hptr, hidx = h.indptr, h.indices
+    tptr, tidx = ht.indptr, ht.indices
+    for t in pos[targets].tolist():
+        # 1. reversed BFS on the institution graph: distance and path count to t
+        d = np.full(ni, big)
+        sig = np.zeros(ni)
+        d[t] = 0
+        sig[t] = 1.0
+        levels = [np.array([t])]
+        while True:
+            front = levels[-1]
+            rows, cand = _gather(tptr, tidx, front)
+            fresh = d[cand] == big
+            if not fresh.any():
+                break
+            cand, rows = cand[fresh], rows[fresh]
+            add = np.bincount(cand, weights=sig[rows], minlength=ni)
+            new = np.unique(cand)
+            d[new] = len(levels)
+            sig[new] = add[new]
+            levels.append(new)
+        # 2. networks
+        if nn:
+            vals = d[e_dst]
+            dmin_h = np.minimum.reduceat(vals, net_start) if len(net_start) else np.zeros(0, dtype=np.int64)
+            dn = np.full(nn, big)
+            dn[has_out] = dmin_h
+            on_e = (vals == dn[e_net]) & (vals < big)
+            sn = np.bincount(e_net[on_e], weights=sig[e_dst[on_e]], minlength=nn)
+            dn = np.where(dn < big, dn + 1, big)
+            dist_all = np.concatenate([d, dn])
+            sig_all = np.concatenate([sig, sn])
+        else:
+            dist_all, sig_all, on_e = d, sig, np.zeros(0, dtype=bool)
+        reach_all = dist_all < big
+        rho = np.zeros(ni + nn)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rho[:ni] = np.where(reach_all[:ni], a_inst / sig_all[:ni], 0.0)
+            if nn:
+                rho[ni:] = np.where(reach_all[ni:], (a_net + src_net) / sig_all[ni:], 0.0)
+        # 3. multi-channel enterprise groups
+        if len(k_key):
+            kv = dist_all[k_mem]
+            kmin = np.minimum.reduceat(kv, k_start)
+            on_k = (kv == kmin[k_key]) & (kv < big)
+            sk = np.bincount(k_key[on_k], weights=sig_all[k_mem[on_k]], minlength=len(k_w))
+            with np.errstate(divide="ignore", invalid="ignore"):
+                rk = np.where(sk > 0, k_w / sk, 0.0)
+            rho += np.bincount(k_mem[on_k], weights=rk[k_key[on_k]], minlength=ni + nn)
+        # 4. networks push to institutions one step closer
+        if nn and on_e.any():
+            rho[:ni] += np.bincount(e_dst[on_e], weights=rho[ni + e_net[on_e]], minlength=ni)
+        # 5. institutions, farthest first
+        for lv in range(len(levels) - 1, 0, -1):
+            u = levels[lv]
+            rows, v = _gather(hptr, hidx, u)
+            keep = d[v] == lv - 1
+            rho[:ni] += np.bincount(v[keep], weights=rho[rows[keep]], minlength=ni)
+        credit = sig_all * rho
+        credit[t] = 0.0
+        if nn:
+            credit[ni:] -= np.where(reach_all[ni:], src_net, 0.0)
+        bet_all += credit
+    bet[inst_nodes] += bet_all[:ni]
+    bet[net_nodes] += bet_all[ni:]
+    return True
 
 
 def _betweenness(g: CodedGraph, sources: np.ndarray, targets: np.ndarray, bet: np.ndarray) -> None:

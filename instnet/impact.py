@@ -309,8 +309,9 @@ class ImpactEngine:
                 combo_target[row] = t
         self.target_single = []
         for t in self.target_classes:
-            members = np.unique(np.concatenate([self.class_members[c] for c in t])) if len(t) else np.array([])
-            self.target_single.append(int(members[0]) if len(members) == 1 else -1)
+            members = np.concatenate([self.class_members[c] for c in t]) if len(t) else np.zeros(0, np.int64)
+            one = len(members) and bool((members == members[0]).all())
+            self.target_single.append(int(members[0]) if one else -1)
         return combo_target[inv]
 
     # ------------------------------------------------------------------ the analysis
@@ -344,14 +345,19 @@ class ImpactEngine:
                     return r
                 nb = idx[ptr[u]:ptr[u + 1]]
                 dn = d[nb]
-                ok = dn <= b - 1
-                cand = nb[ok]
-                cand = cand[np.argsort(dn[ok], kind="stable")]
                 inter: frozenset[int] | None = None
-                for v in cand.tolist():
-                    dv = dom(v, b - 1)
-                    inter = dv if inter is None else inter & dv
-                    if not inter or (single >= 0 and inter == {single}):
+                # nearest neighbours first: two providers next door settle it at once
+                for lvl in range(b):
+                    cand = nb[dn == lvl]
+                    if lvl == 0 and len(cand) >= 2:
+                        inter = frozenset()
+                        break
+                    for v in cand.tolist():
+                        dv = dom(v, b - 1)
+                        inter = dv if inter is None else inter & dv
+                        if not inter or (single >= 0 and inter == {single}):
+                            break
+                    if inter is not None and (not inter or (single >= 0 and inter == {single})):
                         break
                 r = frozenset((u,)) | (inter or frozenset())
                 memo[key] = r
