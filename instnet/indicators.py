@@ -260,6 +260,10 @@ _SHORT = {"needs": "needs", "coverage": "cover", "avg_hops": "hops", "network_sh
           "top1_load_share": "top1", "top5_load_share": "top5", "supplies_share": "supplies"}
 
 
+#: The indicators shown per region and sector on a terminal (JSON has them all).
+_GROUP_COLUMNS = ("needs", "coverage", "avg_hops", "network_share", "institutions_per_100", "fragmentation")
+
+
 def render(console: Any, panel: Mapping[str, Any]) -> None:
     """Print ``panel`` (from :func:`panel`) on a rich console: overall, then per region and sector."""
     from rich.table import Table
@@ -274,10 +278,10 @@ def render(console: Any, panel: Mapping[str, Any]) -> None:
         groups = panel.get(key) or {}
         if not groups:
             continue
-        g = Table(title=title, title_justify="left")
+        g = Table(title=f"{title} (all indicators: --format json)", title_justify="left")
         g.add_column(key[:-1])
-        for k in INDICATORS:
+        for k in _GROUP_COLUMNS:
             g.add_column(_SHORT[k], justify="right")
         for name, vals in groups.items():
-            g.add_row(name, *(_fmt(vals.get(k)) for k in INDICATORS))
+            g.add_row(name, *(_fmt(vals.get(k)) for k in _GROUP_COLUMNS))
         console.print(g)

@@ -8,9 +8,10 @@ import click
 import pandas as pd
 from rich.console import Console
 
+from .. import indicators
 from .. import info as info_mod
 from . import main
-from .common import command_wrapper, dataset_argument, emit, err_console, load, output_options, rich_table
+from .common import analysis_options, command_wrapper, dataset_argument, emit, err_console, load, rich_table
 
 
 @main.command()
@@ -30,15 +31,19 @@ def validate(dataset: str, ecosystem: str | None, as_of: int | None) -> None:
 
 
 @main.command()
-@dataset_argument
-@output_options
+@analysis_options
+@click.option("--indicators/--no-indicators", "with_indicators", default=True, show_default=True,
+              help="Compute the network evaluation indicators (docs/indicators.md).")
 @command_wrapper
-def info(dataset: str, ecosystem: str | None, as_of: int | None, fmt: str, output: Path | None) -> None:
-    """Counts by kind, link type and service category, and warnings."""
+def info(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: int, fmt: str,
+         output: Path | None, with_indicators: bool) -> None:
+    """Counts by kind, link type and service category, warnings and indicators."""
     eco = load(dataset, ecosystem=ecosystem, as_of=as_of)
     counts = info_mod.counts(eco)
     warns = info_mod.warnings(eco)
-    data = {"name": eco.name, "meta": dict(eco.meta), "as_of": as_of, **counts, "warnings": warns}
+    panel = indicators.panel(eco, max_hops=max_hops) if with_indicators else None
+    data = {"name": eco.name, "meta": dict(eco.meta), "as_of": as_of, **counts, "warnings": warns,
+            "indicators": panel}
     rows = [(group, key, n) for group in ("actors", "links", "services") for key, n in counts[group].items()]
     table = pd.DataFrame(rows, columns=["table", "key", "count"])
 
@@ -56,6 +61,8 @@ def info(dataset: str, ecosystem: str | None, as_of: int | None, fmt: str, outpu
         console.print(f"{t['offers']} offers, {t['needs']} needs", markup=False)
         for w in warns:
             console.print(f"[yellow]warning:[/] {w}", markup=True, highlight=False)
+        if panel is not None:
+            indicators.render(console, panel)
 
     emit(fmt=fmt, output=output, data=data, table=table, render=render)
 
