@@ -41,9 +41,22 @@ def isin(values: pd.Series | pd.Index, known: pd.Series | pd.Index) -> np.ndarra
     """
     if len(values) == 0:
         return np.zeros(0, dtype=bool)
-    arr = pa.array(np.asarray(values, dtype=object), type=pa.string())
-    value_set = pa.array(np.asarray(known, dtype=object), type=pa.string())
-    return pc.is_in(arr, value_set=value_set).to_numpy(zero_copy_only=False).astype(bool)
+    found = pc.is_in(arrow_strings(values), value_set=arrow_strings(known))
+    return found.to_numpy(zero_copy_only=False).astype(bool)
+
+
+def arrow_strings(values: pd.Series | pd.Index) -> pa.Array:
+    """The text of ``values`` as one Arrow string array, without a copy through Python objects."""
+    arr = getattr(values, "array", values)
+    if hasattr(arr, "__arrow_array__"):
+        out = arr.__arrow_array__()
+    else:
+        out = pa.array(np.asarray(values, dtype=object), type=pa.large_string())
+    if isinstance(out, pa.ChunkedArray):
+        out = out.combine_chunks() if out.num_chunks != 1 else out.chunk(0)
+    if out.type != pa.large_string():
+        out = out.cast(pa.large_string())
+    return out
 
 
 def _active(frame: pd.DataFrame, year: int) -> np.ndarray:

@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .errors import Problem
-from .model import Ecosystem, isin
+from .model import Ecosystem, arrow_strings, isin
 from .read import RawTable, expected_columns
 from .schema import (
     CATEGORIES,
@@ -131,8 +131,8 @@ def _parse(text: pd.Series, mask: np.ndarray, arrow_type: pa.DataType, dtype: st
     """Cast the cells of ``text`` selected by ``mask`` (already checked) to numbers; NA elsewhere."""
     if not mask.any():
         return pd.Series(pd.array([None] * len(text), dtype=dtype), index=text.index)
-    arr = pa.array(np.asarray(text, dtype=object), type=pa.string())
-    chosen = pc.if_else(pa.array(mask), arr, pa.scalar(None, pa.string()))
+    arr = arrow_strings(text)
+    chosen = pc.if_else(pa.array(mask), arr, pa.scalar(None, arr.type))
     numbers = pc.cast(chosen, arrow_type)
     if dtype == "Int64":
         out = numbers.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
@@ -271,14 +271,35 @@ def _check_services(raw: RawTable, problems: list[Problem]) -> pd.DataFrame:
     return _ordered(raw.frame, "services").set_index("id", drop=True)
 
 
+class _Kinds:
+    """The kind of each actor id of a column, as codes into KINDS (-1: unknown id or kind)."""
+
+    def __init__(self, column: pd.Series, kind: pd.Series):
+        where = pc.index_in(arrow_strings(column), value_set=arrow_strings(kind.index))
+        self.where = where.fill_null(-1).to_numpy(zero_copy_only=False)
+        self.kind = kind
+        kind_codes = pc.index_in(arrow_strings(kind), value_set=pa.array(KINDS, pa.large_string()))
+        per_actor = np.append(kind_codes.fill_null(-1).to_numpy(zero_copy_only=False), -1)
+        self.codes = per_actor[self.where]  # where == -1 picks the appended -1
+
+    def allowed(self, kinds: Iterable[str]) -> np.ndarray:
+        table = np.zeros(len(KINDS) + 1, dtype=bool)
+        table[[KINDS.index(k) for k in kinds]] = True
+        return table[self.codes]  # code -1 picks the last entry, False
+
+    def name(self, record: int) -> str:
+        i = self.where[record]
+        return self.kind.iat[i] if i >= 0 else ""
+
+
 def _check_offers(raw, problems, kind, service_ids) -> pd.DataFrame:
     c = _Checker(raw, problems)
     f = raw.frame.copy()
     if kind is not None:
         dangling = c.reference("actor", kind.index, "actor")
-        k = f["actor"].map(kind).fillna("")
-        c.flag(~dangling & ~k.isin(INSTITUTION_KINDS).to_numpy(), "actor",
-               lambda r: f"{c.value(r, 'actor')!r} is a {k.iat[r]}: only institutions offer services")
+        k = _Kinds(f["actor"], kind)
+        c.flag(~dangling & ~k.allowed(INSTITUTION_KINDS), "actor",
+               lambda r: f"{c.value(r, 'actor')!r} is a {k.name(r)}: only institutions offer services")
     if service_ids is not None:
         c.reference("service", service_ids, "service")
     c.choice("fee", FEES, required=False)
@@ -293,9 +314,9 @@ def _check_needs(raw, problems, kind, service_ids) -> pd.DataFrame:
     f = raw.frame.copy()
     if kind is not None:
         dangling = c.reference("actor", kind.index, "actor")
-        k = f["actor"].map(kind).fillna("")
-        c.flag(~dangling & ~k.isin(NEEDING_KINDS).to_numpy(), "actor",
-               lambda r: f"{c.value(r, 'actor')!r} is a {k.iat[r]}: only enterprises and networks have needs")
+        k = _Kinds(f["actor"], kind)
+        c.flag(~dangling & ~k.allowed(NEEDING_KINDS), "actor",
+               lambda r: f"{c.value(r, 'actor')!r} is a {k.name(r)}: only enterprises and networks have needs")
     if service_ids is not None:
         c.reference("service", service_ids, "service")
     c.unique(["actor", "service"], "need")
@@ -310,20 +331,21 @@ def _check_links(raw, problems, kind, service_ids) -> pd.DataFrame:
     if kind is not None:
         bad_src = c.reference("source", kind.index, "actor")
         bad_tgt = c.reference("target", kind.index, "actor")
-        sk = f["source"].map(kind).fillna("").to_numpy()
-        tk = f["target"].map(kind).fillna("").to_numpy()
-        types = f["type"].to_numpy()
-        for ltype, (sources, targets, _) in LINK_RULES.items():
-            is_t = types == ltype
+        sk = _Kinds(f["source"], kind)
+        tk = _Kinds(f["target"], kind)
+        types = pc.index_in(arrow_strings(f["type"]), value_set=pa.array(list(LINK_RULES), pa.large_string()))
+        types = types.fill_null(-1).to_numpy(zero_copy_only=False)
+        for code, (ltype, (sources, targets, _)) in enumerate(LINK_RULES.items()):
+            is_t = types == code
             if not is_t.any():
                 continue
-            wrong_s = is_t & ~bad_src & ~np.isin(sk, list(sources))
-            wrong_t = is_t & ~bad_tgt & ~np.isin(tk, list(targets))
+            wrong_s = is_t & ~bad_src & ~sk.allowed(sources)
+            wrong_t = is_t & ~bad_tgt & ~tk.allowed(targets)
             c.flag(wrong_s, "source", lambda r, lt=ltype, al=sources: (
-                f"a {lt} link cannot start at {c.value(r, 'source')!r}, a {sk[r]} "
+                f"a {lt} link cannot start at {c.value(r, 'source')!r}, a {sk.name(r)} "
                 f"(allowed: {', '.join(sorted(al))})"))
             c.flag(wrong_t, "target", lambda r, lt=ltype, al=targets: (
-                f"a {lt} link cannot end at {c.value(r, 'target')!r}, a {tk[r]} "
+                f"a {lt} link cannot end at {c.value(r, 'target')!r}, a {tk.name(r)} "
                 f"(allowed: {', '.join(sorted(al))})"))
     c.flag((f["source"] == f["target"]).to_numpy(), "target", "a link cannot join an actor to itself")
     c.unique(["source", "target", "type"], "link")
