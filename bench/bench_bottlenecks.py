@@ -1,0 +1,191 @@
+"""Benchmark of ``instnet bottlenecks`` (issue 5). Not a test: run it by hand.
+
+    .venv/bin/python bench/bench_bottlenecks.py [--national /tmp/gen1m] [--medium-enterprises 20000]
+        [--medium-institutions 300] [--skip-national] [--out bench/results/bottlenecks.md]
+
+1. National: the whole command ``instnet bottlenecks DIR --format json -o FILE``
+   (reading included) in a child process; wall time and peak memory (the
+   child's maximum resident set), plus a per-stage breakdown from a second
+   child. Goal: under 120 s and 6 GB. The national dataset is
+   ``instnet generate -o /tmp/gen1m --enterprises 1000000 --institutions 10000 --seed 1``
+   (generated here when missing).
+2. Medium (generated, both finish): exact impact by the dominator engine vs
+   naive remove-and-recount (each institution removed, served needs recounted
+   with the engine's fast served count; the recount with ``best_paths`` is
+   estimated from one call), impact identical; subset betweenness vs networkx's
+   ``betweenness_centrality_subset`` and igraph's ``Graph.betweenness(sources=,
+   targets=)``, largest difference reported.
+
+Writes the figures to ``--out`` (markdown) and prints them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def child(args: list[str]) -> tuple[float, float, str]:
+    """Run a child process; return (wall seconds, peak RSS in GB, stdout)."""
+    t = time.perf_counter()
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    out, err = proc.communicate()
+    wall = time.perf_counter() - t
+    # the child is reaped; RUSAGE_CHILDREN holds the largest child so far
+    import resource
+
+    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024 / 1024
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} failed ({proc.returncode}):\n{err[-3000:]}")
+    return wall, rss, out
+
+
+BREAKDOWN = r"""
+import json, sys, time
+t0 = time.perf_counter()
+from instnet import read_dataset
+from instnet.bottlenecks import analyse
+eco = read_dataset(sys.argv[1])
+t1 = time.perf_counter()
+b = analyse(eco)
+e = b.engine
+print(json.dumps({"read": t1 - t0, **b.timings, "enterprises": int((eco.actors["kind"] == "enterprise").sum()),
+                  "institutions": len(eco.institution_ids), "needs": len(eco.needs),
+                  "served": int(e.served.sum()), "groups": int(len(e.group_count)),
+                  "provider_sets": len(e.target_classes), "offer_classes": len(e.class_members),
+                  "top": b.records(5)}))
+"""
+
+
+def national(folder: Path, lines: list[str]) -> None:
+    py = sys.executable
+    if not (folder / "actors.csv").exists():
+        print(f"generating {folder} ...", flush=True)
+        subprocess.run([py, "-m", "instnet", "generate", "-o", str(folder), "--enterprises", "1000000",
+                        "--institutions", "10000", "--seed", "1"], check=True, cwd=ROOT)
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "b.json"
+        wall, rss, _ = child([py, "-m", "instnet", "bottlenecks", str(folder), "--format", "json", "-o", str(out)])
+        top = json.loads(out.read_text())["institutions"][:3]
+    lines += [f"## National: `instnet bottlenecks {folder} --format json -o FILE`", "",
+              f"* whole command, reading included: **{wall:.1f} s**, peak memory **{rss:.2f} GB** "
+              "(goal: under 120 s and 6 GB)",
+              "* top 3 by impact: " + ", ".join(f"{r['id']} (impact {r['impact']}, load {r['load']})" for r in top)]
+    print("\n".join(lines[-3:]), flush=True)
+    wall2, _, text = child([py, "-c", BREAKDOWN, str(folder)])
+    info = json.loads(text.strip().splitlines()[-1])
+    stages = ("read", "graph", "impact", "load", "betweenness", "articulation", "brokerage")
+    lines += ["", "Stage breakdown (second run, in one process): "
+              + ", ".join(f"{s} {info[s]:.1f} s" for s in stages if s in info),
+              f"({info['enterprises']:,} enterprises, {info['institutions']:,} institutions, {info['needs']:,} needs, "
+              f"{info['served']:,} served; {info['groups']:,} need groups, {info['provider_sets']:,} provider sets, "
+              f"{info['offer_classes']:,} offer classes)", ""]
+    print("\n".join(lines[-3:]), flush=True)
+
+
+def medium(n_ent: int, n_inst: int, lines: list[str]) -> None:
+    import networkx as nx
+    import numpy as np
+
+    from instnet import read_dataset
+    from instnet.centrality import subset_betweenness
+    from instnet.generate import generate
+    from instnet.graph import referral_graph
+    from instnet.impact import ImpactEngine
+    from instnet.referrals import best_paths
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "medium"
+        generate(folder, enterprises=n_ent, institutions=n_inst, seed=2)
+        eco = read_dataset(folder)
+    inst = list(eco.institution_ids)
+    t = time.perf_counter()
+    engine = ImpactEngine(eco)
+    t_engine = time.perf_counter() - t
+    base = int(engine.served.sum())
+    t = time.perf_counter()
+    naive = {x: base - int(ImpactEngine(eco.without([x])).served.sum()) for x in inst}
+    t_naive = time.perf_counter() - t
+    same = naive == engine.impact.to_dict()
+    t = time.perf_counter()
+    best_paths(eco)
+    t_bp = time.perf_counter() - t
+    lines += [f"## Medium: generated, {n_ent:,} enterprises, {n_inst:,} institutions (seed 2), "
+              f"{len(eco.needs):,} needs", "",
+              "| impact of every institution | seconds |", "|---|---|",
+              f"| dominator engine (instnet) | {t_engine:.2f} |",
+              f"| naive: remove each institution, recount served needs with the fast served count | {t_naive:.1f} |",
+              f"| naive with `best_paths` as the recount (estimate: {len(inst)} x {t_bp:.2f} s) | "
+              f"{len(inst) * t_bp:.0f} |",
+              "", f"Impact identical to the naive recount: **{same}**.", ""]
+    print("\n".join(lines[-9:]), flush=True)
+
+    G = referral_graph(eco)
+    sources = sorted(set(eco.needs["actor"]))
+    targets = sorted({a for a in eco.offers["actor"] if eco.is_institution(a)})
+    t = time.perf_counter()
+    mine = subset_betweenness(eco, institutions_only=False)
+    t_mine = time.perf_counter() - t
+    t = time.perf_counter()
+    ref = nx.betweenness_centrality_subset(G, sources, targets, normalized=False, weight=None)
+    t_nx = time.perf_counter() - t
+    diff_nx = max(abs(mine[k] - v) for k, v in ref.items())
+    row_ig = "| igraph `Graph.betweenness(sources=, targets=)` | not installed | |"
+    try:
+        import igraph as ig
+
+        names = list(G.nodes)
+        index = {n: i for i, n in enumerate(names)}
+        t = time.perf_counter()
+        H = ig.Graph(n=len(names), edges=[(index[u], index[v]) for u, v in G.edges], directed=True)
+        vals = H.betweenness(directed=True, sources=[index[s] for s in sources],
+                             targets=[index[x] for x in targets])
+        t_ig = time.perf_counter() - t
+        diff_ig = max(abs(mine[names[i]] - v) for i, v in enumerate(vals))
+        row_ig = (f"| igraph 1.0 `Graph.betweenness(sources=, targets=)` (graph build included) | {t_ig:.2f} | "
+                  f"{diff_ig:.2e} |")
+    except ImportError:
+        pass
+    top = float(np.max(list(ref.values())))
+    lines += ["| subset betweenness (sources = actors with needs, targets = offering institutions) "
+              "| seconds | largest difference to instnet |", "|---|---|---|",
+              f"| instnet (target-rooted, grouped sources) | {t_mine:.2f} | |",
+              f"| networkx `betweenness_centrality_subset` | {t_nx:.1f} | {diff_nx:.2e} |", row_ig,
+              "", f"(largest betweenness {top:,.1f}; {len(sources):,} sources, {len(targets):,} targets)", ""]
+    print("\n".join(lines[-8:]), flush=True)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--national", type=Path, default=Path("/tmp/gen1m"))
+    ap.add_argument("--skip-national", action="store_true")
+    ap.add_argument("--skip-medium", action="store_true")
+    ap.add_argument("--medium-enterprises", type=int, default=20000)
+    ap.add_argument("--medium-institutions", type=int, default=300)
+    ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "bottlenecks.md")
+    args = ap.parse_args()
+    load = os.getloadavg()
+    lines = ["# Benchmark: instnet bottlenecks", "",
+             f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}; "
+             f"load average at start {load[0]:.1f} (other jobs share the machine: times are upper bounds).",
+             f"Command: `{' '.join([Path(sys.executable).name, 'bench/bench_bottlenecks.py', *sys.argv[1:]])}`", ""]
+    if not args.skip_national:
+        national(args.national, lines)
+    if not args.skip_medium:
+        medium(args.medium_enterprises, args.medium_institutions, lines)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
