@@ -70,8 +70,8 @@ class _Step:
     label: str
     cypher: str
     frame: pd.DataFrame
-    keys: tuple[str, ...]  # row keys taken from columns (or the index for "id")
-    props: tuple[str, ...]
+    keys: tuple[str, ...]  # leading columns that match or key (``id``: the index)
+    props: tuple[str, ...]  # columns that become properties
     creates: str  # "nodes" or "relationships"
 
 
@@ -100,18 +100,29 @@ def _meta(eco: Ecosystem) -> dict[str, Any]:
             for k, v in eco.meta.items()}
 
 
-def _column_values(series: pd.Series) -> list[Any]:
-    """Python values of a column for Neo4j: None where the cell is empty."""
+#: Separator candidates for the column encoding of a batch (see cypher/load_actors.cypher).
+_SEPARATORS = ("\x1f", "\x1e", "\x1d", "\x1c", *(chr(c) for c in range(0xE000, 0xE040)))
+
+
+def _column_text(series: pd.Series) -> tuple[str, list[str]]:
+    """A column as (type, texts): the type tells the server how to read the texts."""
     dtype = series.dtype
     if dtype == bool:
-        return [bool(v) for v in series.to_numpy()]
+        return "bool", ["true" if v else "false" for v in series.to_numpy()]
     if str(dtype) == "Int64":
-        mask = series.isna().to_numpy()
-        values = series.to_numpy(dtype="int64", na_value=0)
-        return [None if m else int(v) for v, m in zip(values, mask)]
+        return "int", series.astype("string").fillna("").tolist()
     if dtype.kind == "f":
-        return [None if v != v else float(v) for v in series.to_numpy()]
-    return [None if (v is None or v != v or v == "") else str(v) for v in series.tolist()]
+        return "float", ["" if v != v else repr(float(v)) for v in series.to_numpy()]
+    return "str", ["" if (v is None or v != v) else str(v) for v in series.tolist()]
+
+
+def _encode(columns: list[list[str]]) -> tuple[str, list[str]]:
+    """Join each column with a separator found in none of its values."""
+    for sep in _SEPARATORS:
+        joined = [sep.join(values) for values in columns]
+        if all(j.count(sep) == len(values) - 1 for j, values in zip(joined, columns)):
+            return sep, joined
+    raise UsageError("cannot encode a batch: its values contain every separator character")
 
 
 def _check_columns(eco: Ecosystem) -> None:
@@ -161,19 +172,23 @@ def plan(eco: Ecosystem) -> list[_Step]:
     return steps
 
 
-def _batches(step: _Step, size: int) -> Iterator[list[dict[str, Any]]]:
+def _batches(step: _Step, size: int) -> Iterator[dict[str, Any]]:
+    """The parameters of each batch of ``step``: keys, types, joined column texts, separator."""
     frame = step.frame
+    names = [*step.keys, *map(str, step.props)]
     for start in range(0, len(frame), size):
         part = frame.iloc[start:start + size]
-        keys = {k: (part.index.tolist() if k == "id" else part[k].tolist()) for k in step.keys}
-        names = [str(c) for c in step.props]
-        columns = [_column_values(part[c]) for c in step.props]
-        rows = []
-        for i, values in enumerate(zip(*columns) if columns else ([()] * len(part))):
-            row: dict[str, Any] = {k: str(v[i]) for k, v in keys.items()}
-            row["props"] = {n: v for n, v in zip(names, values) if v is not None}
-            rows.append(row)
-        yield rows
+        types, texts = [], []
+        for key in step.keys:
+            values = part.index if key == "id" else part[key]
+            types.append("str")
+            texts.append([str(v) for v in values])
+        for column in step.props:
+            kind, values = _column_text(part[column])
+            types.append(kind)
+            texts.append(values)
+        sep, data = _encode(texts)
+        yield {"keys": names, "types": types, "data": data, "sep": sep, "rows": len(part)}
 
 
 def ensure_schema(conn: Connection) -> None:
@@ -283,15 +298,16 @@ def _write(conn: Connection, steps: list[_Step], name: str, version: str, batch_
     done = 0
     params = {"ecosystem": name, "version": version}
     for step in steps:
-        for rows in _batches(step, batch_size):
-            result = conn.run(step.cypher, {**params, "rows": rows})
+        for batch in _batches(step, batch_size):
+            rows = batch.pop("rows")
+            result = conn.run(step.cypher, {**params, **batch})
             counters = result.summary.counters
             made = counters.nodes_created if step.creates == "nodes" else counters.relationships_created
-            if made != len(rows):
+            if made != rows:
                 raise Neo4jError(
-                    f"{step.label}: a batch of {len(rows)} rows created {made} {step.creates} "
+                    f"{step.label}: a batch of {rows} rows created {made} {step.creates} "
                     "(the staged data changed underneath: a concurrent load of the same ecosystem?)")
-            done += len(rows)
+            done += rows
             if progress is not None:
                 progress(step.label, done, total)
     log.debug("ecosystem %r: %d rows staged as %s", name, done, version)
