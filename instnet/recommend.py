@@ -291,13 +291,15 @@ class _Engine:
         self.n_needs = len(needs)
         n_actor = needs["actor"].to_numpy()
         first = pd.DataFrame({"s": src[is_hub_tgt], "t": tgt[is_hub_tgt]})
-        first = first[first["s"].isin(pd.unique(n_actor))]
-        first["t"] = first["t"].map(idx)
-        fh = first.groupby("s")["t"].agg(lambda x: tuple(sorted(x)))
+        first = first[first["s"].isin(pd.unique(n_actor)).to_numpy()]
+        first = first.assign(t=first["t"].map(idx).to_numpy(dtype=np.int64)).sort_values(["s", "t"], kind="stable")
+        s_arr = first["s"].to_numpy()
+        t_arr = first["t"].to_numpy()
+        cut = np.flatnonzero(np.r_[True, s_arr[1:] != s_arr[:-1]]) if len(s_arr) else np.zeros(0, np.int64)
         sig_of_actor = {}
         sig_id: dict[tuple[int, ...], int] = {}
-        for actor, nb in zip(fh.index, fh.to_numpy()):
-            sig_of_actor[actor] = sig_id.setdefault(nb, len(sig_id))
+        for actor, nb in zip(s_arr[cut], np.split(t_arr, cut[1:])):
+            sig_of_actor[actor] = sig_id.setdefault(tuple(nb.tolist()), len(sig_id))
         sigs = list(sig_id)
         self.sig_ptr = np.zeros(len(sigs) + 1, dtype=np.int64)
         self.sig_ptr[1:] = np.cumsum([len(s) for s in sigs])
@@ -381,20 +383,46 @@ class _Engine:
 
     def _cls_providers(self) -> None:
         """Valid providers (hub indices) of every class, as a CSR with a sentinel for empty classes."""
-        by_service: dict[str, list[tuple[int, frozenset, frozenset]]] = {}
-        for p, s, r, x in self.offer_rows:
-            if p in self.idx:
-                by_service.setdefault(s, []).append((self.idx[p], Ecosystem.scope(r), Ecosystem.scope(x)))
         sentinel = len(self.nodes)
-        lists = []
-        for s, r, x in zip(self.cls["service"].to_numpy(), self.cls["region"].to_numpy(),
-                           self.cls["sector"].to_numpy()):
-            provs = sorted({p for p, rs, xs in by_service.get(s, ()) if (not rs or r in rs) and (not xs or x in xs)})
-            lists.append(provs or [sentinel])
-        self.cls_ptr = np.zeros(len(lists) + 1, dtype=np.int64)
-        self.cls_ptr[1:] = np.cumsum([len(p) for p in lists])
-        self.cls_prov = np.fromiter(itertools.chain.from_iterable(lists), np.int64, int(self.cls_ptr[-1]))
-        self.cls_has_prov = np.array([p != [sentinel] for p in lists], dtype=bool)
+        n_cls = len(self.cls)
+        lists: list[np.ndarray] = [np.zeros(0, np.int64)] * n_cls
+        if n_cls:
+            c_svc = self.cls["service"].to_numpy()
+            r_codes, r_uniq = pd.factorize(self.cls["region"])
+            x_codes, x_uniq = pd.factorize(self.cls["sector"])
+            r_pos = {r: i for i, r in enumerate(r_uniq)}
+            x_pos = {x: i for i, x in enumerate(x_uniq)}
+            by_service: dict[str, list[tuple[int, str, str]]] = {}
+            for p, sv, r, x in self.offer_rows:
+                if p in self.idx:
+                    by_service.setdefault(sv, []).append((self.idx[p], r, x))
+            cls_by_service = pd.Series(np.arange(n_cls)).groupby(c_svc).indices
+            for sv, cidx in cls_by_service.items():
+                offs = by_service.get(sv)
+                if not offs:
+                    continue
+                R = np.zeros((len(offs), len(r_uniq)), bool)
+                X = np.zeros((len(offs), len(x_uniq)), bool)
+                for k, (_, r, x) in enumerate(offs):
+                    rs, xs = Ecosystem.scope(r), Ecosystem.scope(x)
+                    if rs:
+                        R[k, [r_pos[v] for v in rs if v in r_pos]] = True
+                    else:
+                        R[k] = True
+                    if xs:
+                        X[k, [x_pos[v] for v in xs if v in x_pos]] = True
+                    else:
+                        X[k] = True
+                prov = np.array([o[0] for o in offs], dtype=np.int64)
+                ok = R[:, r_codes[cidx]] & X[:, x_codes[cidx]]  # offers x classes
+                for j, c in enumerate(cidx):
+                    lists[c] = np.unique(prov[ok[:, j]])
+        lens = np.array([max(len(x), 1) for x in lists], dtype=np.int64)
+        self.cls_ptr = np.zeros(n_cls + 1, dtype=np.int64)
+        self.cls_ptr[1:] = np.cumsum(lens)
+        self.cls_prov = np.concatenate([x if len(x) else np.array([sentinel]) for x in lists]) \
+            if n_cls else np.zeros(0, np.int64)
+        self.cls_has_prov = np.array([len(x) > 0 for x in lists], dtype=bool)
         self._down_cache = {}
 
     # ---- groups and baseline
@@ -418,11 +446,16 @@ class _Engine:
         served = np.zeros(len(self.g_sig), dtype=bool)
         if not len(self.g_sig):
             return served
-        order = np.argsort(self.g_cls, kind="stable")
-        cls_sorted = self.g_cls[order]
-        bounds = np.flatnonzero(np.r_[True, cls_sorted[1:] != cls_sorted[:-1], True])
+        # classes with the same valid providers share one search
+        keys = [self.cls_prov[self.cls_ptr[c]:self.cls_ptr[c + 1]].tobytes() if self.cls_has_prov[c] else b""
+                for c in range(len(self.cls))]
+        key_codes, _ = pd.factorize(pd.Series(keys, dtype=object))
+        g_key = np.asarray(key_codes, dtype=np.int64)[self.g_cls]
+        order = np.argsort(g_key, kind="stable")
+        key_sorted = g_key[order]
+        bounds = np.flatnonzero(np.r_[True, key_sorted[1:] != key_sorted[:-1], True])
         for b0, b1 in zip(bounds[:-1], bounds[1:]):
-            c = int(cls_sorted[b0])
+            c = int(self.g_cls[order[b0]])
             if not self.cls_has_prov[c]:
                 continue
             provs = self.cls_prov[self.cls_ptr[c]:self.cls_ptr[c + 1]]
@@ -522,42 +555,47 @@ def _link_candidates(eng: _Engine, max_pairs: int | None) -> list[_Cand]:
     for s, t in zip(eng.esrc, eng.etgt):
         if eng.is_inst[t]:
             succ.setdefault(s, []).append(t)
-    sig_entries = []
+    ent_lists = []
     for i in range(eng.n_sigs):
-        ent = set()
-        for n in eng.sig_nodes[eng.sig_ptr[i]:eng.sig_ptr[i + 1]]:
+        ent: set[int] = set()
+        for n in eng.sig_nodes[eng.sig_ptr[i]:eng.sig_ptr[i + 1]].tolist():
             if eng.is_inst[n]:
-                ent.add(int(n))
+                ent.add(n)
             else:
-                ent.update(succ.get(int(n), ()))
-        sig_entries.append(sorted(ent))
-    cap = 25
-    us, vs, ws = [], [], []
-    for g in range(len(eng.g_sig)):
-        c = eng.g_cls[g]
-        if not eng.cls_has_prov[c]:
-            continue
-        provs = eng.cls_prov[eng.cls_ptr[c]:eng.cls_ptr[c + 1]][:cap]
-        ent = sig_entries[eng.g_sig[g]]
-        if not ent:
-            continue
-        us.append(np.repeat(ent, len(provs)))
-        vs.append(np.tile(provs, len(ent)))
-        ws.append(np.full(len(ent) * len(provs), eng.g_count[g]))
-    if not us:
+                ent.update(succ.get(n, ()))
+        ent_lists.append(sorted(ent))
+    e_len = np.array([len(e) for e in ent_lists], dtype=np.int64)
+    e_ptr = np.r_[0, np.cumsum(e_len)]
+    e_nodes = np.fromiter(itertools.chain.from_iterable(ent_lists), np.int64, int(e_ptr[-1]))
+    g = np.flatnonzero(eng.cls_has_prov[eng.g_cls])
+    lens = e_len[eng.g_sig[g]]
+    if not lens.sum():
         return []
-    u = np.concatenate(us)
-    v = np.concatenate(vs)
-    w = np.concatenate(ws)
-    keep = u != v
-    key = u[keep].astype(np.int64) * (len(eng.nodes) + 1) + v[keep]
+    u = e_nodes[_ranges(e_ptr[eng.g_sig[g]], lens)]
+    c = np.repeat(eng.g_cls[g], lens)
+    w = np.repeat(eng.g_count[g], lens)
+    n_cls = max(len(eng.cls), 1)
+    uk, inv = np.unique(u * n_cls + c, return_inverse=True)
+    uw = np.bincount(inv, weights=w)
+    if len(uk) > 200_000:
+        top = np.argsort(-uw, kind="stable")[:200_000]
+        uk, uw = uk[top], uw[top]
+    uu, uc = uk // n_cls, uk % n_cls
+    cap = 10
+    plen = np.minimum(eng.cls_ptr[uc + 1] - eng.cls_ptr[uc], cap)
+    v = eng.cls_prov[_ranges(eng.cls_ptr[uc], plen)]
+    u2 = np.repeat(uu, plen)
+    w2 = np.repeat(uw, plen)
+    keep = u2 != v
+    n_nodes = len(eng.nodes) + 1
+    key = u2[keep] * n_nodes + v[keep]
     uniq, inv = np.unique(key, return_inverse=True)
-    score = np.bincount(inv, weights=w[keep])
+    score = np.bincount(inv, weights=w2[keep])
     order = np.lexsort((uniq, -score))
     out = []
     for k in order:
-        a, b = divmod(int(uniq[k]), len(eng.nodes) + 1)
-        if (a, b) in eng.edge_set:
+        a, b = divmod(int(uniq[k]), n_nodes)
+        if (a, b) in eng.edge_set or not eng.is_inst[a] or not eng.is_inst[b]:
             continue
         out.append(_Cand(Action("link", eng.nodes[a], eng.nodes[b]), float(score[k])))
         if len(out) >= max_pairs:
@@ -565,38 +603,63 @@ def _link_candidates(eng: _Engine, max_pairs: int | None) -> list[_Cand]:
     return out
 
 
+def _ranges(starts: np.ndarray, lens: np.ndarray) -> np.ndarray:
+    """Concatenated ``arange(s, s + n)`` for every (s, n)."""
+    lens = np.asarray(lens, dtype=np.int64)
+    total = int(lens.sum())
+    if not total:
+        return np.zeros(0, np.int64)
+    offs = np.arange(total) - np.repeat(np.cumsum(lens) - lens, lens)
+    return np.repeat(np.asarray(starts, dtype=np.int64), lens) + offs
+
+
 def _scope_candidates(eng: _Engine, services: pd.DataFrame) -> list[_Cand]:
     if not len(eng.g_sig):
         return []
-    unmet = pd.DataFrame({"c": eng.g_cls, "n": eng.g_count}).groupby("c")["n"].sum()
-    cls = eng.cls.loc[unmet.index].assign(n=unmet.to_numpy())
-    by_service = {s: f for s, f in cls.groupby("service")}
+    unmet = np.bincount(eng.g_cls, weights=eng.g_count, minlength=len(eng.cls))
+    live = np.flatnonzero(unmet > 0)
+    c_svc = eng.cls["service"].to_numpy()[live]
+    c_reg = eng.cls["region"].to_numpy()[live].astype(str)
+    c_sec = eng.cls["sector"].to_numpy()[live].astype(str)
+    c_n = unmet[live]
+    by_service = pd.Series(np.arange(len(live))).groupby(c_svc).indices
     out: list[_Cand] = []
     category = services["category"].to_dict()
     offered: dict[str, set[str]] = {}
     cat_scopes: dict[tuple[str, str], list[tuple[str, str]]] = {}
+
+    def sums(keys: np.ndarray, n: np.ndarray) -> list[tuple[str, float]]:
+        if not len(keys):
+            return []
+        uk, inv = np.unique(keys, return_inverse=True)
+        return list(zip(uk.tolist(), np.bincount(inv, weights=n).tolist()))
+
     for row, (p, s, r, x) in enumerate(eng.offer_rows):
         if p not in eng.idx:
             continue
         offered.setdefault(p, set()).add(s)
         cat_scopes.setdefault((p, category.get(s, "")), []).append((r, x))
-        f = by_service.get(s)
-        if f is None:
+        ix = by_service.get(s)
+        if ix is None:
             continue
         rs, xs = Ecosystem.scope(r), Ecosystem.scope(x)
-        sec_ok = f if not xs else f[f["sector"].isin(xs)]
-        reg_ok = f if not rs else f[f["region"].isin(rs)]
+        if not rs and not xs:
+            continue
+        reg, sec, n = c_reg[ix], c_sec[ix], c_n[ix]
+        sec_ok = np.ones(len(ix), bool) if not xs else np.isin(sec, list(xs))
+        reg_ok = np.ones(len(ix), bool) if not rs else np.isin(reg, list(rs))
         if rs:
-            for reg, n in sec_ok[~sec_ok["region"].isin(rs)].groupby("region")["n"].sum().items():
-                if reg:
-                    out.append(_Cand(Action("scope", p, service=s, offer=row, axis="region", value=str(reg)), n))
+            m = sec_ok & ~reg_ok & (reg != "")
+            for reg_v, k in sums(reg[m], n[m]):
+                out.append(_Cand(Action("scope", p, service=s, offer=row, axis="region", value=reg_v), k))
         if xs:
-            for sec, n in reg_ok[~reg_ok["sector"].isin(xs)].groupby("sector")["n"].sum().items():
-                if sec:
-                    out.append(_Cand(Action("scope", p, service=s, offer=row, axis="sector", value=str(sec)), n))
+            m = reg_ok & ~sec_ok & (sec != "")
+            for sec_v, k in sums(sec[m], n[m]):
+                out.append(_Cand(Action("scope", p, service=s, offer=row, axis="sector", value=sec_v), k))
     svc_by_cat: dict[str, list[str]] = {}
     for s in sorted(by_service):
         svc_by_cat.setdefault(category.get(s, ""), []).append(s)
+    bound_cache: dict[tuple[str, str, str], float] = {}
     for (p, cat), scopes in cat_scopes.items():
         regions = "" if any(not Ecosystem.scope(r) for r, _ in scopes) else \
             SCOPE_SEP.join(sorted(set().union(*(Ecosystem.scope(r) for r, _ in scopes))))
@@ -605,9 +668,17 @@ def _scope_candidates(eng: _Engine, services: pd.DataFrame) -> list[_Cand]:
         for s in svc_by_cat.get(cat, ()):
             if s in offered[p]:
                 continue
-            f = by_service[s]
-            ok = eng._covered(regions, sectors)[f.index.to_numpy()]
-            n = float(f["n"].to_numpy()[ok].sum())
+            k = (s, regions, sectors)
+            n = bound_cache.get(k)
+            if n is None:
+                ix = by_service[s]
+                rs, xs = Ecosystem.scope(regions), Ecosystem.scope(sectors)
+                ok = np.ones(len(ix), bool)
+                if rs:
+                    ok &= np.isin(c_reg[ix], list(rs))
+                if xs:
+                    ok &= np.isin(c_sec[ix], list(xs))
+                n = bound_cache[k] = float(c_n[ix][ok].sum())
             if n > 0:
                 out.append(_Cand(Action("offer", p, service=s, regions=regions, sectors=sectors), n))
     return out
