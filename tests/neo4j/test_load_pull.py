@@ -139,3 +139,23 @@ def test_pull_of_edited_graph_is_validated(conn: Connection) -> None:
              "version: e.version}) WITH a LIMIT 1 SET a.kind = 'wizard'")
     with pytest.raises(DatasetError, match="kind"):
         read_ecosystem("edited", connection=conn)
+
+
+def test_analyst_queries_run(conn: Connection) -> None:
+    from instnet.neo4j.queries import query
+    from instnet.resources import cypher_dir
+
+    eco = read_dataset("jamaica")
+    load_ecosystem(eco, ecosystem="analyst", connection=conn, replace=True)
+    table, _ = gather_analytics(eco)
+    write_back("analyst", table, connection=conn)
+    offer = eco.offers.iloc[0]
+    params = {"ecosystem": "analyst", "service": offer["service"],
+              "region": str(eco.actors["region"].iloc[0]), "actor": offer["actor"]}
+    names = sorted(p.stem for p in cypher_dir().glob("analyst_*.cypher"))
+    assert len(names) >= 4
+    results = {name: conn.records(query(name), params) for name in names}
+    assert results["analyst_referral_hubs"], "every built-in dataset has referral channels"
+    assert offer["actor"] in {r["provider"] for r in results["analyst_providers_of_service"]} \
+        or offer["regions"]
+    assert results["analyst_bottlenecks"][0]["impact"] == table["impact"].max()
