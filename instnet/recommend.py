@@ -316,6 +316,9 @@ class _Engine:
         self.cls = pd.DataFrame(list(uniq), columns=["service", "region", "sector"]) if len(needs) else \
             pd.DataFrame(columns=["service", "region", "sector"])
         self.need_cls = np.asarray(codes, dtype=np.int64)
+        self.c_service = self.cls["service"].to_numpy(dtype=object)
+        self.c_region = self.cls["region"].to_numpy(dtype=object)
+        self.c_sector = self.cls["sector"].to_numpy(dtype=object)
         self.need_sig = need_sig
         self._offers_index()
         self._cls_providers()
@@ -484,12 +487,12 @@ class _Engine:
 
     def _covered(self, regions: str, sectors: str) -> np.ndarray:
         rs, xs = Ecosystem.scope(regions), Ecosystem.scope(sectors)
-        r_ok = np.ones(len(self.cls), bool) if not rs else self.cls["region"].isin(rs).to_numpy()
-        x_ok = np.ones(len(self.cls), bool) if not xs else self.cls["sector"].isin(xs).to_numpy()
+        r_ok = np.ones(len(self.cls), bool) if not rs else np.isin(self.c_region, list(rs))
+        x_ok = np.ones(len(self.cls), bool) if not xs else np.isin(self.c_sector, list(xs))
         return r_ok & x_ok
 
     def offer_mask(self, p: int, service: str, cls_ok: np.ndarray) -> np.ndarray:
-        ok = cls_ok & (self.cls["service"].to_numpy() == service)
+        ok = cls_ok & (self.c_service == service)
         g = ok[self.g_cls]
         if not g.any():
             return g
@@ -506,10 +509,10 @@ class _Engine:
         side = np.zeros(len(self.g_sig), bool)
         if coord is not None:
             side = up_c + 1.0 + self.down(coord)[self.g_cls] <= self.h
-        direct = (up_c <= self.h) & (self.cls["region"].to_numpy()[self.g_cls] == region) & ~side
+        direct = (up_c <= self.h) & (self.c_region[self.g_cls] == region) & ~side
         if not direct.any() or n_services <= 0:
             return side, ()
-        svc = self.cls["service"].to_numpy()[self.g_cls]
+        svc = self.c_service[self.g_cls]
         gain = pd.Series(self.g_count[direct]).groupby(svc[direct]).sum()
         ranked = sorted(gain.items(), key=lambda kv: (-kv[1], kv[0]))[:n_services]
         chosen = tuple(sorted(s for s, _ in ranked))
