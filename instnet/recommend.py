@@ -444,7 +444,7 @@ class _Engine:
         self.g_count = np.array([len(x) for x in self.g_needs], dtype=np.int64)
         self.unreachable = int((~ok).sum())
 
-    def baseline_served(self) -> np.ndarray:
+    def baseline_served(self, progress: Callable[[str], None] | None = None) -> np.ndarray:
         """Served flag of every group, by multi-source reverse search from each class's providers."""
         served = np.zeros(len(self.g_sig), dtype=bool)
         if not len(self.g_sig):
@@ -457,6 +457,8 @@ class _Engine:
         order = np.argsort(g_key, kind="stable")
         key_sorted = g_key[order]
         bounds = np.flatnonzero(np.r_[True, key_sorted[1:] != key_sorted[:-1], True])
+        if progress is not None:
+            progress(f"baseline: {len(bounds) - 1:,} distinct provider sets, {len(self.g_sig):,} need groups")
         for b0, b1 in zip(bounds[:-1], bounds[1:]):
             c = int(self.g_cls[order[b0]])
             if not self.cls_has_prov[c]:
@@ -790,7 +792,7 @@ def recommend(eco: Ecosystem, *, budget: int = 3, actions: Sequence[str] = ("lin
     say = progress or (lambda msg: None)
     say("indexing the referral graph")
     eng = _Engine(eco, max_hops)
-    served = eng.baseline_served()
+    served = eng.baseline_served(say)
     served_before = int(eng.g_count[served].sum())
     eng.keep_groups(~served)
     coord = coordinating_body(eco)
