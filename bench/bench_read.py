@@ -109,6 +109,9 @@ def main() -> None:
     print(text)
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
+        old = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
+        if "\n## Notes" in old:  # keep the hand-written notes
+            text += old[old.index("\n## Notes"):]
         args.out.write_text(text, encoding="utf-8")
 
 

@@ -178,10 +178,11 @@ def read_csv_table(path: Path, problems: list[Problem]) -> RawTable | None:
     text = _decode(data, fname, problems)
     if text is None:
         return None
-    if not text.strip():
+    if not text or text.isspace():
         problems.append(Problem(fname, 0, "", "empty file: a header row is required"))
         return None
-    first = next(csv.reader(io.StringIO(text.split("\n", 1)[0])), [])
+    end = text.find("\n")
+    first = next(csv.reader(io.StringIO(text if end < 0 else text[:end])), [])
     header = _check_header(first, fname, problems)
     if header is None:
         return None

@@ -111,9 +111,11 @@ class _Checker:
                       f"(first at row {self.table.line_of(first[tuple(frame.iloc[r])])})",
         )
 
-    def reference(self, column: str, known: pd.Index, what: str) -> np.ndarray:
+    def reference(self, column: str, known: pd.Index, what: str,
+                  found: np.ndarray | None = None) -> np.ndarray:
+        """Flag the values of ``column`` not in ``known`` (``found``: the membership, if computed)."""
         col = self.frame[column]
-        dangling = ~isin(col, known)
+        dangling = ~(isin(col, known) if found is None else found)
         if dangling.any():
             suggest = _Suggester(known)
             self.flag(dangling, column, lambda r: _dangling_message(self.value(r, column), what, suggest))
@@ -277,6 +279,7 @@ class _Kinds:
     def __init__(self, column: pd.Series, kind: pd.Series):
         where = pc.index_in(arrow_strings(column), value_set=arrow_strings(kind.index))
         self.where = where.fill_null(-1).to_numpy(zero_copy_only=False)
+        self.found = self.where >= 0
         self.kind = kind
         kind_codes = pc.index_in(arrow_strings(kind), value_set=pa.array(KINDS, pa.large_string()))
         per_actor = np.append(kind_codes.fill_null(-1).to_numpy(zero_copy_only=False), -1)
@@ -296,8 +299,8 @@ def _check_offers(raw, problems, kind, service_ids) -> pd.DataFrame:
     c = _Checker(raw, problems)
     f = raw.frame.copy()
     if kind is not None:
-        dangling = c.reference("actor", kind.index, "actor")
         k = _Kinds(f["actor"], kind)
+        dangling = c.reference("actor", kind.index, "actor", found=k.found)
         c.flag(~dangling & ~k.allowed(INSTITUTION_KINDS), "actor",
                lambda r: f"{c.value(r, 'actor')!r} is a {k.name(r)}: only institutions offer services")
     if service_ids is not None:
@@ -313,8 +316,8 @@ def _check_needs(raw, problems, kind, service_ids) -> pd.DataFrame:
     c = _Checker(raw, problems)
     f = raw.frame.copy()
     if kind is not None:
-        dangling = c.reference("actor", kind.index, "actor")
         k = _Kinds(f["actor"], kind)
+        dangling = c.reference("actor", kind.index, "actor", found=k.found)
         c.flag(~dangling & ~k.allowed(NEEDING_KINDS), "actor",
                lambda r: f"{c.value(r, 'actor')!r} is a {k.name(r)}: only enterprises and networks have needs")
     if service_ids is not None:
@@ -329,10 +332,10 @@ def _check_links(raw, problems, kind, service_ids) -> pd.DataFrame:
     f = raw.frame.copy()
     c.choice("type", LINK_RULES, required=True)
     if kind is not None:
-        bad_src = c.reference("source", kind.index, "actor")
-        bad_tgt = c.reference("target", kind.index, "actor")
         sk = _Kinds(f["source"], kind)
         tk = _Kinds(f["target"], kind)
+        bad_src = c.reference("source", kind.index, "actor", found=sk.found)
+        bad_tgt = c.reference("target", kind.index, "actor", found=tk.found)
         types = pc.index_in(arrow_strings(f["type"]), value_set=pa.array(list(LINK_RULES), pa.large_string()))
         types = types.fill_null(-1).to_numpy(zero_copy_only=False)
         for code, (ltype, (sources, targets, _)) in enumerate(LINK_RULES.items()):
