@@ -18,6 +18,7 @@ the candidates of the definition.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -175,6 +176,18 @@ class _Index:
 
     def valid(self, service: str, actor: str) -> set[str]:
         return {p for p in self.offers.get(service, {}) if self.covers(p, service, actor)}
+
+
+_CACHE: "weakref.WeakKeyDictionary[Ecosystem, tuple[pd.DataFrame, _Index]]" = weakref.WeakKeyDictionary()
+
+
+def _prepared(eco: Ecosystem) -> tuple[pd.DataFrame, _Index]:
+    """Referral edges and search index of ``eco``, built once per ecosystem object."""
+    got = _CACHE.get(eco)
+    if got is None:
+        edges = referral_edges(eco)
+        got = _CACHE[eco] = (edges, _Index(eco, edges))
+    return got
 
 
 # (strength, path) prefixes per node, pruned to those that could still win.
@@ -425,17 +438,20 @@ def refer(eco: Ecosystem, actor: str, service: str, *, k: int = 3, max_hops: int
     _check_hops(max_hops)
     if int(k) < 1:
         raise UsageError(f"k must be at least 1, not {k}")
-    edges = referral_edges(eco)
-    idx = _Index(eco, edges)
+    edges, idx = _prepared(eco)
     valid = idx.valid(service, actor)
     if not valid:
         return []
     cands: list[tuple[float, tuple[str, ...], int]] = []
-    for hop, layer in enumerate(_layered_search(idx, actor, max_hops)):
+
+    def stop(hop: int, layer: dict[str, _Prefixes]) -> bool:
         for p in valid:
-            if p in layer and hop > 0:
+            if p in layer:
                 s, path = _best_of(layer[p])
                 cands.append((s, path, hop))
+        return len(cands) >= k  # later layers only add longer paths
+
+    _layered_search(idx, actor, max_hops, stop)
     cands.sort(key=lambda c: (c[2], -c[0], c[1]))
     cands = cands[: int(k)]
     info = _edge_info(edges, {n for c in cands for n in c[1]})
@@ -477,7 +493,7 @@ def unreachable_providers(eco: Ecosystem, actor: str, service: str, *, max_hops:
     [('p', 'scope', 1)]
     """
     _check_ids(eco, actor, service)
-    idx = _Index(eco)
+    idx = _prepared(eco)[1]
     providers = sorted(idx.offers.get(service, {}))
     dist: dict[str, int] = {}
     frontier, seen, d = [actor], {actor}, 0
@@ -543,7 +559,7 @@ def unreachable_providers(eco: Ecosystem, actor: str, service: str, *, max_hops:
 #    other, the floating left-to-right product from the actor might order them
 #    differently, so that need falls back to the exact per-actor search.
 
-_BATCH = 128
+_BATCH = 512
 
 
 def _code_edges(eco: Ecosystem, codes: pd.Index) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -592,20 +608,23 @@ def _best_paths_fast(eco: Ecosystem, *, max_hops: int = 4) -> pd.DataFrame:
     np.add.at(indptr, src + 1, 1)
     indptr = np.cumsum(indptr)
     # N-graph (sources not enterprises) as a sparse matrix for the BFS
+    nodes = np.flatnonzero(~is_ent)
+    ncode = np.full(n, -1, dtype=np.int64)
+    ncode[nodes] = np.arange(len(nodes))
+    nN = len(nodes)
     nmask = ~is_ent[src]
-    A = sp.csr_matrix((np.ones(int(nmask.sum()), dtype=np.float32), (src[nmask], dst[nmask])), shape=(n, n))
+    A = sp.csr_matrix((np.ones(int(nmask.sum()), dtype=np.float32), (ncode[src[nmask]], ncode[dst[nmask]])),
+                      shape=(nN, nN))
 
     # ---- target classes
     need_actor = ids.get_indexer(needs["actor"].to_numpy(dtype=object))
     need_service = needs["service"].to_numpy(dtype=object)
     region = actors["region"].to_numpy(dtype=object)
     sector = actors["sector"].to_numpy(dtype=object)
-    cell_key = pd.MultiIndex.from_arrays([region[need_actor], sector[need_actor]]) if len(needs) else None
     need_class = np.full(len(needs), -1, dtype=np.int64)
     class_members: list[np.ndarray] = []
     o = eco.offers
     if len(needs):
-        cells, cell_of_need = pd.factorize(pd.Series(list(zip(region[need_actor], sector[need_actor]))))[0], None
         cell_codes = pd.factorize(pd.Series(list(zip(region[need_actor], sector[need_actor]))))
         cell_of_need, cell_vals = cell_codes[0], cell_codes[1]
         cell_reg = np.array([c[0] for c in cell_vals], dtype=object)
@@ -664,9 +683,9 @@ def _best_paths_fast(eco: Ecosystem, *, max_hops: int = 4) -> pd.DataFrame:
     for bi, c0 in enumerate(range(0, n_classes, _BATCH)):
         c1 = min(c0 + _BATCH, n_classes)
         B = c1 - c0
-        dist = np.full((n, B), 127, dtype=np.int8)
+        dist = np.full((nN, B), 127, dtype=np.int8)
         for j in range(B):
-            dist[class_members[c0 + j], j] = 0
+            dist[ncode[class_members[c0 + j]], j] = 0
         frontier = (dist == 0).astype(np.float32)
         for r in range(1, H):
             reach = np.asarray(A @ frontier) > 0
@@ -684,7 +703,7 @@ def _best_paths_fast(eco: Ecosystem, *, max_hops: int = 4) -> pd.DataFrame:
             if e0 == e1:
                 continue
             vs = dst[e0:e1]
-            dv = dist[vs, j]
+            dv = dist[ncode[vs], j]
             dmin = int(dv.min())
             if dmin > H - 1:
                 continue
@@ -698,7 +717,7 @@ def _best_paths_fast(eco: Ecosystem, *, max_hops: int = 4) -> pd.DataFrame:
                 w1 = float(wt[e0 + ci])
                 suf = memo.get((v, j))
                 if suf is None:
-                    suf = memo[(v, j)] = _suffix(v, dmin, dist[:, j], indptr, dst, wt, ids_arr)
+                    suf = memo[(v, j)] = _suffix(v, dmin, dist[:, j], ncode, indptr, dst, wt)
                 approx = w1 * suf[0]
                 if suf[3]:
                     ambiguous = True
@@ -723,7 +742,7 @@ def _best_paths_fast(eco: Ecosystem, *, max_hops: int = 4) -> pd.DataFrame:
     for qi in np.flatnonzero(served):
         rows[qi] = (provider[qi], int(hops[qi]), float(strength[qi]), paths[qi])
     if fallback:
-        idx = _Index(eco)
+        idx = _prepared(eco)[1]
         by_actor: dict[str, list[int]] = {}
         for qi in fallback:
             by_actor.setdefault(ids_arr[need_actor[qi]], []).append(qi)
@@ -734,8 +753,8 @@ def _best_paths_fast(eco: Ecosystem, *, max_hops: int = 4) -> pd.DataFrame:
     return _frame(needs, rows)
 
 
-def _suffix(v: int, r: int, dist: np.ndarray, indptr: np.ndarray, dst: np.ndarray, wt: np.ndarray,
-            ids: np.ndarray) -> tuple[float, tuple[int, ...], tuple[float, ...], bool]:
+def _suffix(v: int, r: int, dist: np.ndarray, ncode: np.ndarray, indptr: np.ndarray, dst: np.ndarray,
+            wt: np.ndarray) -> tuple[float, tuple[int, ...], tuple[float, ...], bool]:
     """Best suffix from ``v`` to the class ``r`` hops away: (strength from v, nodes, weights, ambiguous).
 
     Walks down the distance layers (each step to a node one hop nearer to the
@@ -749,7 +768,7 @@ def _suffix(v: int, r: int, dist: np.ndarray, indptr: np.ndarray, dst: np.ndarra
         for u, (s, p, ws) in layer.items():
             for e in range(indptr[u], indptr[u + 1]):
                 x = int(dst[e])
-                if dist[x] != rem:
+                if dist[ncode[x]] != rem:
                     continue
                 w = float(wt[e])
                 nxt.setdefault(x, []).append((s * w, p + (x,), ws + (w,)))

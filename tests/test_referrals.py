@@ -33,7 +33,7 @@ def assert_same_paths(got: pd.DataFrame, want: pd.DataFrame) -> None:
             assert pd.isna(g.hops) and math.isnan(g.strength)
 
 
-@settings(max_examples=50, **SETTINGS)
+@settings(max_examples=35, **SETTINGS)
 @given(eco=ecosystems(), max_hops=st.integers(1, 5), as_of=st.sampled_from([None, 1999, 2004, 2007, 2011]))
 def test_best_paths_match_brute_force(eco: Ecosystem, max_hops: int, as_of: int | None) -> None:
     eco = eco.as_of(as_of)
