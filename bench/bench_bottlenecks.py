@@ -34,16 +34,22 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+CPU: dict[str, float] = {}
+
+
 def child(args: list[str]) -> tuple[float, float, str]:
-    """Run a child process; return (wall seconds, peak RSS in GB, stdout)."""
+    """Run a child process; return (wall seconds, peak RSS in GB, stdout); CPU["last"] = its CPU seconds."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
     out, err = proc.communicate()
     wall = time.perf_counter() - t
     # the child is reaped; RUSAGE_CHILDREN holds the largest child so far
-    import resource
-
-    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024 / 1024
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU["last"] = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    rss = after.ru_maxrss / 1024 / 1024
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(args)} failed ({proc.returncode}):\n{err[-3000:]}")
     return wall, rss, out
@@ -77,11 +83,11 @@ def national(folder: Path, lines: list[str]) -> None:
         wall, rss, _ = child([py, "-m", "instnet", "bottlenecks", str(folder), "--format", "json", "-o", str(out)])
         top = json.loads(out.read_text())["institutions"][:3]
     lines += [f"## National: `instnet bottlenecks {folder} --format json -o FILE`", "",
-              f"* whole command, reading included: **{wall:.1f} s**, peak memory **{rss:.2f} GB** "
-              "(goal: under 120 s and 6 GB)",
+              f"* whole command, reading included: **{wall:.1f} s** wall, {CPU['last']:.1f} s CPU "
+              f"(user + system), peak memory **{rss:.2f} GB** (goal: under 120 s and 6 GB)",
               "* top 3 by impact: " + ", ".join(f"{r['id']} (impact {r['impact']}, load {r['load']})" for r in top)]
     print("\n".join(lines[-3:]), flush=True)
-    wall2, _, text = child([py, "-c", BREAKDOWN, str(folder)])
+    _, _, text = child([py, "-c", BREAKDOWN, str(folder)])
     info = json.loads(text.strip().splitlines()[-1])
     stages = ("read", "graph", "impact", "load", "betweenness", "articulation", "brokerage")
     lines += ["", "Stage breakdown (second run, in one process): "

@@ -320,7 +320,7 @@ def _betweenness_tiered(g: CodedGraph, sources: np.ndarray, targets: np.ndarray,
                 break
             cand, rows = cand[fresh], rows[fresh]
             add = np.bincount(cand, weights=sig[rows], minlength=ni)
-            new = np.unique(cand)
+            new = np.flatnonzero(add)
             d[new] = len(levels)
             sig[new] = add[new]
             levels.append(new)
