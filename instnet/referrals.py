@@ -159,6 +159,7 @@ class _Index:
                            edges["weight"].to_numpy(dtype=np.float64)):
             if v in passable:  # an enterprise is never an intermediate nor a provider
                 self.adj.setdefault(u, []).append((v, float(w)))
+        self._valid: dict[tuple[str, str, str], frozenset[str]] = {}
         # offers: service -> provider -> list of (regions, sectors) scopes
         self.offers: dict[str, dict[str, list[tuple[frozenset[str], frozenset[str]]]]] = {}
         o = eco.offers
@@ -175,7 +176,12 @@ class _Index:
         return False
 
     def valid(self, service: str, actor: str) -> set[str]:
-        return {p for p in self.offers.get(service, {}) if self.covers(p, service, actor)}
+        key = (service, self.region[actor], self.sector[actor])
+        got = self._valid.get(key)
+        if got is None:
+            got = self._valid[key] = frozenset(
+                p for p in self.offers.get(service, {}) if self.covers(p, service, actor))
+        return got
 
 
 _CACHE: "weakref.WeakKeyDictionary[Ecosystem, tuple[pd.DataFrame, _Index]]" = weakref.WeakKeyDictionary()
@@ -562,6 +568,7 @@ def unreachable_providers(eco: Ecosystem, actor: str, service: str, *, max_hops:
 _BATCH = 512
 
 
+
 def _code_edges(eco: Ecosystem, codes: pd.Index) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Referral edges as (source code, target code, weight), max weight per pair."""
     from .schema import LINK_RULES
@@ -593,7 +600,8 @@ def _best_paths_fast(eco: Ecosystem, *, max_hops: int = 4) -> pd.DataFrame:
 
     needs = eco.needs
     H = int(max_hops)
-    actors = eco.actors
+    # codes in id string order, so comparing code tuples compares the id sequences
+    actors = eco.actors.iloc[np.argsort(eco.actors.index.to_numpy(dtype=object), kind="stable")]
     ids = actors.index
     kinds = actors["kind"].to_numpy(dtype=object)
     is_ent = kinds == "enterprise"
@@ -721,11 +729,16 @@ def _best_paths_fast(eco: Ecosystem, *, max_hops: int = 4) -> pd.DataFrame:
                 approx = w1 * suf[0]
                 if suf[3]:
                     ambiguous = True
+
                     break
                 if best is None or approx > best[0] * (1 + _TOL):
                     best = (approx, w1, suf)
+                elif approx >= best[0] * (1 - _TOL) and (w1,) + suf[2] == (best[1],) + best[2][2]:
+                    if suf[1] < best[2][1]:  # same weights, same product: smaller ids win
+                        best = (approx, w1, suf)
                 elif approx >= best[0] * (1 - _TOL):
                     ambiguous = True
+
                     break
             if ambiguous:
                 fallback.append(int(qi))
@@ -761,30 +774,33 @@ def _suffix(v: int, r: int, dist: np.ndarray, ncode: np.ndarray, indptr: np.ndar
     class); keeps per node the best prefix and flags ambiguity when a second
     prefix comes within the rounding tolerance of the best.
     """
-    layer: dict[int, tuple[float, tuple[int, ...], tuple[float, ...]]] = {v: (1.0, (v,), ())}
-    ambiguous = False
+    # entries: (strength from v, nodes, weights, ambiguous)
+    layer: dict[int, tuple[float, tuple[int, ...], tuple[float, ...], bool]] = {v: (1.0, (v,), (), False)}
     for rem in range(r - 1, -1, -1):
-        nxt: dict[int, list[tuple[float, tuple[int, ...], tuple[float, ...]]]] = {}
-        for u, (s, p, ws) in layer.items():
+        nxt: dict[int, list[tuple[float, tuple[int, ...], tuple[float, ...], bool]]] = {}
+        for u, (s, p, ws, amb) in layer.items():
             for e in range(indptr[u], indptr[u + 1]):
                 x = int(dst[e])
                 if dist[ncode[x]] != rem:
                     continue
                 w = float(wt[e])
-                nxt.setdefault(x, []).append((s * w, p + (x,), ws + (w,)))
+                nxt.setdefault(x, []).append((s * w, p + (x,), ws + (w,), amb))
         layer = {}
         for x, entries in nxt.items():
             if len(entries) > 1:
-                entries.sort(key=lambda t: -t[0])
-                if entries[1][0] >= entries[0][0] * (1 - _TOL):
-                    ambiguous = True
-            layer[x] = entries[0]
-        if ambiguous:
-            break
-    if ambiguous:
+                entries.sort(key=lambda t: (-t[0], t[1]))
+                top = entries[0]
+                floor = top[0] * (1 - _TOL)
+                # a near tie between different weight sequences: only the exact search can
+                # tell how the products from the actor compare; equal sequences give equal
+                # products from anywhere, so the smaller path wins.
+                if any(e[0] >= floor and e[2] != top[2] for e in entries[1:]):
+                    top = (top[0], top[1], top[2], True)
+                layer[x] = top
+            else:
+                layer[x] = entries[0]
+    ends = sorted(layer.values(), key=lambda t: (-t[0], t[1]))
+    s, p, ws, amb = ends[0]
+    if amb or any(e[0] >= s * (1 - _TOL) and e[2] != ws for e in ends[1:]):
         return (0.0, (), (), True)
-    ends = sorted(layer.values(), key=lambda t: -t[0])
-    if len(ends) > 1 and ends[1][0] >= ends[0][0] * (1 - _TOL):
-        return (0.0, (), (), True)
-    s, p, ws = ends[0]
     return (s, p, ws, False)
