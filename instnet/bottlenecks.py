@@ -181,7 +181,7 @@ def bottlenecks(eco: Ecosystem, *, max_hops: int = 4, paths: pd.DataFrame | None
     --------
     >>> from instnet import read_dataset
     >>> table = bottlenecks(read_dataset("jamaica"))
-    >>> table.loc["jampro_pc", ["impact", "articulation"]].tolist()
-    [42, True]
+    >>> int(table.loc["jampro_pc", "impact"]), bool(table.loc["jampro_pc", "articulation"])
+    (42, True)
     """
     return analyse(eco, max_hops=max_hops, paths=paths).table

@@ -101,7 +101,7 @@ def nx_betweenness(eco: Ecosystem) -> dict[str, float]:
 # --------------------------------------------------------------------------- properties
 
 
-@settings(max_examples=25)
+@settings(max_examples=20)
 @given(eco=ecosystems(), max_hops=HOPS)
 def test_served_and_impact_match_brute_force(eco: Ecosystem, max_hops: int) -> None:
     engine = ImpactEngine(eco, max_hops=max_hops)
@@ -113,7 +113,7 @@ def test_served_and_impact_match_brute_force(eco: Ecosystem, max_hops: int) -> N
         assert set(engine.lost_rows(x).tolist()) == lost, x
 
 
-@settings(max_examples=30)
+@settings(max_examples=20)
 @given(eco=ecosystems(), max_hops=HOPS)
 def test_load_matches_reference_paths(eco: Ecosystem, max_hops: int) -> None:
     got = load(eco, max_hops=max_hops)
@@ -126,7 +126,7 @@ def test_load_matches_reference_paths(eco: Ecosystem, max_hops: int) -> None:
             assert np.isnan(row["utilisation"])
 
 
-@settings(max_examples=30)
+@settings(max_examples=20)
 @given(eco=ecosystems(max_enterprises=8, max_networks=3, max_institutions=8, max_links=30, dated=False))
 def test_subset_betweenness_matches_networkx(eco: Ecosystem) -> None:
     got = subset_betweenness(eco, institutions_only=False)
@@ -136,7 +136,7 @@ def test_subset_betweenness_matches_networkx(eco: Ecosystem) -> None:
         assert got[node] == pytest.approx(value, rel=1e-9, abs=1e-9), node
 
 
-@settings(max_examples=30)
+@settings(max_examples=20)
 @given(eco=ecosystems(max_enterprises=6, max_networks=3, max_institutions=7, max_links=30, dated=False))
 def test_brokerage_matches_triad_enumeration(eco: Ecosystem) -> None:
     got = brokerage(eco, institutions_only=False)
@@ -146,7 +146,7 @@ def test_brokerage_matches_triad_enumeration(eco: Ecosystem) -> None:
         assert got.loc[node, "total"] == sum(roles.values())
 
 
-@settings(max_examples=25)
+@settings(max_examples=15)
 @given(eco=ecosystems(max_institutions=8, max_links=30, dated=False))
 def test_articulation_and_bridges_match_networkx(eco: Ecosystem) -> None:
     G = referral_graph(eco).to_undirected()
@@ -160,7 +160,7 @@ def test_articulation_and_bridges_match_networkx(eco: Ecosystem) -> None:
     assert {frozenset(e) for e in institution_graph(eco).edges} == {frozenset(e) for e in H.edges}
 
 
-@settings(max_examples=15)
+@settings(max_examples=10)
 @given(eco=ecosystems(), data=st.data())
 def test_what_if_matches_recount(eco: Ecosystem, data: st.DataObject) -> None:
     inst = list(eco.institution_ids)
