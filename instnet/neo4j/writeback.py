@@ -142,6 +142,18 @@ def _coverage(eco: Ecosystem, max_hops: int) -> pd.DataFrame:
                          "need_coverage": per_actor["sum"] / per_actor["count"]})
 
 
+def _nullable(frame: pd.DataFrame) -> pd.DataFrame:
+    """Integers and booleans as nullable dtypes, so they survive aligning the parts."""
+    out = frame.copy()
+    for column in out.columns:
+        kind = out[column].dtype.kind
+        if kind in "iu":
+            out[column] = out[column].astype("Int64")
+        elif kind == "b":
+            out[column] = out[column].astype("boolean")
+    return out
+
+
 #: Name -> function(eco, max_hops) -> DataFrame indexed by actor id; tried in order.
 ANALYTICS: dict[str, Callable[[Ecosystem, int], pd.DataFrame]] = {
     "bottlenecks": _bottlenecks,
@@ -162,8 +174,7 @@ def gather_analytics(eco: Ecosystem, *, max_hops: int = 4) -> tuple[pd.DataFrame
     for name, fn in ANALYTICS.items():
         try:
             part = fn(eco, max_hops)
-            # nullable dtypes, so that integers stay integers once parts are aligned
-            parts.append(part.convert_dtypes(convert_string=False, convert_floating=False))
+            parts.append(_nullable(part))
         except (ImportError, AttributeError) as exc:
             skipped[name] = f"{type(exc).__name__}: {exc}"
             log.info("write-back: %s not available (%s)", name, exc)

@@ -17,6 +17,8 @@ from instnet.errors import InstnetError
 from instnet.neo4j import server
 from instnet.neo4j.connection import Connection
 
+from neo4j_helpers import FAST_START
+
 HERE = os.path.dirname(__file__)
 
 
@@ -30,7 +32,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[server.ServerInfo]:
     state = tmp_path_factory.mktemp("neo4j-server")
     try:
-        info = server.start(state_dir=state, heap="1g", pagecache="256m")
+        info = server.start(state_dir=state, heap="1g", pagecache="256m", jvm_options=FAST_START)
     except InstnetError as exc:
         reason = f"the bundled Neo4j server could not be started: {exc}"
         if os.environ.get("CI") == "true":

@@ -12,7 +12,7 @@ from instnet.neo4j.load import load_ecosystem
 from instnet.neo4j.pull import read_ecosystem
 from instnet.read import read_dataset
 
-from neo4j_helpers import assert_same_ecosystem, count_nodes
+from neo4j_helpers import FAST_START, assert_same_ecosystem, count_nodes
 
 ENTERPRISES = 6_000
 
@@ -39,7 +39,8 @@ def test_server_killed_during_load(neo4j_server: server.ServerInfo, conn: Connec
     assert killed and killed[0][1] < total
 
     port = int(neo4j_server.uri.rsplit(":", 1)[1])
-    restarted = server.start(state_dir=neo4j_server.state_dir, port=port)
+    restarted = server.start(state_dir=neo4j_server.state_dir, port=port, heap="1g",
+                             pagecache="256m", jvm_options=FAST_START)
     assert restarted.uri == neo4j_server.uri
 
     # the committed ecosystem is the previous one, whole; the staged half is invisible
