@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 from instnet.neo4j import server  # noqa: E402
 from instnet.neo4j.connection import Connection  # noqa: E402
-from instnet.neo4j.load import delete_ecosystem, ensure_schema, load_ecosystem  # noqa: E402
+from instnet.neo4j.load import ensure_schema, load_ecosystem  # noqa: E402
 from instnet.neo4j.queries import query  # noqa: E402
 from instnet.read import read_dataset  # noqa: E402
 

@@ -26,7 +26,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import Neo4jError, SchemaError, UsageError
+from ..errors import Neo4jError, UsageError
 from ..model import Ecosystem
 from .connection import Connection
 from .queries import label_for_kind, query, rel_type_for_link, statements
@@ -398,5 +398,5 @@ def list_ecosystems(*, connection: Connection | None = None) -> list[dict[str, A
             conn.close()
 
 
-__all__ = ["LoadResult", "SchemaError", "collect_garbage", "content_version", "current_version",
+__all__ = ["LoadResult", "collect_garbage", "content_version", "current_version",
            "delete_ecosystem", "ensure_schema", "list_ecosystems", "load_ecosystem", "plan"]
