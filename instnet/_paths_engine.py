@@ -1,0 +1,523 @@
+"""Engine behind :mod:`instnet.referrals`: exact best-path searches (DESIGN.md section 3).
+
+Two exact engines share the definitions of :mod:`instnet.referrals`:
+
+* the *layered search* (:func:`_layered_search`, :func:`_solve_source`): one
+  breadth-first search from an actor keeping, at every node, the prefixes whose
+  strength could still tie or win. Used by ``refer`` and as the exact fallback;
+* the *vectorised engine* (:func:`_best_paths_fast`) for ``best_paths`` on a whole
+  ecosystem (a million enterprises), described above that function.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .errors import UsageError
+from .graph import referral_edges
+from .model import Ecosystem
+
+#: Relative tolerance within which two strengths may still tie after more
+#: multiplications (floating rounding); prefixes further below the best are pruned.
+_TOL = 1e-9
+
+
+# --------------------------------------------------------------------------- index
+
+
+class _Index:
+    """Adjacency and offers of an ecosystem, prepared once for many searches."""
+
+    def __init__(self, eco: Ecosystem, edges: pd.DataFrame | None = None):
+        if edges is None:
+            edges = referral_edges(eco)
+        a = eco.actors
+        self.kind: dict[str, str] = dict(zip(a.index, a["kind"].to_numpy()))
+        self.region: dict[str, str] = dict(zip(a.index, a["region"].to_numpy()))
+        self.sector: dict[str, str] = dict(zip(a.index, a["sector"].to_numpy()))
+        self.adj: dict[str, list[tuple[str, float]]] = {}
+        passable = {i for i, k in self.kind.items() if k != "enterprise"}
+        for u, v, w in zip(edges["source"].to_numpy(), edges["target"].to_numpy(),
+                           edges["weight"].to_numpy(dtype=np.float64)):
+            if v in passable:  # an enterprise is never an intermediate nor a provider
+                self.adj.setdefault(u, []).append((v, float(w)))
+        self._valid: dict[tuple[str, str, str], frozenset[str]] = {}
+        # offers: service -> provider -> list of (regions, sectors) scopes
+        self.offers: dict[str, dict[str, list[tuple[frozenset[str], frozenset[str]]]]] = {}
+        o = eco.offers
+        for p, s, r, sc in zip(o["actor"].to_numpy(), o["service"].to_numpy(),
+                               o["regions"].to_numpy(), o["sectors"].to_numpy()):
+            self.offers.setdefault(s, {}).setdefault(p, []).append((Ecosystem.scope(r), Ecosystem.scope(sc)))
+
+    def covers(self, provider: str, service: str, actor: str) -> bool:
+        """True when one of ``provider``'s offers of ``service`` covers ``actor``."""
+        reg, sec = self.region[actor], self.sector[actor]
+        for regions, sectors in self.offers.get(service, {}).get(provider, ()):
+            if (not regions or reg in regions) and (not sectors or sec in sectors):
+                return True
+        return False
+
+    def valid(self, service: str, actor: str) -> set[str]:
+        key = (service, self.region[actor], self.sector[actor])
+        got = self._valid.get(key)
+        if got is None:
+            got = self._valid[key] = frozenset(
+                p for p in self.offers.get(service, {}) if self.covers(p, service, actor))
+        return got
+
+
+_CACHE: "weakref.WeakKeyDictionary[Ecosystem, tuple[pd.DataFrame, _Index]]" = weakref.WeakKeyDictionary()
+
+
+def _prepared(eco: Ecosystem) -> tuple[pd.DataFrame, _Index]:
+    """Referral edges and search index of ``eco``, built once per ecosystem object."""
+    got = _CACHE.get(eco)
+    if got is None:
+        edges = referral_edges(eco)
+        got = _CACHE[eco] = (edges, _Index(eco, edges))
+    return got
+
+
+# (strength, path) prefixes per node, pruned to those that could still win.
+_Prefixes = list[tuple[float, tuple[str, ...]]]
+
+
+def _prune(entries: _Prefixes) -> _Prefixes:
+    """Keep, per distinct strength within tolerance of the best, the smallest path."""
+    best = max(s for s, _ in entries)
+    floor = best * (1.0 - _TOL)
+    byval: dict[float, tuple[str, ...]] = {}
+    for s, p in entries:
+        if s >= floor and (s not in byval or p < byval[s]):
+            byval[s] = p
+    return [(s, p) for s, p in byval.items()]
+
+
+def _layered_search(idx: _Index, source: str, max_hops: int,
+                    stop: Callable[[int, dict[str, _Prefixes]], bool] | None = None,
+                    ) -> list[dict[str, _Prefixes]]:
+    """Breadth-first layers from ``source`` with the candidate prefixes of each node.
+
+    Layer ``k`` maps each node at distance ``k`` to its prefixes (strength, path)
+    of length ``k`` that could still be the best: monotone floating products mean
+    a prefix more than :data:`_TOL` below the best can never tie, and two
+    prefixes with the same strength continue identically, so only the smallest
+    path of each strength is kept. Institutions and networks are expanded;
+    enterprises never appear after the source.
+    """
+    layers: list[dict[str, _Prefixes]] = [{source: [(1.0, (source,))]}]
+    seen = {source}
+    for k in range(1, max_hops + 1):
+        nxt: dict[str, _Prefixes] = {}
+        for u, entries in layers[-1].items():
+            for v, w in idx.adj.get(u, ()):
+                if v in seen:
+                    continue
+                bucket = nxt.setdefault(v, [])
+                for s, p in entries:
+                    bucket.append((s * w, p + (v,)))
+        if not nxt:
+            break
+        for v in nxt:
+            nxt[v] = _prune(nxt[v])
+        seen.update(nxt)
+        layers.append(nxt)
+        if stop is not None and stop(k, nxt):
+            break
+    return layers
+
+
+def _best_of(entries: _Prefixes) -> tuple[float, tuple[str, ...]]:
+    return min(entries, key=lambda e: (-e[0], e[1]))
+
+
+def _solve_source(idx: _Index, source: str, services: Sequence[str], max_hops: int,
+                  ) -> dict[str, tuple[str, int, float, tuple[str, ...]] | None]:
+    """Best path for each service needed by ``source`` (None when unmet)."""
+    valid = {s: idx.valid(s, source) for s in set(services)}
+    todo = {s for s, v in valid.items() if v}
+    result: dict[str, Any] = {s: None for s in valid}
+    if not todo:
+        return result
+
+    def stop(k: int, layer: dict[str, _Prefixes]) -> bool:
+        for s in list(todo):
+            cands = [(_best_of(layer[p]), p) for p in valid[s] if p in layer]
+            if cands:
+                (st, path), prov = min(cands, key=lambda c: (-c[0][0], c[0][1]))
+                result[s] = (prov, k, st, path)
+                todo.discard(s)
+        return not todo
+
+    _layered_search(idx, source, max_hops, stop)
+    return result
+
+
+
+def _simple_best_paths(eco: Ecosystem, *, max_hops: int = 4) -> pd.DataFrame:
+    """Straightforward exact version of :func:`best_paths` (one search per actor)."""
+    _check_hops(max_hops)
+    idx = _Index(eco)
+    needs = eco.needs
+    by_actor: dict[str, list[str]] = {}
+    for a, s in zip(needs["actor"].to_numpy(), needs["service"].to_numpy()):
+        by_actor.setdefault(a, []).append(s)
+    solved = {a: _solve_source(idx, a, ss, max_hops) for a, ss in by_actor.items()}
+    rows = [solved[a][s] for a, s in zip(needs["actor"].to_numpy(), needs["service"].to_numpy())]
+    return _frame(needs, rows)
+
+
+def _frame(needs: pd.DataFrame, rows: Sequence[tuple[str, int, float, tuple[str, ...]] | None]) -> pd.DataFrame:
+    served = np.array([r is not None for r in rows], dtype=bool)
+    hops = pd.array([r[1] if r is not None else None for r in rows], dtype="Int64")
+    out = pd.DataFrame({
+        "actor": needs["actor"].to_numpy(dtype=object),
+        "service": needs["service"].to_numpy(dtype=object),
+        "served": served,
+        "provider": np.array([r[0] if r is not None else "" for r in rows], dtype=object),
+        "hops": hops,
+        "strength": np.array([r[2] if r is not None else np.nan for r in rows], dtype=np.float64),
+        "path": pd.Series([r[3] if r is not None else () for r in rows], dtype=object,
+                          index=needs.index).to_numpy(),
+    }, index=needs.index)
+    return out
+
+
+def _check_hops(max_hops: int) -> None:
+    if int(max_hops) < 1:
+        raise UsageError(f"max_hops must be at least 1, not {max_hops}")
+
+
+
+# --------------------------------------------------------------------------- vectorised engine
+
+def _code_edges(eco: Ecosystem, codes: pd.Index) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Referral edges as (source code, target code, weight), max weight per pair."""
+    from .schema import LINK_RULES
+
+    links = eco.links
+    ltype = links["type"].to_numpy(dtype=object)
+    fwd = np.isin(ltype, [t for t, r in LINK_RULES.items() if r[2]])
+    both = np.isin(ltype, [t for t, r in LINK_RULES.items() if r[2] == "both"])
+    s = codes.get_indexer(links["source"].to_numpy(dtype=object))
+    t = codes.get_indexer(links["target"].to_numpy(dtype=object))
+    w = links["weight"].to_numpy(dtype=np.float64)
+    src = np.concatenate([s[fwd], t[both]])
+    dst = np.concatenate([t[fwd], s[both]])
+    wt = np.concatenate([w[fwd], w[both]])
+    if len(src) == 0:
+        return src.astype(np.int64), dst.astype(np.int64), wt
+    n = len(codes)
+    key = src.astype(np.int64) * n + dst
+    order = np.lexsort((-wt, key))
+    key, wt = key[order], wt[order]
+    first = np.ones(len(key), dtype=bool)
+    first[1:] = key[1:] != key[:-1]
+    key, wt = key[first], wt[first]
+    return key // n, key % n, wt
+
+
+
+# At national scale (a million enterprises) one search per need is far too slow.
+# Enterprises are path sources only and networks are entered only from
+# enterprises, so after the first hop every path runs over the small graph N of
+# networks and institutions. The engine works on whole arrays:
+#
+# 1. Needs are grouped into *target classes* (service, providers whose scope
+#    covers the actor); a class depends only on the service and the actor's
+#    (region, sector) cell.
+# 2. Per batch of classes, a multi-source backward BFS over N (sparse products)
+#    gives ``dist[v, class]``, the hops from v to the class (< max_hops).
+# 3. A need's hops = 1 + the least dist of its first hops; its candidate first
+#    hops are those achieving it; the (first hop, class) pairs they need, and
+#    every (node, class) pair one layer nearer the class below them, form the
+#    demanded pairs, layer by layer.
+# 4. A dynamic programme up the layers gives every demanded pair its best
+#    suffix: the greatest strength, the smallest next node among the suffixes
+#    within the rounding tolerance, the packed sequence of its link weights and
+#    an *ambiguous* flag. Suffixes within the tolerance of the best with another
+#    weight sequence might be ordered differently by the left-to-right product
+#    from the actor, so such a pair (and every need that could use it) is
+#    ambiguous; suffixes with the same weight sequence multiply to the same
+#    strength from anywhere, so the smaller ids win exactly.
+# 5. The same selection over each need's candidate first hops gives its path,
+#    followed down the chosen next nodes; the strength is then multiplied left
+#    to right along the path (bit for bit the definition's). Ambiguous needs,
+#    rare, are solved by the exact layered search of their actor.
+
+#: Entries of the (N nodes x classes) distance matrix per batch.
+_BATCH_CELLS = 8_000_000
+
+
+def _expand(starts: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For ranges ``[starts[i], starts[i] + counts[i])``: (owner i, position) of every element."""
+    owner = np.repeat(np.arange(len(starts)), counts)
+    first = np.cumsum(counts) - counts
+    pos = np.arange(int(counts.sum()), dtype=np.int64) + np.repeat(starts - first, counts)
+    return owner, pos
+
+
+def _select(vals: np.ndarray, seqs: np.ndarray, amb: np.ndarray, group: np.ndarray,
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Best candidate of each group (``group`` sorted, every group non-empty, ids 0..G-1).
+
+    Returns the index of the chosen candidate per group (the first, in candidate
+    order, within the tolerance of the group's greatest value), and whether the
+    group is ambiguous: a candidate within the tolerance is itself ambiguous or
+    has another weight sequence than the chosen one.
+    """
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    mx = np.maximum.reduceat(vals, starts)
+    near = vals >= mx[group] * (1.0 - _TOL)
+    ni = np.flatnonzero(near)
+    chosen = ni[np.r_[True, group[ni[1:]] != group[ni[:-1]]]]
+    bad = near & (amb | (seqs != seqs[chosen][group]))
+    return chosen, np.logical_or.reduceat(bad, starts), starts
+
+
+def _target_classes(eco: Ecosystem, ids: pd.Index, region: np.ndarray, sector: np.ndarray,
+                    need_actor: np.ndarray, need_service: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Class of every need (-1: no provider covers it) and the provider codes of each class."""
+    need_class = np.full(len(need_actor), -1, dtype=np.int64)
+    members: list[np.ndarray] = []
+    if len(need_actor) == 0:
+        return need_class, members
+    rcode, rvals = pd.factorize(region[need_actor])
+    scode, svals = pd.factorize(sector[need_actor])
+    cell_of_need, cell_keys = pd.factorize(rcode.astype(np.int64) * (len(svals) + 1) + scode)
+    cell_reg = np.asarray(rvals, dtype=object)[cell_keys // (len(svals) + 1)]
+    cell_sec = np.asarray(svals, dtype=object)[cell_keys % (len(svals) + 1)]
+    o = eco.offers
+    o_actor = ids.get_indexer(o["actor"].to_numpy(dtype=object))
+    o_service = o["service"].to_numpy(dtype=object)
+    o_reg = o["regions"].to_numpy(dtype=object)
+    o_sec = o["sectors"].to_numpy(dtype=object)
+    class_of: dict[tuple[str, bytes], int] = {}
+    svc_codes, svc_vals = pd.factorize(need_service)
+    order = np.argsort(svc_codes, kind="stable")
+    bounds = np.searchsorted(svc_codes[order], np.arange(len(svc_vals) + 1))
+    for si, s in enumerate(svc_vals):
+        rows = order[bounds[si]:bounds[si + 1]]
+        orows = np.flatnonzero(o_service == s)
+        if len(orows) == 0:
+            continue
+        ucells, inv = np.unique(cell_of_need[rows], return_inverse=True)
+        creg, csec = cell_reg[ucells], cell_sec[ucells]
+        cover = np.ones((len(orows), len(ucells)), dtype=bool)
+        for i, r in enumerate(orows):
+            rs, ss = Ecosystem.scope(o_reg[r]), Ecosystem.scope(o_sec[r])
+            if rs:
+                cover[i] &= np.isin(creg, list(rs))
+            if ss:
+                cover[i] &= np.isin(csec, list(ss))
+        uprov, pinv = np.unique(o_actor[orows], return_inverse=True)
+        pc = np.zeros((len(uprov), len(ucells)), dtype=bool)
+        np.logical_or.at(pc, pinv, cover)
+        col_class = np.full(len(ucells), -1, dtype=np.int64)
+        for j in range(len(ucells)):
+            col = pc[:, j]
+            if col.any():
+                key = (s, np.packbits(col).tobytes())
+                c = class_of.get(key)
+                if c is None:
+                    c = class_of[key] = len(members)
+                    members.append(uprov[col])
+                col_class[j] = c
+        need_class[rows] = col_class[inv]
+    return need_class, members
+
+
+def _best_paths_fast(eco: Ecosystem, *, max_hops: int = 4) -> pd.DataFrame:
+    import scipy.sparse as sp
+
+    needs = eco.needs
+    H = int(max_hops)
+    Q = len(needs)
+    # codes in id string order, so comparing code tuples compares the id sequences
+    actors = eco.actors.iloc[np.argsort(eco.actors.index.to_numpy(dtype=object), kind="stable")]
+    ids = actors.index
+    ids_arr = ids.to_numpy(dtype=object)
+    kinds = actors["kind"].to_numpy(dtype=object)
+    is_ent = kinds == "enterprise"
+    src, dst, wt = _code_edges(eco, ids)
+    keep = ~is_ent[dst]  # never into an enterprise
+    src, dst, wt = src[keep], dst[keep], wt[keep]
+    n = len(ids)
+    # forward adjacency of all actors (CSR, targets in id order)
+    order = np.lexsort((dst, src))
+    src, dst, wt = src[order], dst[order], wt[order]
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.add.at(indptr, src + 1, 1)
+    indptr = np.cumsum(indptr)
+    # N-graph (sources not enterprises) as a sparse matrix for the BFS
+    nodes = np.flatnonzero(~is_ent)
+    ncode = np.full(n, -1, dtype=np.int64)
+    ncode[nodes] = np.arange(len(nodes))
+    nN = len(nodes)
+    nmask = ~is_ent[src]
+    A = sp.csr_matrix((np.ones(int(nmask.sum()), dtype=np.float32), (ncode[src[nmask]], ncode[dst[nmask]])),
+                      shape=(nN, nN))
+    dst_n = ncode[dst]
+    # weight sequences packed exactly into int64 when they fit (else every near tie is ambiguous)
+    uw, wcode = np.unique(wt, return_inverse=True)
+    bits = max(1, int(len(uw)).bit_length())
+    packed = bits * H <= 62
+    wcode = wcode.astype(np.int64) + 1
+
+    need_actor = ids.get_indexer(needs["actor"].to_numpy(dtype=object))
+    need_service = needs["service"].to_numpy(dtype=object)
+    region = actors["region"].to_numpy(dtype=object)
+    sector = actors["sector"].to_numpy(dtype=object)
+    need_class, class_members = _target_classes(eco, ids, region, sector, need_actor, need_service)
+
+    P = np.full((Q, H + 1), -1, dtype=np.int64)  # path node codes
+    W = np.ones((Q, H), dtype=np.float64)        # path link weights
+    hops = np.zeros(Q, dtype=np.int64)
+    served = np.zeros(Q, dtype=bool)
+    ambiguous = np.zeros(Q, dtype=bool)
+
+    by_class = np.argsort(need_class, kind="stable")
+    cls_sorted = need_class[by_class]
+    n_classes = len(class_members)
+    B = int(max(1, min(n_classes, _BATCH_CELLS // max(nN, 1))))
+    starts = np.searchsorted(cls_sorted, np.arange(0, n_classes + B, B))
+    for bi, c0 in enumerate(range(0, n_classes, B)):
+        c1 = min(c0 + B, n_classes)
+        nb = c1 - c0
+        # ---- 2. distances to the classes of the batch
+        dist = np.full((nN, nb), 127, dtype=np.int8)
+        for j in range(nb):
+            dist[ncode[class_members[c0 + j]], j] = 0
+        frontier = (dist == 0).astype(np.float32)
+        for r in range(1, H):
+            new = (np.asarray(A @ frontier) > 0) & (dist == 127)
+            if not new.any():
+                break
+            dist[new] = r
+            frontier = new.astype(np.float32)
+        # ---- 3. needs of the batch and their candidate first hops
+        qs = by_class[starts[bi]:starts[bi + 1]]
+        qa = need_actor[qs]
+        deg = indptr[qa + 1] - indptr[qa]
+        qs, qa, deg = qs[deg > 0], qa[deg > 0], deg[deg > 0]
+        if len(qs) == 0:
+            continue
+        qj = need_class[qs] - c0
+        rn, e = _expand(indptr[qa], deg)
+        dv = dist[dst_n[e], qj[rn]]
+        dmin = np.minimum.reduceat(dv, np.cumsum(deg) - deg).astype(np.int64)
+        ok = dmin <= H - 1
+        cand = ok[rn] & (dv == dmin[rn])
+        ce, cn = e[cand], rn[cand]
+        ckey = dst_n[ce] * nb + qj[cn]
+        clev = dmin[cn]
+        # demanded pairs, layer by layer (key = N code * nb + class column)
+        pending: list[list[np.ndarray]] = [[ckey[clev == r]] for r in range(H)]
+        table: list[np.ndarray] = [np.zeros(0, dtype=np.int64)] * H
+        expansion: list[Any] = [None] * H
+        for r in range(H - 1, -1, -1):
+            keys = table[r] = np.unique(np.concatenate(pending[r]))
+            if r == 0 or len(keys) == 0:
+                continue
+            un, uj = keys // nb, keys % nb
+            ua = nodes[un]
+            pe, ee = _expand(indptr[ua], indptr[ua + 1] - indptr[ua])
+            xn = dst_n[ee]
+            m = dist[xn, uj[pe]] == r - 1
+            pe, ee = pe[m], ee[m]
+            kk = xn[m] * nb + uj[pe]
+            expansion[r] = (pe, ee, kk)
+            pending[r - 1].append(kk)
+        # ---- 4. best suffix of every demanded pair, up the layers
+        val = [np.ones(len(table[0]))] + [np.zeros(0)] * (H - 1)
+        seq = [np.zeros(len(table[0]), dtype=np.int64)] + [np.zeros(0, dtype=np.int64)] * (H - 1)
+        amb = [np.zeros(len(table[0]), dtype=bool)] + [np.zeros(0, dtype=bool)] * (H - 1)
+        nxt = [np.zeros(0, dtype=np.int64)] * H
+        nxw = [np.zeros(0)] * H
+        for r in range(1, H):
+            if len(table[r]) == 0:
+                continue
+            pe, ee, kk = expansion[r]
+            ci = np.searchsorted(table[r - 1], kk)
+            cv = wt[ee] * val[r - 1][ci]
+            cs = (wcode[ee] << (bits * (r - 1))) | seq[r - 1][ci] if packed else ee
+            chosen, bad, _ = _select(cv, cs, amb[r - 1][ci], pe)
+            val[r], seq[r], amb[r] = cv[chosen], cs[chosen], bad
+            nxt[r], nxw[r] = kk[chosen] // nb, wt[ee[chosen]]
+        # ---- 5. each need's best first hop, then its path down the chosen nodes
+        cv = np.empty(len(ce))
+        cs = np.empty(len(ce), dtype=np.int64)
+        ca = np.empty(len(ce), dtype=bool)
+        for r in range(H):
+            m = clev == r
+            if not m.any():
+                continue
+            ci = np.searchsorted(table[r], ckey[m])
+            cv[m] = wt[ce[m]] * val[r][ci]
+            cs[m] = (wcode[ce[m]] << (bits * r)) | seq[r][ci] if packed else ce[m]
+            ca[m] = amb[r][ci]
+        if len(ce) == 0:
+            continue
+        grp = np.cumsum(np.r_[0, cn[1:] != cn[:-1]])
+        chosen, bad, gstart = _select(cv, cs, ca, grp)
+        gq = qs[cn[gstart]]  # need of each group (the served needs of the batch)
+        ambiguous[gq[bad]] = True
+        good = ~bad
+        gq, chosen = gq[good], chosen[good]
+        served[gq] = True
+        lev = clev[chosen]
+        hops[gq] = lev + 1
+        P[gq, 0] = need_actor[gq]
+        P[gq, 1] = dst[ce[chosen]]
+        W[gq, 0] = wt[ce[chosen]]
+        cur, cj = dst_n[ce[chosen]], qj[cn[chosen]]
+        for t in range(1, H):
+            for r in range(1, H):
+                m = lev == r
+                if not m.any():
+                    continue
+                pos = np.searchsorted(table[r], cur[m] * nb + cj[m])
+                cur[m] = nxt[r][pos]
+                P[gq[m], t + 1] = nodes[cur[m]]
+                W[gq[m], t] = nxw[r][pos]
+            lev = lev - 1
+    # ---- strengths, left to right from 1.0 (the definition's product, bit for bit)
+    strength = np.ones(Q)
+    for t in range(H):
+        m = t < hops
+        strength[m] = strength[m] * W[m, t]
+    strength[~served] = np.nan
+    provider = np.full(Q, "", dtype=object)
+    paths = np.fromiter((() for _ in range(Q)), dtype=object, count=Q)
+    for h in range(1, H + 1):
+        rows = np.flatnonzero(served & (hops == h))
+        if len(rows):
+            obj = ids_arr[P[rows, : h + 1]]
+            provider[rows] = obj[:, h]
+            paths[rows] = np.fromiter(map(tuple, obj), dtype=object, count=len(rows))
+    if ambiguous.any():
+        idx = _prepared(eco)[1]
+        by_actor: dict[str, list[int]] = {}
+        for qi in np.flatnonzero(ambiguous):
+            by_actor.setdefault(ids_arr[need_actor[qi]], []).append(int(qi))
+        for a, qq in by_actor.items():
+            sol = _solve_source(idx, a, [need_service[q] for q in qq], H)
+            for q in qq:
+                got = sol[need_service[q]]
+                if got is not None:  # (an ambiguous need always has a path)
+                    served[q] = True
+                    provider[q], hops[q], strength[q], paths[q] = got[0], got[1], got[2], got[3]
+    return pd.DataFrame({
+        "actor": needs["actor"].to_numpy(dtype=object),
+        "service": needs["service"].to_numpy(dtype=object),
+        "served": served,
+        "provider": provider,
+        "hops": pd.arrays.IntegerArray(np.where(served, hops, 0), ~served),
+        "strength": strength,
+        "path": paths,
+    }, index=needs.index)
