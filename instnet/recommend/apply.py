@@ -14,7 +14,6 @@ from ..schema import SCOPE_SEP
 from .actions import Action
 
 
-
 def _append(frame: pd.DataFrame, rows: list[dict[str, Any]], *, index: str | None = None) -> pd.DataFrame:
     if not rows:
         return frame
