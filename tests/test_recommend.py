@@ -140,6 +140,48 @@ def test_greedy_within_1_minus_1_over_e_of_optimum(eco, k):
     assert greedy <= opt
 
 
+def _network_eco(links, *, extra=()) -> Ecosystem:
+    """Enterprises a, b, c (r1/s1) members of network f (r1/s1); e (r1/s1) in no network."""
+    ent = [{"id": x, "name": x.upper(), "kind": "enterprise", "region": "r1", "sector": "s1"} for x in "abce"]
+    return Ecosystem.from_records(
+        actors=ent + [{"id": "f", "name": "F", "kind": "network", "region": "r1", "sector": "s1"},
+                      {"id": "g", "name": "G", "kind": "bds_provider", "region": "r1", "sector": "s1"},
+                      {"id": "h", "name": "H", "kind": "broker", "region": "r1", "sector": "s1"},
+                      {"id": "i", "name": "I", "kind": "donor", "region": "r1", "sector": "s1"}],
+        services=[{"id": "s0", "name": "S0", "category": "technology"},
+                  {"id": "s1", "name": "S1", "category": "technology"}],
+        needs=[{"actor": "c", "service": "s1"}, {"actor": "f", "service": "s1"}, *extra],
+        links=[{"source": x, "target": "f", "type": "member_of", "weight": 0.5} for x in "abc"] + links)
+
+
+def test_centre_serves_its_networks_own_needs():
+    """Regression: a network without referral channels still has needs a new centre can
+    serve (network -> centre, one hop), beside its members' (member -> network -> centre)."""
+    eco = _network_eco([])
+    plan = recommend(eco, budget=1, max_hops=2, max_link_candidates=None)
+    (r,) = plan.recommendations
+    assert r.action.kind == "centre" and r.action.networks == ("f",) and r.action.services == ("s1",)
+    assert r.gain == 2 and r.needs.tolist() == [0, 1]
+    check_plan(eco, plan, 2)
+
+
+def test_centre_network_distance_is_its_own():
+    """A network and an enterprise with the same contacts are not the same start: only the
+    network gets the link to the new centre."""
+    eco = _network_eco([{"source": "f", "target": "h", "type": "brokered_by"},
+                        {"source": "e", "target": "h", "type": "client_of"}],
+                       extra=[{"actor": "e", "service": "s1"}])
+    plan = recommend(eco, budget=2, actions=["centre"], max_hops=2)
+    (r,) = plan.recommendations
+    # f -> centre and c -> f -> centre; e -> h does not reach the centre (nobody coordinates)
+    assert r.gain == 2 and r.needs.tolist() == [0, 1]
+    check_plan(eco, plan, 2)
+    # after the centre, a link h -> centre serves e's need too (e -> h -> centre)
+    plan = recommend(eco, budget=2, actions=["centre", "link"], max_hops=2, max_link_candidates=None)
+    assert [x.gain for x in plan.recommendations] == [2, 1]
+    check_plan(eco, plan, 2)
+
+
 def test_link_chains_are_not_submodular():
     """Documented limit: two links can together serve what neither serves alone."""
     eco = Ecosystem.from_records(

@@ -16,6 +16,9 @@ from ..schema import INSTITUTION_KINDS
 
 
 INF = np.inf
+#: Stands in ``sig_nodes`` for the empty signature of a network without referral
+#: channels; it reads the ``INF`` appended to every distance array (see :meth:`Engine.at`).
+NO_NODE = -1
 
 
 class Engine:
@@ -43,7 +46,10 @@ class Engine:
         self.edge_set = set(zip(self.esrc, self.etgt))
         self._rebuild()
 
-        # needing actors: first-hop signatures
+        # needing actors: first-hop signatures. An enterprise's signature is the set of
+        # its hub contacts (enterprises with the same contacts share it). A network is a
+        # hub node itself and a new centre gives it an out-edge (brokered_by), so its
+        # signature is its own (``sig_of_hub``), empty when it has no channel yet.
         needs = eco.needs
         self.n_needs = len(needs)
         n_actor = needs["actor"].to_numpy()
@@ -53,15 +59,20 @@ class Engine:
         s_arr = first["s"].to_numpy()
         t_arr = first["t"].to_numpy()
         cut = np.flatnonzero(np.r_[True, s_arr[1:] != s_arr[:-1]]) if len(s_arr) else np.zeros(0, np.int64)
+        contacts: dict[str, tuple[int, ...]] = {
+            actor: tuple(nb.tolist()) for actor, nb in zip(s_arr[cut], np.split(t_arr, cut[1:]))}
+        for actor in pd.unique(n_actor):
+            if actor in idx and actor not in contacts:
+                contacts[actor] = ()
         sig_of_actor = {}
-        sig_id: dict[tuple[int, ...], int] = {}
-        for actor, nb in zip(s_arr[cut], np.split(t_arr, cut[1:])):
-            sig_of_actor[actor] = sig_id.setdefault(tuple(nb.tolist()), len(sig_id))
-        sigs = list(sig_id)
-        self.sig_ptr = np.zeros(len(sigs) + 1, dtype=np.int64)
-        self.sig_ptr[1:] = np.cumsum([len(s) for s in sigs])
-        self.sig_nodes = np.fromiter(itertools.chain.from_iterable(sigs), np.int64, int(self.sig_ptr[-1]))
-        self.n_sigs = len(sigs)
+        sig_id: dict[tuple[int, tuple[int, ...]], int] = {}
+        for actor, nb in contacts.items():
+            sig_of_actor[actor] = sig_id.setdefault((idx.get(actor, -1), nb), len(sig_id))
+        self.n_sigs = len(sig_id)
+        self.sig_of_hub: dict[int, int] = {own: k for k, (own, _) in enumerate(sig_id) if own >= 0}
+        lens = np.array([len(nb) for _, nb in sig_id], dtype=np.int64)
+        self._set_sigs(np.repeat(np.arange(self.n_sigs, dtype=np.int64), lens),
+                       np.fromiter(itertools.chain.from_iterable(nb for _, nb in sig_id), np.int64, int(lens.sum())))
 
         # classes (service, region, sector) of needs
         reg = a["region"].reindex(n_actor).to_numpy()
@@ -78,7 +89,8 @@ class Engine:
         self.c_sector = self.cls["sector"].to_numpy(dtype=object)
         self.need_sig = need_sig
         self.use_offers(eco)
-        # groups (sig, cls) of needs; needs of actors without contacts are never reachable
+        # groups (sig, cls) of needs; needs of enterprises without hub contacts are never
+        # reachable (no action gives an enterprise a link) and are left out
         self.groups_all()
 
     @classmethod
@@ -90,6 +102,33 @@ class Engine:
         n_served = int(eng.g_count[served].sum())
         eng.keep_groups(~served)
         return eng, n_served
+
+    # ---- signatures
+    def _set_sigs(self, sig: np.ndarray, node: np.ndarray) -> None:
+        """CSR ``sig_ptr``/``sig_nodes`` from (signature, node) pairs; ``NO_NODE`` fills empty ones."""
+        empty = np.setdiff1d(np.arange(self.n_sigs, dtype=np.int64), sig)
+        sig = np.concatenate([sig, empty])
+        node = np.concatenate([node, np.full(len(empty), NO_NODE, np.int64)])
+        order = np.lexsort((node, sig))
+        self.sig_nodes = node[order]
+        self.sig_ptr = np.zeros(self.n_sigs + 1, dtype=np.int64)
+        self.sig_ptr[1:] = np.cumsum(np.bincount(sig, minlength=self.n_sigs))
+
+    def _extend_sigs(self, pairs: Sequence[tuple[int, int]]) -> None:
+        """New out-edges ``(u, v)`` of needing networks ``u``: ``v`` joins ``u``'s signature."""
+        add = [(self.sig_of_hub[u], v) for u, v in pairs if u in self.sig_of_hub]
+        if not add:
+            return
+        lens = np.diff(self.sig_ptr)
+        old_sig = np.repeat(np.arange(self.n_sigs, dtype=np.int64), lens)
+        keep = self.sig_nodes != NO_NODE
+        self._set_sigs(np.concatenate([old_sig[keep], np.array([s for s, _ in add], np.int64)]),
+                       np.concatenate([self.sig_nodes[keep], np.array([v for _, v in add], np.int64)]))
+
+    @staticmethod
+    def at(dist: np.ndarray, nodes: np.ndarray) -> np.ndarray:
+        """``dist[nodes]``, with ``INF`` for ``NO_NODE``."""
+        return np.append(dist, INF)[nodes]
 
     # ---- graph
     def _rebuild(self) -> None:
@@ -126,7 +165,7 @@ class Engine:
         """Distance from each signature's actor, given every hub node's distance to a target."""
         if self.n_sigs == 0:
             return np.zeros(0)
-        vals = dist_to[self.sig_nodes]
+        vals = self.at(dist_to, self.sig_nodes)
         return 1.0 + np.minimum.reduceat(vals, self.sig_ptr[:-1])
 
     def up(self, x: int) -> np.ndarray:
@@ -237,7 +276,7 @@ class Engine:
             sigs = self.g_sig[gs]
             starts = self.sig_ptr[sigs]
             lens = self.sig_ptr[sigs + 1] - starts
-            vals = dist[self.sig_nodes[ranges(starts, lens)]]
+            vals = self.at(dist, self.sig_nodes[ranges(starts, lens)])
             seg = np.r_[0, np.cumsum(lens)[:-1]]
             served[gs] = 1.0 + np.minimum.reduceat(vals, seg) <= self.h
         return served
@@ -274,7 +313,13 @@ class Engine:
             dist_c = np.minimum(dist_c, self.rev_dist(coord) + 1.0)
         if networks:
             dist_c[np.asarray(networks)] = np.minimum(dist_c[np.asarray(networks)], 1.0)
-        up_c = self.up_from(dist_c)[self.g_sig]
+        up_all = self.up_from(dist_c)
+        if networks:
+            # a linked network's own needs are one hop away (network -> centre); its
+            # signature is its own, so no enterprise's distance changes with it
+            own = np.array([self.sig_of_hub[n] for n in networks if n in self.sig_of_hub], dtype=np.int64)
+            up_all[own] = np.minimum(up_all[own], 1.0)
+        up_c = up_all[self.g_sig]
         side = np.zeros(len(self.g_sig), bool)
         if coord is not None:
             side = up_c + 1.0 + self.down(coord)[self.g_cls] <= self.h
@@ -289,11 +334,14 @@ class Engine:
 
     # ---- applying to the state
     def add_edges(self, pairs: Iterable[tuple[int, int]]) -> None:
+        new = []
         for u, v in pairs:
             if (u, v) not in self.edge_set:
                 self.edge_set.add((u, v))
                 self.esrc.append(u)
                 self.etgt.append(v)
+                new.append((u, v))
+        self._extend_sigs(new)
         self._rebuild()
 
     def add_node(self, name: str) -> int:

@@ -43,6 +43,8 @@ def link_candidates(eng: Engine, max_pairs: int | None) -> list[Candidate]:
     for i in range(eng.n_sigs):
         ent: set[int] = set()
         for n in eng.sig_nodes[eng.sig_ptr[i]:eng.sig_ptr[i + 1]].tolist():
+            if n < 0:  # NO_NODE: a network without referral channels
+                continue
             if eng.is_inst[n]:
                 ent.add(n)
             else:
