@@ -17,10 +17,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .errors import UsageError
 from .graph import referral_edges
-from .model import Ecosystem
+from .model import Ecosystem, arrow_strings
 
 #: Relative tolerance within which two strengths may still tie after more
 #: multiplications (floating rounding); prefixes further below the best are pruned.
@@ -196,23 +198,27 @@ def _check_hops(max_hops: int) -> None:
 
 # --------------------------------------------------------------------------- vectorised engine
 
-def _code_edges(eco: Ecosystem, codes: pd.Index) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _code_edges(eco: Ecosystem, code: Callable[[pd.Series], np.ndarray],
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Referral edges as (source code, target code, weight), max weight per pair."""
     from .schema import LINK_RULES
 
     links = eco.links
-    ltype = links["type"].to_numpy(dtype=object)
-    fwd = np.isin(ltype, [t for t, r in LINK_RULES.items() if r[2]])
-    both = np.isin(ltype, [t for t, r in LINK_RULES.items() if r[2] == "both"])
-    s = codes.get_indexer(links["source"].to_numpy(dtype=object))
-    t = codes.get_indexer(links["target"].to_numpy(dtype=object))
+    ltype = arrow_strings(links["type"])
+    fwd = pc.is_in(ltype, value_set=pa.array([t for t, r in LINK_RULES.items() if r[2]], type=ltype.type))
+    both = pc.is_in(ltype, value_set=pa.array([t for t, r in LINK_RULES.items() if r[2] == "both"],
+                                              type=ltype.type))
+    fwd = fwd.to_numpy(zero_copy_only=False).astype(bool)
+    both = both.to_numpy(zero_copy_only=False).astype(bool)
+    s = code(links["source"])
+    t = code(links["target"])
     w = links["weight"].to_numpy(dtype=np.float64)
     src = np.concatenate([s[fwd], t[both]])
     dst = np.concatenate([t[fwd], s[both]])
     wt = np.concatenate([w[fwd], w[both]])
     if len(src) == 0:
         return src.astype(np.int64), dst.astype(np.int64), wt
-    n = len(codes)
+    n = int(max(src.max(), dst.max())) + 1
     key = src.astype(np.int64) * n + dst
     order = np.lexsort((-wt, key))
     key, wt = key[order], wt[order]
@@ -220,7 +226,6 @@ def _code_edges(eco: Ecosystem, codes: pd.Index) -> tuple[np.ndarray, np.ndarray
     first[1:] = key[1:] != key[:-1]
     key, wt = key[first], wt[first]
     return key // n, key % n, wt
-
 
 
 # At national scale (a million enterprises) one search per need is far too slow.
@@ -253,6 +258,9 @@ def _code_edges(eco: Ecosystem, codes: pd.Index) -> tuple[np.ndarray, np.ndarray
 #: Entries of the (N nodes x classes) distance matrix per batch.
 _BATCH_CELLS = 8_000_000
 
+#: Bits of an int64 a packed weight sequence may use.
+_SEQ_BITS = 62
+
 
 def _expand(starts: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For ranges ``[starts[i], starts[i] + counts[i])``: (owner i, position) of every element."""
@@ -280,30 +288,35 @@ def _select(vals: np.ndarray, seqs: np.ndarray, amb: np.ndarray, group: np.ndarr
     return chosen, np.logical_or.reduceat(bad, starts), starts
 
 
-def _target_classes(eco: Ecosystem, ids: pd.Index, region: np.ndarray, sector: np.ndarray,
-                    need_actor: np.ndarray, need_service: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
-    """Class of every need (-1: no provider covers it) and the provider codes of each class."""
+def _target_classes(eco: Ecosystem, code: Callable[[pd.Series], np.ndarray], region: np.ndarray,
+                    sector: np.ndarray, need_actor: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Class of every need (-1: no provider covers it) and the provider codes of each class.
+
+    ``region``/``sector`` are the actors' (by code) values as factorised
+    ``(codes, uniques)``.
+    """
+    needs = eco.needs
     need_class = np.full(len(need_actor), -1, dtype=np.int64)
     members: list[np.ndarray] = []
     if len(need_actor) == 0:
         return need_class, members
-    rcode, rvals = pd.factorize(region[need_actor])
-    scode, svals = pd.factorize(sector[need_actor])
-    cell_of_need, cell_keys = pd.factorize(rcode.astype(np.int64) * (len(svals) + 1) + scode)
-    cell_reg = np.asarray(rvals, dtype=object)[cell_keys // (len(svals) + 1)]
-    cell_sec = np.asarray(svals, dtype=object)[cell_keys % (len(svals) + 1)]
+    (rcode, rvals), (scode, svals) = region, sector
+    ns = len(svals) + 1
+    cell_of_need, cell_keys = pd.factorize(rcode[need_actor].astype(np.int64) * ns + scode[need_actor])
+    cell_reg = np.asarray(rvals, dtype=object)[cell_keys // ns]
+    cell_sec = np.asarray(svals, dtype=object)[cell_keys % ns]
     o = eco.offers
-    o_actor = ids.get_indexer(o["actor"].to_numpy(dtype=object))
+    o_actor = code(o["actor"])
     o_service = o["service"].to_numpy(dtype=object)
     o_reg = o["regions"].to_numpy(dtype=object)
     o_sec = o["sectors"].to_numpy(dtype=object)
     class_of: dict[tuple[str, bytes], int] = {}
-    svc_codes, svc_vals = pd.factorize(need_service)
+    svc_codes, svc_vals = pd.factorize(needs["service"])
     order = np.argsort(svc_codes, kind="stable")
     bounds = np.searchsorted(svc_codes[order], np.arange(len(svc_vals) + 1))
-    for si, s in enumerate(svc_vals):
+    for si, sv in enumerate(svc_vals):
         rows = order[bounds[si]:bounds[si + 1]]
-        orows = np.flatnonzero(o_service == s)
+        orows = np.flatnonzero(o_service == sv)
         if len(orows) == 0:
             continue
         ucells, inv = np.unique(cell_of_need[rows], return_inverse=True)
@@ -316,13 +329,13 @@ def _target_classes(eco: Ecosystem, ids: pd.Index, region: np.ndarray, sector: n
             if ss:
                 cover[i] &= np.isin(csec, list(ss))
         uprov, pinv = np.unique(o_actor[orows], return_inverse=True)
-        pc = np.zeros((len(uprov), len(ucells)), dtype=bool)
-        np.logical_or.at(pc, pinv, cover)
+        pc_ = np.zeros((len(uprov), len(ucells)), dtype=bool)
+        np.logical_or.at(pc_, pinv, cover)
         col_class = np.full(len(ucells), -1, dtype=np.int64)
         for j in range(len(ucells)):
-            col = pc[:, j]
+            col = pc_[:, j]
             if col.any():
-                key = (s, np.packbits(col).tobytes())
+                key = (sv, np.packbits(col).tobytes())
                 c = class_of.get(key)
                 if c is None:
                     c = class_of[key] = len(members)
@@ -332,6 +345,38 @@ def _target_classes(eco: Ecosystem, ids: pd.Index, region: np.ndarray, sector: n
     return need_class, members
 
 
+def _strings(col: pd.Series) -> Any:
+    """A column's values for a new frame of str columns (Arrow strings kept as they are)."""
+    return col.array if isinstance(col.dtype, pd.StringDtype) else col.to_numpy(dtype=object)
+
+
+def _dag_best(a: int, top: int, j: int, dist: np.ndarray, indptr: np.ndarray, dst: np.ndarray,
+              dst_n: np.ndarray, wt: np.ndarray) -> tuple[list[int], list[float]]:
+    """Exact best path of one need over its hop-shortest paths (nodes, link weights).
+
+    The layered search of :func:`_layered_search`, restricted to the links that
+    step one layer nearer the class (column ``j`` of ``dist``); ``top`` is the
+    distance of the first hop.
+    """
+    layer: dict[int, _Prefixes] = {a: [(1.0, (a,))]}  # type: ignore[dict-item]
+    for r in range(top, -1, -1):
+        nxt: dict[int, list[Any]] = {}
+        for u, entries in layer.items():
+            e0, e1 = int(indptr[u]), int(indptr[u + 1])
+            sel = np.flatnonzero(dist[dst_n[e0:e1], j] == r) + e0
+            for x, w in zip(dst[sel].tolist(), wt[sel].tolist()):
+                bucket = nxt.setdefault(x, [])
+                for st, p in entries:
+                    bucket.append((st * w, p + (x,)))
+        layer = {x: _prune(v) for x, v in nxt.items()}
+    _, path = min((e for entries in layer.values() for e in entries), key=lambda e: (-e[0], e[1]))
+    weights = []
+    for u, x in zip(path[:-1], path[1:]):
+        e0, e1 = int(indptr[u]), int(indptr[u + 1])
+        weights.append(float(wt[e0 + int(np.searchsorted(dst[e0:e1], x))]))
+    return list(path), weights
+
+
 def _best_paths_fast(eco: Ecosystem, *, max_hops: int = 4) -> pd.DataFrame:
     import scipy.sparse as sp
 
@@ -339,15 +384,20 @@ def _best_paths_fast(eco: Ecosystem, *, max_hops: int = 4) -> pd.DataFrame:
     H = int(max_hops)
     Q = len(needs)
     # codes in id string order, so comparing code tuples compares the id sequences
-    actors = eco.actors.iloc[np.argsort(eco.actors.index.to_numpy(dtype=object), kind="stable")]
-    ids = actors.index
-    ids_arr = ids.to_numpy(dtype=object)
-    kinds = actors["kind"].to_numpy(dtype=object)
-    is_ent = kinds == "enterprise"
-    src, dst, wt = _code_edges(eco, ids)
+    a_ids = arrow_strings(eco.actors.index)
+    a_order = pc.sort_indices(a_ids).to_numpy()
+    ids_pa = a_ids.take(pa.array(a_order))
+
+    def code(values: pd.Series) -> np.ndarray:
+        got = pc.index_in(arrow_strings(values), value_set=ids_pa).fill_null(-1)
+        return got.to_numpy(zero_copy_only=False).astype(np.int64)
+
+    n = len(ids_pa)
+    is_ent = pc.equal(arrow_strings(eco.actors["kind"]), "enterprise").to_numpy(zero_copy_only=False)
+    is_ent = is_ent.astype(bool)[a_order]
+    src, dst, wt = _code_edges(eco, code)
     keep = ~is_ent[dst]  # never into an enterprise
     src, dst, wt = src[keep], dst[keep], wt[keep]
-    n = len(ids)
     # forward adjacency of all actors (CSR, targets in id order)
     order = np.lexsort((dst, src))
     src, dst, wt = src[order], dst[order], wt[order]
@@ -366,20 +416,19 @@ def _best_paths_fast(eco: Ecosystem, *, max_hops: int = 4) -> pd.DataFrame:
     # weight sequences packed exactly into int64 when they fit (else every near tie is ambiguous)
     uw, wcode = np.unique(wt, return_inverse=True)
     bits = max(1, int(len(uw)).bit_length())
-    packed = bits * H <= 62
+    packed = bits * H <= _SEQ_BITS
     wcode = wcode.astype(np.int64) + 1
 
-    need_actor = ids.get_indexer(needs["actor"].to_numpy(dtype=object))
-    need_service = needs["service"].to_numpy(dtype=object)
-    region = actors["region"].to_numpy(dtype=object)
-    sector = actors["sector"].to_numpy(dtype=object)
-    need_class, class_members = _target_classes(eco, ids, region, sector, need_actor, need_service)
+    need_actor = code(needs["actor"])
+    region = pd.factorize(eco.actors["region"], use_na_sentinel=False)
+    sector = pd.factorize(eco.actors["sector"], use_na_sentinel=False)
+    need_class, class_members = _target_classes(
+        eco, code, (region[0][a_order], region[1]), (sector[0][a_order], sector[1]), need_actor)
 
     P = np.full((Q, H + 1), -1, dtype=np.int64)  # path node codes
     W = np.ones((Q, H), dtype=np.float64)        # path link weights
     hops = np.zeros(Q, dtype=np.int64)
     served = np.zeros(Q, dtype=bool)
-    ambiguous = np.zeros(Q, dtype=bool)
 
     by_class = np.argsort(need_class, kind="stable")
     cls_sorted = need_class[by_class]
@@ -389,6 +438,12 @@ def _best_paths_fast(eco: Ecosystem, *, max_hops: int = 4) -> pd.DataFrame:
     for bi, c0 in enumerate(range(0, n_classes, B)):
         c1 = min(c0 + B, n_classes)
         nb = c1 - c0
+        qs = by_class[starts[bi]:starts[bi + 1]]
+        qa = need_actor[qs]
+        deg = indptr[qa + 1] - indptr[qa]
+        qs, qa, deg = qs[deg > 0], qa[deg > 0], deg[deg > 0]
+        if len(qs) == 0:
+            continue
         # ---- 2. distances to the classes of the batch
         dist = np.full((nN, nb), 127, dtype=np.int8)
         for j in range(nb):
@@ -400,13 +455,8 @@ def _best_paths_fast(eco: Ecosystem, *, max_hops: int = 4) -> pd.DataFrame:
                 break
             dist[new] = r
             frontier = new.astype(np.float32)
+        del frontier
         # ---- 3. needs of the batch and their candidate first hops
-        qs = by_class[starts[bi]:starts[bi + 1]]
-        qa = need_actor[qs]
-        deg = indptr[qa + 1] - indptr[qa]
-        qs, qa, deg = qs[deg > 0], qa[deg > 0], deg[deg > 0]
-        if len(qs) == 0:
-            continue
         qj = need_class[qs] - c0
         rn, e = _expand(indptr[qa], deg)
         dv = dist[dst_n[e], qj[rn]]
@@ -414,6 +464,8 @@ def _best_paths_fast(eco: Ecosystem, *, max_hops: int = 4) -> pd.DataFrame:
         ok = dmin <= H - 1
         cand = ok[rn] & (dv == dmin[rn])
         ce, cn = e[cand], rn[cand]
+        if len(ce) == 0:
+            continue
         ckey = dst_n[ce] * nb + qj[cn]
         clev = dmin[cn]
         # demanded pairs, layer by layer (key = N code * nb + class column)
@@ -461,17 +513,20 @@ def _best_paths_fast(eco: Ecosystem, *, max_hops: int = 4) -> pd.DataFrame:
             cv[m] = wt[ce[m]] * val[r][ci]
             cs[m] = (wcode[ce[m]] << (bits * r)) | seq[r][ci] if packed else ce[m]
             ca[m] = amb[r][ci]
-        if len(ce) == 0:
-            continue
         grp = np.cumsum(np.r_[0, cn[1:] != cn[:-1]])
         chosen, bad, gstart = _select(cv, cs, ca, grp)
-        gq = qs[cn[gstart]]  # need of each group (the served needs of the batch)
-        ambiguous[gq[bad]] = True
+        gq = qs[cn[gstart]]  # the served needs of the batch
+        served[gq] = True
+        hops[gq] = clev[chosen] + 1
+        for g in np.flatnonzero(bad):  # near ties of other weight sequences: exact search
+            q = int(gq[g])
+            path, weights = _dag_best(int(need_actor[q]), int(clev[chosen[g]]), int(qj[cn[gstart[g]]]),
+                                      dist, indptr, dst, dst_n, wt)
+            P[q, : len(path)] = path
+            W[q, : len(weights)] = weights
         good = ~bad
         gq, chosen = gq[good], chosen[good]
-        served[gq] = True
         lev = clev[chosen]
-        hops[gq] = lev + 1
         P[gq, 0] = need_actor[gq]
         P[gq, 1] = dst[ce[chosen]]
         W[gq, 0] = wt[ce[chosen]]
@@ -492,29 +547,21 @@ def _best_paths_fast(eco: Ecosystem, *, max_hops: int = 4) -> pd.DataFrame:
         m = t < hops
         strength[m] = strength[m] * W[m, t]
     strength[~served] = np.nan
-    provider = np.full(Q, "", dtype=object)
+    del W
+    # ---- output columns: provider ids by an Arrow take, paths as tuples of id strings
+    last = np.where(served, P[np.arange(Q), hops], n)
+    provider = pd.array(pa.concat_arrays([ids_pa, pa.array([""], type=ids_pa.type)]).take(pa.array(last)),
+                        dtype="str")
+    ids_arr = ids_pa.to_numpy(zero_copy_only=False)
     paths = np.fromiter((() for _ in range(Q)), dtype=object, count=Q)
     for h in range(1, H + 1):
         rows = np.flatnonzero(served & (hops == h))
         if len(rows):
-            obj = ids_arr[P[rows, : h + 1]]
-            provider[rows] = obj[:, h]
-            paths[rows] = np.fromiter(map(tuple, obj), dtype=object, count=len(rows))
-    if ambiguous.any():
-        idx = _prepared(eco)[1]
-        by_actor: dict[str, list[int]] = {}
-        for qi in np.flatnonzero(ambiguous):
-            by_actor.setdefault(ids_arr[need_actor[qi]], []).append(int(qi))
-        for a, qq in by_actor.items():
-            sol = _solve_source(idx, a, [need_service[q] for q in qq], H)
-            for q in qq:
-                got = sol[need_service[q]]
-                if got is not None:  # (an ambiguous need always has a path)
-                    served[q] = True
-                    provider[q], hops[q], strength[q], paths[q] = got[0], got[1], got[2], got[3]
+            cols = [ids_arr[P[rows, c]] for c in range(h + 1)]
+            paths[rows] = np.fromiter(zip(*cols), dtype=object, count=len(rows))
     return pd.DataFrame({
-        "actor": needs["actor"].to_numpy(dtype=object),
-        "service": needs["service"].to_numpy(dtype=object),
+        "actor": _strings(needs["actor"]),
+        "service": _strings(needs["service"]),
         "served": served,
         "provider": provider,
         "hops": pd.arrays.IntegerArray(np.where(served, hops, 0), ~served),

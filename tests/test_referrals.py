@@ -40,6 +40,21 @@ def test_best_paths_match_brute_force(eco: Ecosystem, max_hops: int, as_of: int 
     assert_same_paths(best_paths(eco, max_hops=max_hops), ref_best_paths(eco, max_hops=max_hops))
 
 
+@settings(max_examples=15, **SETTINGS)
+@given(eco=ecosystems(dated=False), max_hops=st.integers(1, 5))
+def test_fast_engine_small_batches_unpacked_sequences(eco: Ecosystem, max_hops: int) -> None:
+    """One class per batch, and weight sequences not packed (every near tie searched exactly)."""
+    import instnet._paths_engine as engine
+
+    saved = engine._BATCH_CELLS, engine._SEQ_BITS
+    engine._BATCH_CELLS, engine._SEQ_BITS = 1, 0
+    try:
+        got = best_paths(eco, max_hops=max_hops)
+    finally:
+        engine._BATCH_CELLS, engine._SEQ_BITS = saved
+    assert_same_paths(got, ref_best_paths(eco, max_hops=max_hops))
+
+
 @settings(max_examples=12, **SETTINGS)
 @given(eco=ecosystems(dated=False), max_hops=st.integers(1, 5))
 def test_simple_engine_matches_brute_force(eco: Ecosystem, max_hops: int) -> None:
@@ -92,3 +107,57 @@ def test_unknown_ids_and_usage() -> None:
         best_paths(eco, max_hops=0)
     assert refer(eco, "shop", "testing") == []
     assert unreachable_providers(eco, "shop", "testing") == []
+
+
+@st.composite
+def _dense_ecosystems(draw) -> Ecosystem:
+    """Layered ecosystems with many hop-shortest paths and repeated weights (near ties)."""
+    from strategies import WEIGHTS
+
+    rnd = draw(st.randoms(use_true_random=False))
+    density = draw(st.sampled_from([0.3, 0.5, 0.8]))
+    pool = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "m", "x1", "x10", "x2", "z", "y", "Q"]
+    rnd.shuffle(pool)
+    ents, nets, insts = pool[:3], pool[3:5], pool[5:5 + rnd.randint(3, 9)]
+    kinds = ["broker", "specialized_centre", "bds_provider", "policy_body", "association"]
+    actors = ([{"id": e, "name": e, "kind": "enterprise", "region": rnd.choice(["r1", "r2"])} for e in ents]
+              + [{"id": x, "name": x, "kind": "network"} for x in nets]
+              + [{"id": x, "name": x, "kind": rnd.choice(kinds)} for x in insts])
+    links = []
+
+    def link(u: str, v: str, t: str) -> None:
+        if rnd.random() < density:
+            links.append({"source": u, "target": v, "type": t, "weight": rnd.choice(WEIGHTS)})
+
+    for e in ents:
+        for x in insts[: len(insts) // 2]:
+            link(e, x, "client_of")
+        for x in nets:
+            link(e, x, "member_of")
+    for x in nets:
+        for y in insts:
+            link(x, y, "brokered_by")
+    for x in insts:
+        for y in insts:
+            if x != y:
+                link(x, y, rnd.choice(["refers_to", "refers_to", "partners_with"]))
+    offers = [{"actor": p, "service": "s", "regions": rnd.choice(["", "r1", "r2"])}
+              for p in insts if rnd.random() < 0.4]
+    needs = [{"actor": a, "service": "s"} for a in ents + nets]
+    return Ecosystem.from_records(actors=actors, services=[{"id": "s", "name": "S", "category": "technology"}],
+                                  offers=offers, needs=needs, links=links)
+
+
+@settings(max_examples=40, **SETTINGS)
+@given(eco=_dense_ecosystems(), max_hops=st.integers(1, 5), unpacked=st.booleans())
+def test_fast_engine_near_ties_match_brute_force(eco: Ecosystem, max_hops: int, unpacked: bool) -> None:
+    """Many equal-hop paths whose strengths tie or nearly tie (the exact fallback at work)."""
+    import instnet._paths_engine as engine
+
+    saved = engine._SEQ_BITS
+    engine._SEQ_BITS = 0 if unpacked else saved
+    try:
+        got = best_paths(eco, max_hops=max_hops)
+    finally:
+        engine._SEQ_BITS = saved
+    assert_same_paths(got, ref_best_paths(eco, max_hops=max_hops))
