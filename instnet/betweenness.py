@@ -147,7 +147,7 @@ def _betweenness_tiered(g: CodedGraph, sources: np.ndarray, targets: np.ndarray,
     ecredit = np.zeros(len(lay.u))
     bet_inst = np.zeros(ni)
     tpos = pos[targets]
-    b = batch or max(16, min(512, int(3e7 // max(1, 8 * (ni + len(lay.u))))))
+    b = batch or max(16, min(512, int(6e7 // max(1, 8 * (ni + len(lay.u))))))
     for b0 in range(0, len(tpos), b):
         tb = tpos[b0:b0 + b]
         nb = len(tb)
@@ -159,28 +159,34 @@ def _betweenness_tiered(g: CodedGraph, sources: np.ndarray, targets: np.ndarray,
         front[tb, cols] = 1.0
         sig = front.copy()
         level = 0
+        at = [front > 0]  # at[l]: nodes at distance l of each target
+        unseen = ~at[0]
         while True:
             nxt = h @ front
             new = nxt > 0
-            new &= d == big
+            new &= unseen
             if not new.any():
                 break
             level += 1
+            unseen &= ~new
+            at.append(new)
             d[new] = level
-            front = np.where(new, nxt, 0.0)
+            nxt *= new
+            front = nxt
             sig += front
-        del front, nxt, new
+        del front, nxt, new, unseen
         reached = sig > 0
         reach += reached.sum(axis=1)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            rho = np.where(reached, a_inst[:, None] / sig, 0.0)
+        rho = a_inst[:, None] / np.where(reached, sig, np.inf)
         # 2. keys with several entries
         if len(lay.u):
             rho += lay.run(d, sig, big, ecredit)
         # 3. institutions, farthest first
         for lv in range(level, 0, -1):
-            up = np.where(d == lv, rho, 0.0)
-            rho += np.where(d == lv - 1, ht @ up, 0.0)
+            x = ht @ (rho * at[lv])
+            x *= at[lv - 1]
+            rho += x
+        del at
         credit = sig * rho
         credit[tb, cols] = 0.0
         bet_inst += credit.sum(axis=1)
@@ -312,25 +318,32 @@ class _Layer:
         n_e = len(u)
         self.agg = sp.csr_matrix((c, (key, np.arange(n_e))), shape=(m, n_e))
         self.ni = 0
+        self.buf: tuple[np.ndarray, ...] | None = None
 
     def run(self, d: np.ndarray, sig: np.ndarray, big: int, ecredit: np.ndarray) -> np.ndarray:
-        ni = d.shape[0]
+        ni, nb = d.shape
+        n_e = len(self.u)
         if self.ni != ni:
             self.ni = ni
-            self.push = sp.csr_matrix((self.c, (self.u, np.arange(len(self.u)))), shape=(ni, len(self.u)))
-        vals = d[self.u]
+            self.push = sp.csr_matrix((self.c, (self.u, np.arange(n_e))), shape=(ni, n_e))
+        if self.buf is None or self.buf[0].shape[1] != nb:  # reused: fresh pages cost as much as the work
+            self.buf = (np.empty((n_e, nb), dtype=d.dtype), np.empty((n_e, nb), dtype=bool),
+                        np.empty((n_e, nb)), np.empty((n_e, nb)))
+        vals, on, su, inj = self.buf
+        np.take(d, self.u, axis=0, out=vals)
         vals += self.off[:, None].astype(vals.dtype)
-        dmin = vals[self.start]
+        dmin = vals[self.start]  # nearest entry of each key, slot by slot
         for j, rows in enumerate(self.slots, start=1):
             dmin[rows] = np.minimum(dmin[rows], vals[self.start[rows] + j])
-        on = vals == dmin[self.key]
-        on &= vals < big
-        del vals, dmin
-        su = sig[self.u]
-        sk = self.agg @ np.where(on, su, 0.0)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            rk = np.where(sk > 0, self.w[:, None] / sk, 0.0)
-        inj = np.where(on, rk[self.key], 0.0)
+        np.minimum(dmin, big, out=dmin)  # unreachable entries have sigma 0: harmless
+        np.equal(vals, np.take(dmin, self.key, axis=0), out=on)
+        np.take(sig, self.u, axis=0, out=su)
+        np.multiply(su, on, out=inj)
+        sk = self.agg @ inj
+        sk[sk == 0] = np.inf
+        rk = self.w[:, None] / sk
+        np.take(rk, self.key, axis=0, out=inj)
+        inj *= on
         ecredit += np.einsum("ij,ij->i", inj, su)
         return self.push @ inj
 
