@@ -230,14 +230,17 @@ def _code_edges(eco: Ecosystem, code: Callable[[pd.Series], np.ndarray],
 
 # At national scale (a million enterprises) one search per need is far too slow.
 # Enterprises are path sources only and networks are entered only from
-# enterprises, so after the first hop every path runs over the small graph N of
-# networks and institutions. The engine works on whole arrays:
+# enterprises, so after the first hop every path runs over the small graph of
+# institutions. The engine works on whole arrays, for all needs at once:
 #
 # 1. Needs are grouped into *target classes* (service, providers whose scope
 #    covers the actor); a class depends only on the service and the actor's
 #    (region, sector) cell.
-# 2. Per batch of classes, a multi-source backward BFS over N (sparse products)
-#    gives ``dist[v, class]``, the hops from v to the class (< max_hops).
+# 2. A backward breadth-first search from every class at once, bit-parallel
+#    (one bit per class), over the *inner* nodes (those a referral can enter
+#    from a non-enterprise, plus the providers) gives ``reach[r]``: the classes
+#    within ``r`` hops of each inner node; ``dist(v, class)`` is the first such
+#    ``r`` (an outer node, e.g. a network: 1 + the least over its links).
 # 3. A need's hops = 1 + the least dist of its first hops; its candidate first
 #    hops are those achieving it; the (first hop, class) pairs they need, and
 #    every (node, class) pair one layer nearer the class below them, form the
@@ -253,10 +256,10 @@ def _code_edges(eco: Ecosystem, code: Callable[[pd.Series], np.ndarray],
 # 5. The same selection over each need's candidate first hops gives its path,
 #    followed down the chosen next nodes; the strength is then multiplied left
 #    to right along the path (bit for bit the definition's). Ambiguous needs,
-#    rare, are solved by the exact layered search of their actor.
+#    rare, get the exact layered search over their hop-shortest paths.
 
-#: Entries of the (N nodes x classes) distance matrix per batch.
-_BATCH_CELLS = 8_000_000
+#: 64-bit words of class bits gathered per pass of the bit-parallel search.
+_WORDS_PER_PASS = 64
 
 #: Bits of an int64 a packed weight sequence may use.
 _SEQ_BITS = 62
@@ -275,9 +278,9 @@ def _select(vals: np.ndarray, seqs: np.ndarray, amb: np.ndarray, group: np.ndarr
     """Best candidate of each group (``group`` sorted, every group non-empty, ids 0..G-1).
 
     Returns the index of the chosen candidate per group (the first, in candidate
-    order, within the tolerance of the group's greatest value), and whether the
-    group is ambiguous: a candidate within the tolerance is itself ambiguous or
-    has another weight sequence than the chosen one.
+    order, within the tolerance of the group's greatest value), whether the group
+    is ambiguous (a candidate within the tolerance is itself ambiguous or has
+    another weight sequence than the chosen one), and each group's first index.
     """
     starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
     mx = np.maximum.reduceat(vals, starts)
@@ -286,6 +289,11 @@ def _select(vals: np.ndarray, seqs: np.ndarray, amb: np.ndarray, group: np.ndarr
     chosen = ni[np.r_[True, group[ni[1:]] != group[ni[:-1]]]]
     bad = near & (amb | (seqs != seqs[chosen][group]))
     return chosen, np.logical_or.reduceat(bad, starts), starts
+
+
+def _strings(col: pd.Series) -> Any:
+    """A column's values for a new frame of str columns (Arrow strings kept as they are)."""
+    return col.array if isinstance(col.dtype, pd.StringDtype) else col.to_numpy(dtype=object)
 
 
 def _target_classes(eco: Ecosystem, code: Callable[[pd.Series], np.ndarray], region: np.ndarray,
@@ -305,6 +313,16 @@ def _target_classes(eco: Ecosystem, code: Callable[[pd.Series], np.ndarray], reg
     cell_of_need, cell_keys = pd.factorize(rcode[need_actor].astype(np.int64) * ns + scode[need_actor])
     cell_reg = np.asarray(rvals, dtype=object)[cell_keys // ns]
     cell_sec = np.asarray(svals, dtype=object)[cell_keys % ns]
+    every = np.ones(len(cell_keys), dtype=bool)
+    covered: dict[tuple[int, str], np.ndarray] = {}
+
+    def covers(which: int, text: str) -> np.ndarray:  # cells inside one scope cell's text
+        got = covered.get((which, text))
+        if got is None:
+            sc = Ecosystem.scope(text)
+            got = covered[(which, text)] = np.isin(cell_reg if which == 0 else cell_sec, list(sc)) if sc else every
+        return got
+
     o = eco.offers
     o_actor = code(o["actor"])
     o_service = o["service"].to_numpy(dtype=object)
@@ -320,20 +338,13 @@ def _target_classes(eco: Ecosystem, code: Callable[[pd.Series], np.ndarray], reg
         if len(orows) == 0:
             continue
         ucells, inv = np.unique(cell_of_need[rows], return_inverse=True)
-        creg, csec = cell_reg[ucells], cell_sec[ucells]
-        cover = np.ones((len(orows), len(ucells)), dtype=bool)
-        for i, r in enumerate(orows):
-            rs, ss = Ecosystem.scope(o_reg[r]), Ecosystem.scope(o_sec[r])
-            if rs:
-                cover[i] &= np.isin(creg, list(rs))
-            if ss:
-                cover[i] &= np.isin(csec, list(ss))
+        cover = np.array([covers(0, o_reg[r])[ucells] & covers(1, o_sec[r])[ucells] for r in orows])
         uprov, pinv = np.unique(o_actor[orows], return_inverse=True)
-        pc_ = np.zeros((len(uprov), len(ucells)), dtype=bool)
-        np.logical_or.at(pc_, pinv, cover)
+        pcov = np.zeros((len(uprov), len(ucells)), dtype=bool)
+        np.logical_or.at(pcov, pinv, cover)
         col_class = np.full(len(ucells), -1, dtype=np.int64)
         for j in range(len(ucells)):
-            col = pc_[:, j]
+            col = pcov[:, j]
             if col.any():
                 key = (sv, np.packbits(col).tobytes())
                 c = class_of.get(key)
@@ -345,25 +356,86 @@ def _target_classes(eco: Ecosystem, code: Callable[[pd.Series], np.ndarray], reg
     return need_class, members
 
 
-def _strings(col: pd.Series) -> Any:
-    """A column's values for a new frame of str columns (Arrow strings kept as they are)."""
-    return col.array if isinstance(col.dtype, pd.StringDtype) else col.to_numpy(dtype=object)
+class _Reach:
+    """Hops from nodes to target classes, by a bit-parallel backward search.
+
+    ``bits[r][i, w]`` holds, for inner node ``i``, bit ``c % 64`` of word
+    ``c // 64`` set when class ``c`` is within ``r`` hops.
+    """
+
+    def __init__(self, members: list[np.ndarray], H: int, rcode: np.ndarray, nodes: np.ndarray,
+                 indptr: np.ndarray, dst_n: np.ndarray, ncode: np.ndarray):
+        self.H, self.rcode, self.nodes, self.indptr, self.dst_n = H, rcode, nodes, indptr, dst_n
+        nR = int(rcode.max()) + 1 if len(rcode) else 0
+        nW = (len(members) + 63) // 64
+        b0 = np.zeros((nR, nW), dtype=np.uint64)
+        if members:
+            mr = rcode[ncode[np.concatenate(members)]]
+            mc = np.repeat(np.arange(len(members)), [len(m) for m in members])
+            np.bitwise_or.at(b0, (mr, mc >> 6), np.left_shift(np.uint64(1), (mc & 63).astype(np.uint64)))
+        self.bits = [b0]
+        # links between inner nodes, by source
+        rows_n = np.flatnonzero(rcode >= 0)
+        src_a = nodes[rows_n]
+        deg = indptr[src_a + 1] - indptr[src_a]
+        own, e = _expand(indptr[src_a], deg)
+        esrc, edst = rcode[rows_n][own], rcode[dst_n[e]]
+        has = np.flatnonzero(deg > 0)
+        starts = np.cumsum(deg) - deg
+        for _ in range(1, H):
+            prev = self.bits[-1]
+            cur = prev.copy()
+            if len(edst):
+                for w0 in range(0, nW, _WORDS_PER_PASS):
+                    w1 = min(w0 + _WORDS_PER_PASS, nW)
+                    got = np.bitwise_or.reduceat(prev[edst, w0:w1], starts[has], axis=0)
+                    cur[esrc[starts[has]], w0:w1] |= got
+            self.bits.append(cur)
+            if np.array_equal(cur, prev):
+                break
+
+    def inner(self, rr: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """Hops (``H`` or more: out of reach) from inner nodes ``rr`` to classes ``cols``."""
+        w = cols >> 6
+        sh = (cols & 63).astype(np.uint64)
+        out = np.full(len(rr), self.H, dtype=np.int64)
+        for r in range(len(self.bits) - 1, -1, -1):
+            hit = ((self.bits[r][rr, w] >> sh) & np.uint64(1)).astype(bool)
+            out[hit] = r
+        return out
+
+    def __call__(self, xn: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """Hops from N-graph nodes ``xn`` to classes ``cols`` (``H`` or more: out of reach)."""
+        rr = self.rcode[xn]
+        out = np.full(len(xn), self.H, dtype=np.int64)
+        isr = rr >= 0
+        out[isr] = self.inner(rr[isr], cols[isr])
+        outer = np.flatnonzero(~isr)
+        if len(outer):
+            a = self.nodes[xn[outer]]
+            deg = self.indptr[a + 1] - self.indptr[a]
+            keep = deg > 0
+            outer, a, deg = outer[keep], a[keep], deg[keep]
+            if len(outer):
+                own, e = _expand(self.indptr[a], deg)
+                dd = self.inner(self.rcode[self.dst_n[e]], cols[outer][own])
+                out[outer] = np.minimum.reduceat(dd, np.cumsum(deg) - deg) + 1
+        return out
 
 
-def _dag_best(a: int, top: int, j: int, dist: np.ndarray, indptr: np.ndarray, dst: np.ndarray,
+def _dag_best(a: int, top: int, j: int, reach: _Reach, indptr: np.ndarray, dst: np.ndarray,
               dst_n: np.ndarray, wt: np.ndarray) -> tuple[list[int], list[float]]:
     """Exact best path of one need over its hop-shortest paths (nodes, link weights).
 
     The layered search of :func:`_layered_search`, restricted to the links that
-    step one layer nearer the class (column ``j`` of ``dist``); ``top`` is the
-    distance of the first hop.
+    step one layer nearer class ``j``; ``top`` is the distance of the first hop.
     """
-    layer: dict[int, _Prefixes] = {a: [(1.0, (a,))]}  # type: ignore[dict-item]
+    layer: dict[int, list[Any]] = {a: [(1.0, (a,))]}
     for r in range(top, -1, -1):
         nxt: dict[int, list[Any]] = {}
         for u, entries in layer.items():
             e0, e1 = int(indptr[u]), int(indptr[u + 1])
-            sel = np.flatnonzero(dist[dst_n[e0:e1], j] == r) + e0
+            sel = np.flatnonzero(reach(dst_n[e0:e1], np.full(e1 - e0, j, dtype=np.int64)) == r) + e0
             for x, w in zip(dst[sel].tolist(), wt[sel].tolist()):
                 bucket = nxt.setdefault(x, [])
                 for st, p in entries:
@@ -378,8 +450,6 @@ def _dag_best(a: int, top: int, j: int, dist: np.ndarray, indptr: np.ndarray, ds
 
 
 def _best_paths_fast(eco: Ecosystem, *, max_hops: int = 4) -> pd.DataFrame:
-    import scipy.sparse as sp
-
     needs = eco.needs
     H = int(max_hops)
     Q = len(needs)
@@ -404,15 +474,16 @@ def _best_paths_fast(eco: Ecosystem, *, max_hops: int = 4) -> pd.DataFrame:
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.add.at(indptr, src + 1, 1)
     indptr = np.cumsum(indptr)
-    # N-graph (sources not enterprises) as a sparse matrix for the BFS
+    # N-graph: every non-enterprise; inner nodes: entered from a non-enterprise, or offering
     nodes = np.flatnonzero(~is_ent)
     ncode = np.full(n, -1, dtype=np.int64)
     ncode[nodes] = np.arange(len(nodes))
-    nN = len(nodes)
-    nmask = ~is_ent[src]
-    A = sp.csr_matrix((np.ones(int(nmask.sum()), dtype=np.float32), (ncode[src[nmask]], ncode[dst[nmask]])),
-                      shape=(nN, nN))
     dst_n = ncode[dst]
+    inner = np.zeros(len(nodes), dtype=bool)
+    inner[dst_n[~is_ent[src]]] = True
+    o_codes = code(eco.offers["actor"])
+    inner[ncode[o_codes[o_codes >= 0]]] = True
+    rcode = np.where(inner, np.cumsum(inner) - 1, -1)
     # weight sequences packed exactly into int64 when they fit (else every near tie is ambiguous)
     uw, wcode = np.unique(wt, return_inverse=True)
     bits = max(1, int(len(uw)).bit_length())
@@ -424,51 +495,31 @@ def _best_paths_fast(eco: Ecosystem, *, max_hops: int = 4) -> pd.DataFrame:
     sector = pd.factorize(eco.actors["sector"], use_na_sentinel=False)
     need_class, class_members = _target_classes(
         eco, code, (region[0][a_order], region[1]), (sector[0][a_order], sector[1]), need_actor)
+    C = max(1, len(class_members))
+    reach = _Reach(class_members, H, rcode, nodes, indptr, dst_n, ncode)
 
     P = np.full((Q, H + 1), -1, dtype=np.int64)  # path node codes
     W = np.ones((Q, H), dtype=np.float64)        # path link weights
     hops = np.zeros(Q, dtype=np.int64)
     served = np.zeros(Q, dtype=bool)
 
-    by_class = np.argsort(need_class, kind="stable")
-    cls_sorted = need_class[by_class]
-    n_classes = len(class_members)
-    B = int(max(1, min(n_classes, _BATCH_CELLS // max(nN, 1))))
-    starts = np.searchsorted(cls_sorted, np.arange(0, n_classes + B, B))
-    for bi, c0 in enumerate(range(0, n_classes, B)):
-        c1 = min(c0 + B, n_classes)
-        nb = c1 - c0
-        qs = by_class[starts[bi]:starts[bi + 1]]
-        qa = need_actor[qs]
-        deg = indptr[qa + 1] - indptr[qa]
-        qs, qa, deg = qs[deg > 0], qa[deg > 0], deg[deg > 0]
-        if len(qs) == 0:
-            continue
-        # ---- 2. distances to the classes of the batch
-        dist = np.full((nN, nb), 127, dtype=np.int8)
-        for j in range(nb):
-            dist[ncode[class_members[c0 + j]], j] = 0
-        frontier = (dist == 0).astype(np.float32)
-        for r in range(1, H):
-            new = (np.asarray(A @ frontier) > 0) & (dist == 127)
-            if not new.any():
-                break
-            dist[new] = r
-            frontier = new.astype(np.float32)
-        del frontier
-        # ---- 3. needs of the batch and their candidate first hops
-        qj = need_class[qs] - c0
-        rn, e = _expand(indptr[qa], deg)
-        dv = dist[dst_n[e], qj[rn]]
-        dmin = np.minimum.reduceat(dv, np.cumsum(deg) - deg).astype(np.int64)
-        ok = dmin <= H - 1
-        cand = ok[rn] & (dv == dmin[rn])
-        ce, cn = e[cand], rn[cand]
-        if len(ce) == 0:
-            continue
-        ckey = dst_n[ce] * nb + qj[cn]
+    # ---- 3. needs and their candidate first hops
+    qs = np.flatnonzero(need_class >= 0)
+    qa = need_actor[qs]
+    deg = indptr[qa + 1] - indptr[qa]
+    qs, qa, deg = qs[deg > 0], qa[deg > 0], deg[deg > 0]
+    qj = need_class[qs]
+    rn, e = _expand(indptr[qa], deg)
+    dv = reach(dst_n[e], qj[rn])
+    dmin = np.minimum.reduceat(dv, np.cumsum(deg) - deg) if len(qs) else np.zeros(0, dtype=np.int64)
+    ok = dmin <= H - 1
+    cand = ok[rn] & (dv == dmin[rn])
+    ce, cn = e[cand], rn[cand]
+    del rn, e, dv, cand
+    if len(ce):
+        ckey = dst_n[ce] * C + qj[cn]
         clev = dmin[cn]
-        # demanded pairs, layer by layer (key = N code * nb + class column)
+        # demanded pairs, layer by layer (key = N code * C + class)
         pending: list[list[np.ndarray]] = [[ckey[clev == r]] for r in range(H)]
         table: list[np.ndarray] = [np.zeros(0, dtype=np.int64)] * H
         expansion: list[Any] = [None] * H
@@ -476,13 +527,13 @@ def _best_paths_fast(eco: Ecosystem, *, max_hops: int = 4) -> pd.DataFrame:
             keys = table[r] = np.unique(np.concatenate(pending[r]))
             if r == 0 or len(keys) == 0:
                 continue
-            un, uj = keys // nb, keys % nb
+            un, uj = keys // C, keys % C
             ua = nodes[un]
             pe, ee = _expand(indptr[ua], indptr[ua + 1] - indptr[ua])
             xn = dst_n[ee]
-            m = dist[xn, uj[pe]] == r - 1
+            m = reach.inner(rcode[xn], uj[pe]) == r - 1
             pe, ee = pe[m], ee[m]
-            kk = xn[m] * nb + uj[pe]
+            kk = xn[m] * C + uj[pe]
             expansion[r] = (pe, ee, kk)
             pending[r - 1].append(kk)
         # ---- 4. best suffix of every demanded pair, up the layers
@@ -500,7 +551,8 @@ def _best_paths_fast(eco: Ecosystem, *, max_hops: int = 4) -> pd.DataFrame:
             cs = (wcode[ee] << (bits * (r - 1))) | seq[r - 1][ci] if packed else ee
             chosen, bad, _ = _select(cv, cs, amb[r - 1][ci], pe)
             val[r], seq[r], amb[r] = cv[chosen], cs[chosen], bad
-            nxt[r], nxw[r] = kk[chosen] // nb, wt[ee[chosen]]
+            nxt[r], nxw[r] = kk[chosen] // C, wt[ee[chosen]]
+        del expansion
         # ---- 5. each need's best first hop, then its path down the chosen nodes
         cv = np.empty(len(ce))
         cs = np.empty(len(ce), dtype=np.int64)
@@ -515,13 +567,13 @@ def _best_paths_fast(eco: Ecosystem, *, max_hops: int = 4) -> pd.DataFrame:
             ca[m] = amb[r][ci]
         grp = np.cumsum(np.r_[0, cn[1:] != cn[:-1]])
         chosen, bad, gstart = _select(cv, cs, ca, grp)
-        gq = qs[cn[gstart]]  # the served needs of the batch
+        gq = qs[cn[gstart]]  # the served needs
         served[gq] = True
         hops[gq] = clev[chosen] + 1
         for g in np.flatnonzero(bad):  # near ties of other weight sequences: exact search
             q = int(gq[g])
-            path, weights = _dag_best(int(need_actor[q]), int(clev[chosen[g]]), int(qj[cn[gstart[g]]]),
-                                      dist, indptr, dst, dst_n, wt)
+            path, weights = _dag_best(int(need_actor[q]), int(clev[chosen[g]]), int(need_class[q]),
+                                      reach, indptr, dst, dst_n, wt)
             P[q, : len(path)] = path
             W[q, : len(weights)] = weights
         good = ~bad
@@ -536,7 +588,7 @@ def _best_paths_fast(eco: Ecosystem, *, max_hops: int = 4) -> pd.DataFrame:
                 m = lev == r
                 if not m.any():
                     continue
-                pos = np.searchsorted(table[r], cur[m] * nb + cj[m])
+                pos = np.searchsorted(table[r], cur[m] * C + cj[m])
                 cur[m] = nxt[r][pos]
                 P[gq[m], t + 1] = nodes[cur[m]]
                 W[gq[m], t] = nxw[r][pos]

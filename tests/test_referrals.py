@@ -42,16 +42,16 @@ def test_best_paths_match_brute_force(eco: Ecosystem, max_hops: int, as_of: int 
 
 @settings(max_examples=15, **SETTINGS)
 @given(eco=ecosystems(dated=False), max_hops=st.integers(1, 5))
-def test_fast_engine_small_batches_unpacked_sequences(eco: Ecosystem, max_hops: int) -> None:
-    """One class per batch, and weight sequences not packed (every near tie searched exactly)."""
+def test_fast_engine_word_passes_unpacked_sequences(eco: Ecosystem, max_hops: int) -> None:
+    """One word of class bits per pass, and weight sequences not packed (every near tie searched exactly)."""
     import instnet._paths_engine as engine
 
-    saved = engine._BATCH_CELLS, engine._SEQ_BITS
-    engine._BATCH_CELLS, engine._SEQ_BITS = 1, 0
+    saved = engine._WORDS_PER_PASS, engine._SEQ_BITS
+    engine._WORDS_PER_PASS, engine._SEQ_BITS = 1, 0
     try:
         got = best_paths(eco, max_hops=max_hops)
     finally:
-        engine._BATCH_CELLS, engine._SEQ_BITS = saved
+        engine._WORDS_PER_PASS, engine._SEQ_BITS = saved
     assert_same_paths(got, ref_best_paths(eco, max_hops=max_hops))
 
 
