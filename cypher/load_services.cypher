@@ -1,10 +1,15 @@
-// One batch of services into a staged version (columns encoded as in load_actors).
-WITH [k IN range(0, size($data) - 1) | split($data[k], $sep)] AS cols
-UNWIND range(0, size(cols[0]) - 1) AS i
-CREATE (s:Service {ecosystem: $ecosystem, version: $version, id: cols[0][i]})
-WITH s, i, cols
-UNWIND range(1, size(cols) - 1) AS k
-WITH s, k, cols[k][i] AS v
+// One batch of services into a staged version.
+// The batch travels column by column: $data[k] is column k of every row joined by $sep
+// (a character found in no value), so the driver sends a few long strings instead of
+// thousands of maps; '' is an empty cell. Columns: 0 id, 1 name,
+// 2 category; from 3 on, the dataset's own columns ($keys, $types as in load_actors).
+WITH [k IN range(0, size($data) - 1) | split($data[k], $sep)] AS c
+UNWIND range(0, size(c[0]) - 1) AS i
+CREATE (s:Service {ecosystem: $ecosystem, version: $version, id: c[0][i]})
+SET s.name = nullIf(c[1][i], ''), s.category = nullIf(c[2][i], '')
+WITH s, i, c
+UNWIND range(3, size(c) - 1) AS k
+WITH s, k, c[k][i] AS v
 WHERE v <> ''
 SET s[$keys[k]] = CASE $types[k]
     WHEN 'int' THEN toInteger(v) WHEN 'float' THEN toFloat(v) WHEN 'bool' THEN v = 'true'

@@ -39,6 +39,17 @@ TABLE_NAMES = ("actors", "services", "offers", "needs", "links")
 DEFAULT_BATCH = 10_000
 GC_BATCH = 5_000
 
+#: Per table: the key columns and the known columns, in the positions that the
+#: ``cypher/load_*.cypher`` queries read them from (their header comments list them).
+KNOWN_COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "actors": (("id",), ("name", "kind", "sector", "region", "size", "capacity", "since",
+                         "until", "private", "lat", "lon", "description")),
+    "services": (("id",), ("name", "category")),
+    "offers": (("actor", "service"), ("regions", "sectors", "capacity", "fee", "since", "until")),
+    "needs": (("actor", "service"), ("priority",)),
+    "links": (("source", "target"), ("weight", "since", "until")),
+}
+
 #: ``progress(step, done, total)``: rows written so far out of all rows.
 Progress = Callable[[str, int, int], None]
 
@@ -71,7 +82,8 @@ class _Step:
     cypher: str
     frame: pd.DataFrame
     keys: tuple[str, ...]  # leading columns that match or key (``id``: the index)
-    props: tuple[str, ...]  # columns that become properties
+    known: tuple[str, ...]  # columns the query names itself, in its order
+    extra: tuple[str, ...]  # the dataset's own columns (dynamic property names)
     creates: str  # "nodes" or "relationships"
 
 
@@ -150,32 +162,37 @@ def plan(eco: Ecosystem) -> list[_Step]:
     _check_columns(eco)
     steps: list[_Step] = []
     actors = eco.actors
-    actor_props = tuple(c for c in actors.columns)
     for kind in sorted(pd.unique(actors["kind"]), key=str):
         label = label_for_kind(kind)
-        steps.append(_Step(f"actors ({kind})", query("load_actors", LABEL=label),
-                           actors[actors["kind"] == kind], ("id",), actor_props, "nodes"))
-    steps.append(_Step("services", query("load_services"), eco.services, ("id",),
-                       tuple(eco.services.columns), "nodes"))
+        steps.append(_step(f"actors ({kind})", query("load_actors", LABEL=label),
+                           actors[actors["kind"] == kind], "actors", "nodes"))
+    steps.append(_step("services", query("load_services"), eco.services, "services", "nodes"))
     for name in ("offers", "needs"):
-        frame = getattr(eco, name)
-        props = tuple(c for c in frame.columns if c not in ("actor", "service"))
-        steps.append(_Step(name, query(f"load_{name}"), frame, ("actor", "service"), props,
+        steps.append(_step(name, query(f"load_{name}"), getattr(eco, name), name,
                            "relationships"))
     links = eco.links
-    link_props = tuple(c for c in links.columns if c not in ("source", "target", "type"))
     for link_type in sorted(pd.unique(links["type"]), key=str):
         rel = rel_type_for_link(link_type)
-        steps.append(_Step(f"links ({link_type})", query("load_links", REL_TYPE=rel),
-                           links[links["type"] == link_type], ("source", "target"), link_props,
-                           "relationships"))
+        steps.append(_step(f"links ({link_type})", query("load_links", REL_TYPE=rel),
+                           links[links["type"] == link_type], "links", "relationships"))
     return steps
 
 
+def _step(label: str, cypher: str, frame: pd.DataFrame, table: str, creates: str) -> _Step:
+    keys, known = KNOWN_COLUMNS[table]
+    skip = set(keys) | set(known) | {"type"}
+    extra = tuple(c for c in frame.columns if c not in skip)
+    return _Step(label, cypher, frame, keys, known, extra, creates)
+
+
 def _batches(step: _Step, size: int) -> Iterator[dict[str, Any]]:
-    """The parameters of each batch of ``step``: keys, types, joined column texts, separator."""
+    """The parameters of each batch of ``step``: keys, types, joined column texts, separator.
+
+    Columns go in the order the query expects: the key columns, the known columns of
+    :data:`KNOWN_COLUMNS`, then the dataset's own columns (named by ``keys``).
+    """
     frame = step.frame
-    names = [*step.keys, *map(str, step.props)]
+    names = [*step.keys, *step.known, *map(str, step.extra)]
     for start in range(0, len(frame), size):
         part = frame.iloc[start:start + size]
         types, texts = [], []
@@ -183,8 +200,11 @@ def _batches(step: _Step, size: int) -> Iterator[dict[str, Any]]:
             values = part.index if key == "id" else part[key]
             types.append("str")
             texts.append([str(v) for v in values])
-        for column in step.props:
-            kind, values = _column_text(part[column])
+        for column in (*step.known, *step.extra):
+            if column in part.columns:
+                kind, values = _column_text(part[column])
+            else:  # a known column the frame lacks: empty
+                kind, values = "str", [""] * len(part)
             types.append(kind)
             texts.append(values)
         sep, data = _encode(texts)

@@ -1,8 +1,8 @@
 """Read an ecosystem back from Neo4j into the in-memory model (and the dataset format).
 
 Only the committed version is read (see :mod:`instnet.neo4j.load`); if a load
-commits while a pull is reading, the pull notices (the committed version or the
-counts changed) and reads again, so it never returns a mix of two versions.
+commits while a pull is reading, the pull notices (the committed version or its
+commit time changed) and reads again, so it never returns a mix of two versions.
 The rows go through the same validation as files (:func:`instnet.validate.build_ecosystem`),
 so a pulled ecosystem has exactly the tables and dtypes of a read one.
 """
@@ -104,8 +104,12 @@ def read_ecosystem(name: str, *, connection: Connection | None = None) -> Ecosys
             state = _state(conn, name)
             rows = _read_once(conn, name, state)
             after = _state(conn, name)
-            complete = all(len(rows[t]) == state.get(t) for t in TABLE_NAMES)
-            if after.get("version") == state["version"] and complete:
+            if (after.get("version"), after.get("loaded_at")) == (state["version"], state.get("loaded_at")):
+                edited = {t: (len(rows[t]), state.get(t)) for t in TABLE_NAMES
+                          if len(rows[t]) != state.get(t)}
+                if edited:
+                    log.warning("ecosystem %r was edited in Neo4j since it was loaded "
+                                "(rows read / loaded: %s)", name, edited)
                 break
             log.info("ecosystem %r changed while it was read (attempt %d); reading again",
                      name, attempt + 1)

@@ -98,9 +98,11 @@ def test_names_full_of_special_characters(conn: Connection) -> None:
                  "description": s, "x-custom col": s} for i, s in enumerate(nasty)]
         + [{"id": "p'}) DETACH DELETE n", "name": "MERGE", "kind": "bds_provider"}],
         services=[{"id": "s\\'\"", "name": "}{", "category": "training"}],
-        offers=[{"actor": "p'}) DETACH DELETE n", "service": "s\\'\"", "regions": ";".join(nasty[:3])}],
+        offers=[{"actor": "p'}) DETACH DELETE n", "service": "s\\'\"", "regions": ";".join(nasty[:3]),
+                 "note {x}": "RETURN 1", "n2": ""}],
         needs=[{"actor": f"e{i}-{s.strip()}", "service": "s\\'\""} for i, s in enumerate(nasty)],
-        links=[{"source": f"e{i}-{s.strip()}", "target": "p'}) DETACH DELETE n", "type": "client_of"}
+        links=[{"source": f"e{i}-{s.strip()}", "target": "p'}) DETACH DELETE n", "type": "client_of",
+                "why": s}
                for i, s in enumerate(nasty)],
         meta={"name": "quote's \"eco\"", "description": "{x} \\ MATCH"})
     name = "eco ' \" \\ } { `DROP` MATCH (n) DETACH DELETE n"

@@ -67,3 +67,13 @@ def test_bad_kind_or_type_is_refused_before_any_query_runs() -> None:
                 load_ecosystem(bad, ecosystem="bad", connection=dead)
     finally:
         dead.close()
+
+
+def test_known_columns_follow_the_dataset_format() -> None:
+    """The load queries read known columns by position: same order as schema.TABLES."""
+    from instnet.neo4j.load import KNOWN_COLUMNS
+    from instnet.schema import TABLES
+
+    for table, (keys, known) in KNOWN_COLUMNS.items():
+        required, optional = TABLES[table]
+        assert (*keys, *known) == tuple(c for c in (*required, *optional) if c != "type")
