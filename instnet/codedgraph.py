@@ -18,7 +18,7 @@ from .graph import referral_edges
 from .model import Ecosystem
 from .schema import INSTITUTION_KINDS, KINDS
 
-__all__ = ["CodedGraph", "group_by_outset"]
+__all__ = ["CodedGraph", "group_by_outset", "unique_rows"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -107,10 +107,8 @@ def group_by_outset(g: CodedGraph, nodes: np.ndarray, extra: np.ndarray | None =
         rows = np.repeat(np.arange(len(s_nodes)), d)
         offs = np.arange(len(rows)) - np.repeat(np.cumsum(d) - d, d)
         mat[rows, ne + offs] = idx[np.repeat(ptr[s_nodes], d) + offs]
-        mat = np.ascontiguousarray(mat)
-        void = mat.view(np.dtype((np.void, mat.dtype.itemsize * mat.shape[1]))).ravel()
-        _, first, inv = np.unique(void, return_index=True, return_inverse=True)
-        group[small] = inv.ravel()
+        first, inv = unique_rows(mat)
+        group[small] = inv
         reps.extend(s_nodes[first].tolist())
     seen: dict[tuple[int, ...], int] = {}
     for i in np.flatnonzero(~small).tolist():
@@ -130,3 +128,36 @@ def _gather(ptr: np.ndarray, idx: np.ndarray, rows: np.ndarray) -> tuple[np.ndar
     rep = np.repeat(rows, d)
     offs = np.arange(len(rep)) - np.repeat(np.cumsum(d) - d, d)
     return rep, idx[np.repeat(ptr[rows], d) + offs]
+
+
+def unique_rows(mat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(first row of each distinct row, distinct-row number of each row)`` of an integer matrix.
+
+    Exact: rows are hashed to one 64-bit number each (a sort of a million
+    numbers, not of a million byte strings), and the grouping is checked
+    against the rows themselves; only a hash collision falls back to
+    comparing whole rows. Distinct rows are numbered in no particular order.
+
+    Examples
+    --------
+    >>> first, inv = unique_rows(np.array([[1, 2], [3, 4], [1, 2]]))
+    >>> bool(inv[0] == inv[2] != inv[1]), sorted(first.tolist())
+    (True, [0, 1])
+    """
+    m = np.ascontiguousarray(mat, dtype=np.int64)
+    if m.ndim != 2 or not len(m):
+        return np.zeros(0, dtype=np.int64), np.zeros(len(m), dtype=np.int64)
+    h = np.zeros(len(m), dtype=np.uint64)
+    mult = np.uint64(0x9E3779B97F4A7C15)
+    with np.errstate(over="ignore"):
+        for j in range(m.shape[1]):
+            h ^= m[:, j].view(np.uint64)
+            h *= mult
+            h ^= h >> np.uint64(29)
+    _, first, inv = np.unique(h, return_index=True, return_inverse=True)
+    inv = inv.ravel().astype(np.int64)
+    if (m == m[first[inv]]).all():
+        return first.astype(np.int64), inv
+    void = m.view(np.dtype((np.void, m.dtype.itemsize * m.shape[1]))).ravel()
+    _, first, inv = np.unique(void, return_index=True, return_inverse=True)
+    return first.astype(np.int64), inv.ravel().astype(np.int64)

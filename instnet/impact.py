@@ -48,7 +48,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from .codedgraph import CodedGraph
+from .codedgraph import CodedGraph, unique_rows
 from .errors import UnknownIdError, UsageError
 from .model import Ecosystem
 from .schema import KINDS
@@ -237,9 +237,7 @@ class ImpactEngine:
             starts = np.repeat(ptr[s_act], d)
             offs = np.arange(len(rows)) - np.repeat(np.cumsum(d) - d, d)
             mat[rows, 2 + offs] = idx[starts + offs]
-            mat = np.ascontiguousarray(mat)
-            void = mat.view(np.dtype((np.void, mat.dtype.itemsize * mat.shape[1]))).ravel()
-            _, first, inv = np.unique(void, return_index=True, return_inverse=True)
+            first, inv = unique_rows(mat)
             sig[small] = inv
             reps.extend(s_act[first].tolist())
         big = np.flatnonzero(~small)
@@ -273,8 +271,8 @@ class ImpactEngine:
     def _targets(self, svc: np.ndarray, reg: np.ndarray, sec: np.ndarray) -> np.ndarray:
         """Provider-set id of each need; sets ``target_classes`` and ``target_single``."""
         combo = np.stack([svc, reg, sec], axis=1).astype(np.int64)
-        combos, inv = np.unique(combo, axis=0, return_inverse=True)
-        inv = inv.ravel()
+        first, inv = unique_rows(combo)
+        combos = combo[first]
         by_service: dict[str, list[int]] = defaultdict(list)
         for c, (s, _r, _c) in enumerate(self.class_keys):
             by_service[s].append(c)
