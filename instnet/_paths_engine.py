@@ -261,6 +261,9 @@ def _code_edges(eco: Ecosystem, code: Callable[[pd.Series], np.ndarray],
 #: 64-bit words of class bits gathered per pass of the bit-parallel search.
 _WORDS_PER_PASS = 64
 
+#: Demanded pairs expanded per pass (bounds the temporaries).
+_KEYS_PER_PASS = 500_000
+
 #: Bits of an int64 a packed weight sequence may use.
 _SEQ_BITS = 62
 
@@ -394,15 +397,28 @@ class _Reach:
             if np.array_equal(cur, prev):
                 break
 
+    def _hit(self, r: int, rr: np.ndarray, w: np.ndarray, sh: np.ndarray) -> np.ndarray:
+        return ((self.bits[min(r, len(self.bits) - 1)][rr, w] >> sh) & np.uint64(1)).astype(bool)
+
     def inner(self, rr: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """Hops (``H`` or more: out of reach) from inner nodes ``rr`` to classes ``cols``."""
         w = cols >> 6
         sh = (cols & 63).astype(np.uint64)
         out = np.full(len(rr), self.H, dtype=np.int64)
         for r in range(len(self.bits) - 1, -1, -1):
-            hit = ((self.bits[r][rr, w] >> sh) & np.uint64(1)).astype(bool)
-            out[hit] = r
+            out[self._hit(r, rr, w, sh)] = r
         return out
+
+    def exactly(self, rr: np.ndarray, cols: np.ndarray, r: int) -> np.ndarray:
+        """Whether inner nodes ``rr`` are exactly ``r`` hops from classes ``cols``."""
+        w = cols >> 6
+        sh = (cols & 63).astype(np.uint64)
+        if r >= len(self.bits):
+            return np.zeros(len(rr), dtype=bool)
+        hit = self._hit(r, rr, w, sh)
+        if r > 0:
+            hit &= ~self._hit(r - 1, rr, w, sh)
+        return hit
 
     def __call__(self, xn: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """Hops from N-graph nodes ``xn`` to classes ``cols`` (``H`` or more: out of reach)."""
@@ -527,13 +543,17 @@ def _best_paths_fast(eco: Ecosystem, *, max_hops: int = 4) -> pd.DataFrame:
             keys = table[r] = np.unique(np.concatenate(pending[r]))
             if r == 0 or len(keys) == 0:
                 continue
-            un, uj = keys // C, keys % C
-            ua = nodes[un]
-            pe, ee = _expand(indptr[ua], indptr[ua + 1] - indptr[ua])
-            xn = dst_n[ee]
-            m = reach.inner(rcode[xn], uj[pe]) == r - 1
-            pe, ee = pe[m], ee[m]
-            kk = xn[m] * C + uj[pe]
+            parts = []
+            for k0 in range(0, len(keys), _KEYS_PER_PASS):  # bounded temporaries
+                kc = keys[k0:k0 + _KEYS_PER_PASS]
+                un, uj = kc // C, kc % C
+                ua = nodes[un]
+                pe, ee = _expand(indptr[ua], indptr[ua + 1] - indptr[ua])
+                xn = dst_n[ee]
+                m = reach.exactly(rcode[xn], uj[pe], r - 1)
+                pe, ee = pe[m], ee[m]
+                parts.append((pe + k0, ee, xn[m] * C + uj[pe]))
+            pe, ee, kk = (np.concatenate([p_[i] for p_ in parts]) for i in range(3))
             expansion[r] = (pe, ee, kk)
             pending[r - 1].append(kk)
         # ---- 4. best suffix of every demanded pair, up the layers
