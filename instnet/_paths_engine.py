@@ -55,6 +55,27 @@ class _Index:
         for p, s, r, sc in zip(o["actor"].to_numpy(), o["service"].to_numpy(),
                                o["regions"].to_numpy(), o["sectors"].to_numpy()):
             self.offers.setdefault(s, {}).setdefault(p, []).append((Ecosystem.scope(r), Ecosystem.scope(sc)))
+        # service -> (regions, sectors) scope -> providers with an offer of that scope
+        self.scoped: dict[str, dict[tuple[frozenset[str], frozenset[str]], list[str]]] = {}
+        for s, provs in self.offers.items():
+            for p, scopes in provs.items():
+                for scope in scopes:
+                    self.scoped.setdefault(s, {}).setdefault(scope, []).append(p)
+        # the edges' columns, sorted by source, for the link types along a few paths
+        order = np.argsort(edges["source"].to_numpy(dtype=object), kind="stable")
+        self.edge_cols = tuple(edges[c].to_numpy(dtype=object)[order] for c in ("source", "target", "types"))
+        self.edge_weight = edges["weight"].to_numpy(dtype=np.float64)[order]
+
+    def edge_info(self, nodes: set[str]) -> dict[tuple[str, str], tuple[tuple[str, ...], float]]:
+        """``(types, weight)`` of every referral edge between ``nodes``."""
+        src, tgt, types = self.edge_cols
+        out = {}
+        for u in nodes:
+            lo, hi = np.searchsorted(src, u, "left"), np.searchsorted(src, u, "right")
+            for i in range(lo, hi):
+                if tgt[i] in nodes:
+                    out[(u, tgt[i])] = (tuple(types[i]), float(self.edge_weight[i]))
+        return out
 
     def covers(self, provider: str, service: str, actor: str) -> bool:
         """True when one of ``provider``'s offers of ``service`` covers ``actor``."""
@@ -64,12 +85,15 @@ class _Index:
                 return True
         return False
 
-    def valid(self, service: str, actor: str) -> set[str]:
+    def valid(self, service: str, actor: str) -> frozenset[str]:
+        """Providers of ``service`` with an offer whose scope covers ``actor`` (memoised by cell)."""
         key = (service, self.region[actor], self.sector[actor])
         got = self._valid.get(key)
         if got is None:
+            reg, sec = key[1], key[2]
             got = self._valid[key] = frozenset(
-                p for p in self.offers.get(service, {}) if self.covers(p, service, actor))
+                p for (regions, sectors), provs in self.scoped.get(service, {}).items()
+                if (not regions or reg in regions) and (not sectors or sec in sectors) for p in provs)
         return got
 
 
@@ -132,6 +156,43 @@ def _layered_search(idx: _Index, source: str, max_hops: int,
         if stop is not None and stop(k, nxt):
             break
     return layers
+
+
+def _refer_search(idx: _Index, source: str, valid: frozenset[str], k: int, max_hops: int,
+                  ) -> list[tuple[float, tuple[str, ...], int]]:
+    """The best path of each of the nearest ``k`` (or more) valid providers, as (strength, path, hops).
+
+    The layered search of :func:`_layered_search`; the layer that completes the
+    ``k`` candidates (or the last allowed one) is built only for the valid providers
+    in it, as only their prefixes can be used.
+    """
+    layer: dict[str, _Prefixes] = {source: [(1.0, (source,))]}
+    seen = {source}
+    cands: list[tuple[float, tuple[str, ...], int]] = []
+    for hop in range(1, max_hops + 1):
+        new = {v for u in layer for v, _ in idx.adj.get(u, ()) if v not in seen}
+        if not new:
+            break
+        hits = new & valid
+        final = hop == max_hops or len(cands) + len(hits) >= k
+        keep = hits if final else new
+        nxt: dict[str, _Prefixes] = {}
+        for u, entries in layer.items():
+            for v, w in idx.adj.get(u, ()):
+                if v in keep:
+                    bucket = nxt.setdefault(v, [])
+                    for st, p in entries:
+                        bucket.append((st * w, p + (v,)))
+        for p in hits:
+            st, path = _best_of(_prune(nxt[p]))
+            cands.append((st, path, hop))
+        if final:
+            break
+        for v in nxt:
+            nxt[v] = _prune(nxt[v])
+        seen |= new
+        layer = nxt
+    return cands
 
 
 def _best_of(entries: _Prefixes) -> tuple[float, tuple[str, ...]]:

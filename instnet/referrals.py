@@ -25,8 +25,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._paths_engine import (_TOL, _best_of, _best_paths_fast, _check_hops, _layered_search, _prepared,
-                            _Prefixes, _simple_best_paths)
+from ._paths_engine import (_TOL, _best_paths_fast, _check_hops, _prepared, _refer_search,
+                            _simple_best_paths)
 from .errors import UnknownIdError, UsageError
 from .model import Ecosystem
 
@@ -213,13 +213,6 @@ def _steps(eco: Ecosystem, path: Sequence[str], edge_info: dict[tuple[str, str],
     return tuple(out)
 
 
-def _edge_info(edges: pd.DataFrame, path_nodes: set[str]) -> dict[tuple[str, str], tuple[tuple[str, ...], float]]:
-    sel = edges[edges["source"].isin(path_nodes).to_numpy() & edges["target"].isin(path_nodes).to_numpy()]
-    return {(u, v): (tuple(t), float(w)) for u, v, t, w in
-            zip(sel["source"].to_numpy(), sel["target"].to_numpy(), sel["types"].to_numpy(),
-                sel["weight"].to_numpy(dtype=np.float64))}
-
-
 def refer(eco: Ecosystem, actor: str, service: str, *, k: int = 3, max_hops: int = 4) -> list[Referral]:
     """Return the ``k`` best providers of ``service`` for ``actor``, each with its best path.
 
@@ -275,23 +268,14 @@ def refer(eco: Ecosystem, actor: str, service: str, *, k: int = 3, max_hops: int
     _check_hops(max_hops)
     if int(k) < 1:
         raise UsageError(f"k must be at least 1, not {k}")
-    edges, idx = _prepared(eco)
+    idx = _prepared(eco)[1]
     valid = idx.valid(service, actor)
     if not valid:
         return []
-    cands: list[tuple[float, tuple[str, ...], int]] = []
-
-    def stop(hop: int, layer: dict[str, _Prefixes]) -> bool:
-        for p in valid:
-            if p in layer:
-                s, path = _best_of(layer[p])
-                cands.append((s, path, hop))
-        return len(cands) >= k  # later layers only add longer paths
-
-    _layered_search(idx, actor, max_hops, stop)
+    cands = _refer_search(idx, actor, valid, int(k), int(max_hops))
     cands.sort(key=lambda c: (c[2], -c[0], c[1]))
     cands = cands[: int(k)]
-    info = _edge_info(edges, {n for c in cands for n in c[1]})
+    info = idx.edge_info({n for c in cands for n in c[1]})
     return [Referral(provider=path[-1], hops=hop, strength=s, path=path, steps=_steps(eco, path, info))
             for s, path, hop in cands]
 
