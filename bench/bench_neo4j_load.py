@@ -55,7 +55,11 @@ def _props(row: dict) -> dict:
 def naive(conn: Connection, eco, rows: int, run: int) -> tuple[float, float]:
     """One MERGE per row in its own transaction: (nodes/s, relationships/s)."""
     key = {"ecosystem": "bench-naive", "version": f"run{run}"}
-    actors = eco.actors.iloc[:rows]
+    needs = eco.needs.iloc[:rows]
+    # the actors of the sampled needs, topped up to ``rows`` actors
+    wanted = pd.Index(pd.unique(needs["actor"]))
+    extra = eco.actors.index.difference(wanted)[:max(0, rows - len(wanted))]
+    actors = eco.actors.loc[wanted.append(extra)]
     services = eco.services
     t = time.perf_counter()
     for ident, row in zip(actors.index, actors.to_dict("records")):
@@ -63,7 +67,6 @@ def naive(conn: Connection, eco, rows: int, run: int) -> tuple[float, float]:
     for ident, row in zip(services.index, services.to_dict("records")):
         conn.run(query("bench_naive_service"), {**key, "id": ident, "props": _props(row)})
     node_s = (len(actors) + len(services)) / (time.perf_counter() - t)
-    needs = eco.needs[eco.needs["actor"].isin(actors.index)].iloc[:rows]
     t = time.perf_counter()
     for row in needs.to_dict("records"):
         conn.run(query("bench_naive_need"), {**key, "actor": row["actor"], "service": row["service"],
