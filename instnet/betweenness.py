@@ -45,13 +45,14 @@ def subset_betweenness(eco: Ecosystem, *, institutions_only: bool = True,
     sources, targets, normalized=False, weight=None)``.
 
     Computed exactly at national scale (docs/bottlenecks.md): the referral
-    channels only ever enter an enterprise never, a network only from an
-    enterprise, so one breadth-first search per *target* on the reversed
-    institution graph, plus one pass over the networks and over the sources
-    grouped by their set of out-neighbours (a million enterprises make a few
-    ten thousand groups), accumulates every source's dependency at once. Should
-    a graph break that shape, a source-rooted Brandes runs instead, with sources
-    grouped the same way.
+    channels never enter an enterprise and enter a network only from an
+    enterprise, so each source only matters through its *entries* into the
+    institution graph (sources with the same entries are one weighted key: a
+    million enterprises make some 30,000 keys), and a breadth-first search per
+    *target* on the reversed institution graph, run for blocks of targets at
+    once as sparse-matrix products, accumulates every source's dependency.
+    Should a graph break that shape, a source-rooted Brandes runs instead, with
+    sources grouped by out-neighbour set.
 
     Parameters
     ----------
