@@ -259,9 +259,11 @@ def _check_hops(max_hops: int) -> None:
 
 # --------------------------------------------------------------------------- vectorised engine
 
-def _code_edges(eco: Ecosystem, code: Callable[[pd.Series], np.ndarray],
-                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Referral edges as (source code, target code, weight), max weight per pair."""
+def _code_edges(eco: Ecosystem, s: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Referral edges as (source code, target code, weight), max weight per pair.
+
+    ``s`` and ``t`` are the codes of the links' sources and targets.
+    """
     from .schema import LINK_RULES
 
     links = eco.links
@@ -271,8 +273,6 @@ def _code_edges(eco: Ecosystem, code: Callable[[pd.Series], np.ndarray],
                                               type=ltype.type))
     fwd = fwd.to_numpy(zero_copy_only=False).astype(bool)
     both = both.to_numpy(zero_copy_only=False).astype(bool)
-    s = code(links["source"])
-    t = code(links["target"])
     w = links["weight"].to_numpy(dtype=np.float64)
     src = np.concatenate([s[fwd], t[both]])
     dst = np.concatenate([t[fwd], s[both]])
@@ -360,10 +360,11 @@ def _strings(col: pd.Series) -> Any:
     return col.array if isinstance(col.dtype, pd.StringDtype) else col.to_numpy(dtype=object)
 
 
-def _target_classes(eco: Ecosystem, code: Callable[[pd.Series], np.ndarray], region: np.ndarray,
-                    sector: np.ndarray, need_actor: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
+def _target_classes(eco: Ecosystem, o_actor: np.ndarray, region: tuple[np.ndarray, Any],
+                    sector: tuple[np.ndarray, Any], need_actor: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
     """Class of every need (-1: no provider covers it) and the provider codes of each class.
 
+    ``o_actor`` and ``need_actor`` are the codes of the offers' and needs' actors;
     ``region``/``sector`` are the actors' (by code) values as factorised
     ``(codes, uniques)``.
     """
@@ -388,7 +389,6 @@ def _target_classes(eco: Ecosystem, code: Callable[[pd.Series], np.ndarray], reg
         return got
 
     o = eco.offers
-    o_actor = code(o["actor"])
     o_service = o["service"].to_numpy(dtype=object)
     o_reg = o["regions"].to_numpy(dtype=object)
     o_sec = o["sectors"].to_numpy(dtype=object)
@@ -534,15 +534,19 @@ def _best_paths_fast(eco: Ecosystem, *, max_hops: int = 4) -> pd.DataFrame:
     a_ids = arrow_strings(eco.actors.index)
     a_order = pc.sort_indices(a_ids).to_numpy()
     ids_pa = a_ids.take(pa.array(a_order))
-
-    def code(values: pd.Series) -> np.ndarray:
-        got = pc.index_in(arrow_strings(values), value_set=ids_pa).fill_null(-1)
-        return got.to_numpy(zero_copy_only=False).astype(np.int64)
-
     n = len(ids_pa)
+    # one dictionary encoding (actors first) codes every id column in one hash pass
+    cols = [eco.links["source"], eco.links["target"], needs["actor"], eco.offers["actor"]]
+    arrs = [arrow_strings(c) for c in cols]
+    enc = pc.dictionary_encode(pa.concat_arrays([a_ids] + arrs)).indices.to_numpy(zero_copy_only=False)
+    rank = np.full(n + 1, -1, dtype=np.int64)
+    rank[a_order] = np.arange(n)
+    ends = np.cumsum([n] + [len(x) for x in arrs])
+    l_src, l_tgt, need_actor, o_codes = (rank[np.minimum(enc[ends[i]:ends[i + 1]].astype(np.int64), n)]
+                                         for i in range(len(arrs)))
     is_ent = pc.equal(arrow_strings(eco.actors["kind"]), "enterprise").to_numpy(zero_copy_only=False)
     is_ent = is_ent.astype(bool)[a_order]
-    src, dst, wt = _code_edges(eco, code)
+    src, dst, wt = _code_edges(eco, l_src, l_tgt)
     keep = ~is_ent[dst]  # never into an enterprise
     src, dst, wt = src[keep], dst[keep], wt[keep]
     # forward adjacency of all actors (CSR, targets in id order)
@@ -558,7 +562,6 @@ def _best_paths_fast(eco: Ecosystem, *, max_hops: int = 4) -> pd.DataFrame:
     dst_n = ncode[dst]
     inner = np.zeros(len(nodes), dtype=bool)
     inner[dst_n[~is_ent[src]]] = True
-    o_codes = code(eco.offers["actor"])
     inner[ncode[o_codes[o_codes >= 0]]] = True
     rcode = np.where(inner, np.cumsum(inner) - 1, -1)
     # weight sequences packed exactly into int64 when they fit (else every near tie is ambiguous)
@@ -567,11 +570,10 @@ def _best_paths_fast(eco: Ecosystem, *, max_hops: int = 4) -> pd.DataFrame:
     packed = bits * H <= _SEQ_BITS
     wcode = wcode.astype(np.int64) + 1
 
-    need_actor = code(needs["actor"])
     region = pd.factorize(eco.actors["region"], use_na_sentinel=False)
     sector = pd.factorize(eco.actors["sector"], use_na_sentinel=False)
     need_class, class_members = _target_classes(
-        eco, code, (region[0][a_order], region[1]), (sector[0][a_order], sector[1]), need_actor)
+        eco, o_codes, (region[0][a_order], region[1]), (sector[0][a_order], sector[1]), need_actor)
     C = max(1, len(class_members))
     reach = _Reach(class_members, H, rcode, nodes, indptr, dst_n, ncode)
 
