@@ -22,11 +22,11 @@ from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from ._paths_engine import (_TOL, _best_paths_fast, _check_hops, _prepared, _refer_search,
-                            _simple_best_paths)
+from ._paths_engine import _best_paths_fast
+from ._paths_search import _check_hops, _prepared, _refer_search
+from ._paths_search import _simple_best_paths  # noqa: F401  (the straightforward engine, for tests)
 from .errors import UnknownIdError, UsageError
 from .model import Ecosystem
 
