@@ -32,7 +32,7 @@ from markupsafe import Markup
 
 from . import __version__
 from .model import Ecosystem
-from .views import DEFAULT_GROUP_THRESHOLD, Analysis, View, build_view
+from .views import DEFAULT_GROUP_THRESHOLD, DEFAULT_MAX_INSTITUTIONS, Analysis, View, build_view
 
 VIS_VERSION = "9.1.2"
 _TEMPLATES = Path(__file__).with_name("templates")
@@ -108,6 +108,7 @@ def vis_options(view: View) -> dict[str, Any]:
     """vis-network options: physics stabilised before display, then switched off."""
     n = len(view.nodes)
     iterations = 300 if n <= 200 else 200 if n <= 1500 else 120
+    fixed = view.layout != "physics"  # laid out in Python (big maps): no physics in the browser
     return {
         "autoResize": True,
         "nodes": {"font": {"size": 13, "face": "system-ui, Arial, sans-serif", "strokeWidth": 3,
@@ -115,17 +116,17 @@ def vis_options(view: View) -> dict[str, Any]:
         "edges": {"smooth": {"enabled": n <= 600, "type": "continuous", "roundness": 0.3},
                   "arrows": {"to": {"scaleFactor": 0.5}}, "selectionWidth": 2},
         "physics": {
-            "enabled": True,
+            "enabled": not fixed,
             "solver": "forceAtlas2Based",
             "forceAtlas2Based": {"gravitationalConstant": -70, "centralGravity": 0.012,
                                  "springLength": 120 if n <= 200 else 80, "springConstant": 0.06,
                                  "avoidOverlap": 0.5 if n <= 600 else 0.1},
-            "stabilization": {"enabled": True, "iterations": iterations, "updateInterval": 25, "fit": True},
+            "stabilization": {"enabled": not fixed, "iterations": iterations, "updateInterval": 25, "fit": True},
             "minVelocity": 1.0,
         },
         "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": n > 300,
                         "hideEdgesOnZoom": n > 1500, "navigationButtons": False, "keyboard": False},
-        "layout": {"improvedLayout": n <= 150, "randomSeed": 7},
+        "layout": {"improvedLayout": n <= 150 and not fixed, "randomSeed": 7},
     }
 
 
@@ -135,8 +136,8 @@ def to_pyvis(view: View):
 
     net = Network(height="720px", width="100%", directed=True, cdn_resources="in_line", heading="")
     keep_n = ("id", "label", "kind", "region", "sector", "shape", "size", "borderWidth", "color",
-              "shapeProperties", "offers", "needs", "unmet", "count", "mark", "tip")
-    keep_e = ("id", "from", "to", "type", "width", "color", "dashes", "arrows", "tip")
+              "shapeProperties", "offers", "needs", "unmet", "count", "mark", "tip", "x", "y")
+    keep_e = ("id", "from", "to", "type", "width", "color", "dashes", "arrows", "tip", "hidden")
     net.nodes = [{k: n[k] for k in keep_n if k in n} for n in view.nodes]
     net.node_ids = [n["id"] for n in net.nodes]
     net.node_map = {n["id"]: n for n in net.nodes}
@@ -186,6 +187,7 @@ def map_html(
     remove: str | None = None,
     include_private: bool = False,
     group_threshold: int = DEFAULT_GROUP_THRESHOLD,
+    max_institutions: int = DEFAULT_MAX_INSTITUTIONS,
 ) -> str:
     """Build and render the interactive map of ``eco`` (see :func:`instnet.views.build_view`).
 
@@ -197,7 +199,8 @@ def map_html(
     True
     """
     view = build_view(eco, analysis=analysis, max_hops=max_hops, service=service, focus=focus, remove=remove,
-                      include_private=include_private, group_threshold=group_threshold)
+                      include_private=include_private, group_threshold=group_threshold,
+                      max_institutions=max_institutions)
     return render_map(view, source=_source_line(eco))
 
 

@@ -35,17 +35,21 @@ def export() -> None:
 @click.option("--group-threshold", type=click.IntRange(1), default=None, metavar="N",
               help="Draw enterprises (and networks) as region x sector groups above N of them "
                    "[default: 300].")
+@click.option("--max-institutions", type=click.IntRange(0), default=None, metavar="N",
+              help="Draw only the N institutions with the highest impact one by one and pool the others "
+                   "by kind x region (0: draw all) [default: 1000].")
 @command_wrapper
 def export_html(dataset: str, ecosystem: str | None, as_of: int | None, output: Path, max_hops: int,
                 include_private: bool, service: str | None, focus: str | None, remove: str | None,
-                group_threshold: int | None) -> None:
+                group_threshold: int | None, max_institutions: int | None) -> None:
     """Write the self-contained interactive map of DATASET to an HTML file."""
     from ..html import write_map
-    from ..views import DEFAULT_GROUP_THRESHOLD
+    from ..views import DEFAULT_GROUP_THRESHOLD, DEFAULT_MAX_INSTITUTIONS
 
     eco = load(dataset, ecosystem=ecosystem, as_of=as_of)
     write_map(eco, output, max_hops=max_hops, service=service, focus=focus, remove=remove,
-              include_private=include_private, group_threshold=group_threshold or DEFAULT_GROUP_THRESHOLD)
+              include_private=include_private, group_threshold=group_threshold or DEFAULT_GROUP_THRESHOLD,
+              max_institutions=DEFAULT_MAX_INSTITUTIONS if max_institutions is None else max_institutions)
     click.echo(f"wrote {output}")
 
 

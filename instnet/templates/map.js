@@ -48,8 +48,30 @@
     network.setOptions({ physics: { enabled: false } });
     network.fit({ animation: false });
     api.ready = true;
+    api.readyMs = Math.round(performance.now());
     if (overlay) { overlay.hidden = true; }
     document.body.setAttribute("data-map-ready", "true");
+  }
+  // region names of a precomputed (by region) layout, drawn on the canvas as plain text
+  var regionLabels = data.regionLabels || [];
+  if (regionLabels.length) {
+    network.on("afterDrawing", function (ctx) {
+      ctx.save();
+      var scale = network.getScale();  // at most 28 px on screen when zoomed in
+      ctx.textAlign = "center";
+      ctx.textBaseline = "bottom";
+      regionLabels.forEach(function (l) {
+        if (state && state.region && l.region !== state.region && l.region !== "") { return; }
+        var size = Math.min(l.size, 28 / scale);
+        ctx.font = "bold " + size + "px system-ui, Arial, sans-serif";
+        ctx.lineWidth = size / 6;
+        ctx.strokeStyle = "rgba(255,255,255,0.9)";
+        ctx.strokeText(l.text, l.x, l.y);
+        ctx.fillStyle = "#333333";
+        ctx.fillText(l.text, l.x, l.y);
+      });
+      ctx.restore();
+    });
   }
   network.on("stabilizationProgress", function (p) {
     if (overlay) { overlay.textContent = "Laying out the network… " + Math.round(100 * p.iterations / p.total) + " %"; }
@@ -61,6 +83,12 @@
   // ------------------------------------------------------------------ filters
   var state = { service: data.preselectService || "", region: "", kinds: {}, types: {} };
   var serviceSel = document.getElementById("instnet-service");
+  // what each node / edge currently looks like, so apply() only sends what changes
+  // (a national map has tens of thousands of edges)
+  var nodeKey = {}, edgeKey = {};
+  data.nodes.forEach(function (n) { nodeKey[n.id] = "0|" + n.color.border + "|" + n.borderWidth; });
+  data.edges.forEach(function (e) { edgeKey[e.id] = (e.hidden ? "1" : "0") + "|b"; });
+  (data.hiddenTypes || []).forEach(function (t) { state.types[t] = false; });
   var regionSel = document.getElementById("instnet-region");
 
   function apply() {
@@ -74,26 +102,43 @@
         (!sNodes || sNodes.has(n.id));
       visible[n.id] = show;
       if (show) { shown += 1; }
-      var u = { id: n.id, hidden: !show, color: n.color, borderWidth: n.borderWidth };
+      var colour = n.color, bw = n.borderWidth;
       if (S && show) {
-        if (has(n.offers, S)) { u.color = recolour(n.color, OFFER); u.borderWidth = 5; }
-        else if (has(n.unmet, S)) { u.color = recolour(n.color, UNMET); u.borderWidth = 5; }
-        else if (has(n.needs, S)) { u.color = recolour(n.color, SERVED); u.borderWidth = 3; }
+        if (has(n.offers, S)) { colour = recolour(n.color, OFFER); bw = 5; }
+        else if (has(n.unmet, S)) { colour = recolour(n.color, UNMET); bw = 5; }
+        else if (has(n.needs, S)) { colour = recolour(n.color, SERVED); bw = 3; }
       }
-      nUpd.push(u);
+      // send vis-network only what changed: every option sent is parsed again
+      var key = (show ? "0" : "1") + "|" + colour.border + "|" + bw, old = nodeKey[n.id];
+      if (old !== key) {
+        var u = { id: n.id, hidden: !show };
+        if (old.slice(1) !== key.slice(1)) { u.color = colour; u.borderWidth = bw; }
+        nodeKey[n.id] = key;
+        nUpd.push(u);
+      }
     });
-    nodes.update(nUpd);
+    if (nUpd.length) { nodes.update(nUpd); }
     var shownEdges = 0;
     data.edges.forEach(function (e) {
-      var show = visible[e.from] && visible[e.to] && state.types[e.type] !== false &&
-        (!sEdges || sEdges.has(e.id));
+      // vis-network never draws a link to a hidden node: "hidden" is only set for the link's own filters
+      var own = state.types[e.type] !== false && (!sEdges || sEdges.has(e.id));
+      var show = own && visible[e.from] && visible[e.to];
       if (show) { shownEdges += 1; }
-      var u = { id: e.id, hidden: !show, color: e.color, width: e.width };
-      if (S && show) { u.color = { color: PATH, highlight: "#000000", opacity: 1 }; u.width = e.width + 2; }
-      eUpd.push(u);
+      var path = !!(S && own);
+      var key = (own ? "0" : "1") + "|" + (path ? "p" : "b"), old = edgeKey[e.id];
+      if (old !== key) {
+        var u = { id: e.id, hidden: !own };
+        if (old.slice(1) !== key.slice(1)) {
+          u.color = path ? { color: PATH, highlight: "#000000", opacity: 1 } : e.color;
+          u.width = path ? e.width + 2 : e.width;
+        }
+        edgeKey[e.id] = key;
+        eUpd.push(u);
+      }
     });
-    edges.update(eUpd);
+    if (eUpd.length) { edges.update(eUpd); }
     api.shown = shown;
+    if (regionLabels.length) { network.redraw(); }
     if (status) {
       var text = "Showing " + shown + " of " + data.nodes.length + " nodes and " + shownEdges + " of " +
         data.edges.length + " links";
@@ -112,7 +157,14 @@
     serviceSel.addEventListener("change", function () { state.service = serviceSel.value; apply(); });
   }
   if (regionSel) {
-    regionSel.addEventListener("change", function () { state.region = regionSel.value; apply(); });
+    regionSel.addEventListener("change", function () {
+      state.region = regionSel.value;
+      apply();
+      // zoom to the region's own nodes (on a national map the region is a small disc)
+      var ids = state.region ? data.nodes.filter(function (n) { return n.region === state.region; })
+        .map(function (n) { return n.id; }) : null;
+      network.fit(ids && ids.length ? { nodes: ids, animation: false } : { animation: false });
+    });
   }
   Array.prototype.forEach.call(document.querySelectorAll("input[data-kind]"), function (box) {
     box.addEventListener("change", function () { state.kinds[box.getAttribute("data-kind")] = box.checked; apply(); });
@@ -155,6 +207,29 @@
       else if (l.indexOf(q) >= 0) { part = part || n; }
     });
     var hit = exact || part;
+    if (!hit && data.pooled && data.pooled.length) {
+      // a smaller institution drawn inside a pool (kind x region): select its pool
+      var member = null;
+      data.pooled.forEach(function (m) {
+        var l = String(m[0]).toLowerCase();
+        if (!member && (l === q || String(m[1]).toLowerCase() === q)) { member = m; }
+      });
+      if (!member) {
+        data.pooled.forEach(function (m) {
+          if (!member && String(m[0]).toLowerCase().indexOf(q) >= 0) { member = m; }
+        });
+      }
+      if (member && byId[member[2]]) {
+        var pool = nodes.get(member[2]);
+        if (pool && pool.hidden && reset) { reset.click(); }
+        network.selectNodes([member[2]]);
+        network.focus(member[2], { scale: 1.3, animation: false });
+        if (status) {
+          status.textContent = "Found: " + member[0] + ", drawn in the pool " + byId[member[2]].label + ".";
+        }
+        return member[2];
+      }
+    }
     if (!hit) {
       if (status) { status.textContent = "No actor matches “" + query + "”."; }
       return null;

@@ -70,10 +70,8 @@ def actor_frame(eco: Ecosystem, analysis: Analysis | None = None, *, include_pri
         "private": private,
     }, index=pd.Index(disp.to_numpy(dtype=object), name="id"))
     frame["capacity"] = frame["capacity"].astype("Int64")
-    offers = eco.offers.groupby("actor", sort=False)["service"].agg(lambda s: tuple(sorted(set(s))))
-    needs = eco.needs.groupby("actor", sort=False)["service"].agg(lambda s: tuple(sorted(set(s))))
-    frame["offers"] = _tuples(frame["actor"].map(offers))
-    frame["needs"] = _tuples(frame["actor"].map(needs))
+    frame["offers"] = service_tuples(a.index, eco.offers["actor"], eco.offers["service"])
+    frame["needs"] = service_tuples(a.index, eco.needs["actor"], eco.needs["service"])
     if analysis is None or analysis.paths is None:
         return frame
     p = analysis.paths
@@ -84,8 +82,7 @@ def actor_frame(eco: Ecosystem, analysis: Analysis | None = None, *, include_pri
     total = frame["actor"].map(n_needs).fillna(0).astype("int64")
     frame["needs_unmet"] = total - frame["needs_served"]
     frame["coverage"] = np.where(total > 0, frame["needs_served"] / total.where(total > 0, 1), np.nan)
-    unmet = p[~served].groupby("actor", sort=False)["service"].agg(lambda s: tuple(sorted(set(s))))
-    frame["unmet_services"] = _tuples(frame["actor"].map(unmet))
+    frame["unmet_services"] = service_tuples(a.index, p.loc[~served, "actor"], p.loc[~served, "service"])
     inst = analysis.institutions
     if inst is not None:
         for col in ("impact", "load", "utilisation", "betweenness", "articulation"):
@@ -102,8 +99,35 @@ def actor_frame(eco: Ecosystem, analysis: Analysis | None = None, *, include_pri
     return frame
 
 
-def _tuples(series: pd.Series) -> list[tuple]:
-    return [v if isinstance(v, tuple) else () for v in series.to_numpy(dtype=object)]
+def service_tuples(actors: pd.Index, actor: pd.Series, service: pd.Series) -> list[tuple]:
+    """Per actor of ``actors`` (in order), the sorted distinct services of the (actor, service) rows.
+
+    Vectorised (one sort, one split): a groupby with a Python function per actor
+    took minutes with a million enterprises.
+
+    Examples
+    --------
+    >>> service_tuples(pd.Index(["a", "b", "c"]), pd.Series(["b", "a", "b", "b"]), pd.Series(["y", "x", "x", "y"]))
+    [('x',), ('x', 'y'), ()]
+    """
+    out: list[tuple] = [()] * len(actors)
+    if not len(actor):
+        return out
+    code = actors.get_indexer(pd.Index(actor.to_numpy(dtype=object)))
+    scode, names = pd.factorize(pd.Series(service.to_numpy(dtype=object)).astype(str), sort=True)
+    keep = code >= 0
+    code, svc = code[keep], scode[keep]
+    order = np.lexsort((svc, code))
+    code, svc = code[order], svc[order]
+    distinct = np.ones(len(code), dtype=bool)
+    distinct[1:] = (code[1:] != code[:-1]) | (svc[1:] != svc[:-1])
+    code, svc = code[distinct], svc[distinct]
+    starts = np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
+    ends = np.r_[starts[1:], len(code)]
+    svc_list = np.asarray(names, dtype=object)[svc].tolist()
+    for c, s, e in zip(code[starts].tolist(), starts.tolist(), ends.tolist()):
+        out[c] = tuple(svc_list[s:e])
+    return out
 
 
 def display_name(eco: Ecosystem) -> str:

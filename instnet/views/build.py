@@ -11,11 +11,14 @@ import pandas as pd
 
 from ..errors import UnknownIdError, UsageError
 from ..model import Ecosystem
-from ..schema import INSTITUTION_KINDS
+from ..schema import INSTITUTION_KINDS, REFERRAL_TYPES
 from .actors import actor_frame, display_name
 from .analysis import Analysis, analyse
 from .draw import service_highlights, vis_edges, vis_nodes
-from .style import DEFAULT_GROUP_THRESHOLD, PATH_COLOUR, legend_kinds, legend_links, legend_marks
+from .layout import LAYOUT_THRESHOLD, region_layout
+from .style import (
+    DEFAULT_GROUP_THRESHOLD, DEFAULT_MAX_INSTITUTIONS, PATH_COLOUR, legend_kinds, legend_links, legend_marks,
+)
 
 
 @dataclass
@@ -34,6 +37,10 @@ class View:
     service_edges: dict[str, list[int]] = field(default_factory=dict)
     preselect_service: str = ""
     grouped: bool = False
+    layout: str = "physics"
+    pooled: list[list[str]] = field(default_factory=list)
+    hidden_types: list[str] = field(default_factory=list)
+    region_labels: list[dict[str, Any]] = field(default_factory=list)
     size_by: str = "degree"
     details: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -46,6 +53,8 @@ class View:
             "serviceNodes": self.service_nodes, "serviceEdges": self.service_edges,
             "serviceNames": dict(self.services),
             "preselectService": self.preselect_service, "grouped": self.grouped,
+            "layout": self.layout, "regionLabels": self.region_labels, "pooled": self.pooled,
+            "hiddenTypes": self.hidden_types,
         }
 
 
@@ -63,6 +72,7 @@ def build_view(
     remove: str | None = None,
     include_private: bool = False,
     group_threshold: int = DEFAULT_GROUP_THRESHOLD,
+    max_institutions: int = DEFAULT_MAX_INSTITUTIONS,
 ) -> View:
     """Build one view of the map.
 
@@ -70,7 +80,10 @@ def build_view(
     paths); ``focus`` draws one actor's best referral paths only; ``remove`` draws the
     ecosystem without one institution and marks who is cut off. Above
     ``group_threshold`` enterprises (or networks), they are drawn as one node per
-    region x sector.
+    region x sector; above ``max_institutions`` institutions (0: no limit), only the
+    ``max_institutions`` with the highest impact (else load, else number of links)
+    are drawn one by one and the others are pooled into one node per kind x region
+    (their names stay searchable).
 
     Raises
     ------
@@ -128,9 +141,21 @@ def build_view(
     n_ent = int((eco.actors["kind"] == "enterprise").sum())
     n_net = int((eco.actors["kind"] == "network").sum())
     group = {k for k, n in (("enterprise", n_ent), ("network", n_net)) if n > group_threshold}
-    nodes, node_of = vis_nodes(frame, analysis, group, marks, cut_needs, svc_name)
+    pooled = _pooled(eco, frame, analysis, max_institutions, keep=set(marks) - set(cut_needs))
+    nodes, node_of = vis_nodes(frame, analysis, group, marks, cut_needs, svc_name, pooled)
     edges = vis_edges(eco, node_of)
     service_nodes, service_edges = service_highlights(eco, analysis, node_of, edges)
+    layout, region_labels, hidden_types = "physics", [], []
+    links_legend = legend_links(eco)
+    if len(nodes) > LAYOUT_THRESHOLD:
+        layout, region_labels = "regions", region_layout(nodes, region_centres(eco))
+        _fade_long_edges(nodes, edges)
+        hidden_types = [t["type"] for t in links_legend if t["type"] not in REFERRAL_TYPES]
+        for e in edges:
+            if e["type"] in hidden_types:
+                e["hidden"] = True
+        for t in links_legend:
+            t["dash"] = ""
 
     n_act = len(eco.actors)
     if group:
@@ -139,6 +164,16 @@ def build_view(
                  f"(more than {group_threshold}); group size = count, colour = share of needs served")
     else:
         shown = f"all {n_act} actors and {len(eco.links)} links"
+    if pooled:
+        n_inst = int(frame["kind"].isin(INSTITUTION_KINDS).sum())
+        shown += (f"; the {n_inst - len(pooled)} institutions with the highest {_RANK[analysis.size_by]} one by one, "
+                  f"the other {len(pooled)} pooled into one dashed node per kind × region (more than "
+                  f"{max_institutions} institutions; the search box finds their names)")
+    if layout == "regions":
+        shown += (f"; laid out by region (one disc per region, placed by its actors' mean coordinates; "
+                  f"more than {LAYOUT_THRESHOLD} nodes, so no force layout in the browser)")
+        if hidden_types:
+            shown += "; links that are not referral channels are hidden at first (tick them in the legend)"
     sized = {"impact": "institutions sized by impact (needs lost if removed)",
              "load": "institutions sized by load (served needs routed through them)",
              "degree": "institutions sized by number of links"}[analysis.size_by]
@@ -170,11 +205,57 @@ def build_view(
     return View(
         title=title, subtitle=subtitle, nodes=nodes, edges=edges, services=services,
         regions=sorted({str(r) for r in eco.actors["region"] if str(r)}),
-        legend_kinds=legend_kinds(eco, group), legend_links=legend_links(eco),
+        legend_kinds=legend_kinds(eco, group), legend_links=links_legend, hidden_types=hidden_types,
         service_nodes=service_nodes, service_edges=service_edges,
         preselect_service=service or "", grouped=bool(group), size_by=analysis.size_by,
-        details=details, notes=notes, marks=legend_marks(analysis, remove is not None),
+        layout=layout, region_labels=region_labels,
+        pooled=sorted([str(lab), str(d), node_of[a]] for d, a, lab in
+                      frame.loc[frame["actor"].isin(pooled), ["actor", "label"]].itertuples()
+                      ) if pooled else [],
+        details=details, notes=notes,
+        marks=legend_marks(analysis, remove is not None) + ([{"colour": "", "text": (
+            "dashed symbol with a count: the smaller institutions of one kind in one region, pooled")}]
+            if pooled else []),
     )
+
+
+_RANK = {"impact": "impact", "load": "load", "degree": "number of links"}
+
+
+def _pooled(eco: Ecosystem, frame: pd.DataFrame, analysis: Analysis, limit: int, keep: set[str]) -> set[str]:
+    """Real ids of the institutions pooled by kind x region: all but the ``limit`` highest ranked."""
+    inst = frame[frame["kind"].isin(INSTITUTION_KINDS).to_numpy()]
+    if not limit or len(inst) <= limit:
+        return set()
+    if analysis.size_by in inst.columns:
+        rank = inst[analysis.size_by].astype("float64").fillna(0.0).to_numpy()
+    else:
+        deg = pd.concat([eco.links["source"], eco.links["target"]]).value_counts()
+        rank = inst["actor"].map(deg).fillna(0).to_numpy(dtype=float)
+    ids = inst["actor"].to_numpy(dtype=object)
+    order = sorted(range(len(ids)), key=lambda i: (-rank[i], str(ids[i])))
+    top = {ids[i] for i in order[:limit]} | (keep & set(ids))
+    return set(ids) - top
+
+
+def _fade_long_edges(nodes: list[dict], edges: list[dict]) -> None:
+    """On a by-region layout, links between regions are drawn faint and thin, so the regions stay readable."""
+    region = {n["id"]: n["region"] for n in nodes}
+    for e in edges:
+        across = region.get(e["from"]) != region.get(e["to"])
+        e["color"] = dict(e["color"], opacity=0.18 if across else 0.5)
+        e["width"] = min(e["width"], 2.5 if across else 5.0)
+        e["dashes"] = False  # dashed lines are slow to draw by the ten thousand; colour tells the type
+
+
+def region_centres(eco: Ecosystem) -> dict[str, tuple[float, float]]:
+    """Mean (longitude, latitude) of each region's actors with coordinates."""
+    a = eco.actors
+    ll = pd.DataFrame({"region": a["region"].astype(str).to_numpy(dtype=object),
+                       "lon": a["lon"].to_numpy(dtype=float), "lat": a["lat"].to_numpy(dtype=float)}).dropna()
+    ll = ll[ll["region"] != ""]
+    mean = ll.groupby("region", sort=True)[["lon", "lat"]].mean()
+    return {str(r): (float(x), float(y)) for r, x, y in zip(mean.index, mean["lon"], mean["lat"])}
 
 
 def _pct(a: float, b: float) -> str:

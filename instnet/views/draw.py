@@ -5,8 +5,10 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Sequence
+from itertools import chain
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..model import Ecosystem
@@ -56,8 +58,13 @@ def _size(value: float | None, top: float, lo: float = 14, hi: float = 42) -> fl
 
 
 def vis_nodes(frame: pd.DataFrame, analysis: Analysis, group: set[str], marks: dict[str, str],
-              cut_needs: dict[str, list[str]], svc_name: dict[str, str]) -> tuple[list[dict], dict[str, str]]:
-    """vis nodes (allow-listed fields only) and real actor id -> drawn node id."""
+              cut_needs: dict[str, list[str]], svc_name: dict[str, str],
+              pooled: set[str] | frozenset[str] = frozenset()) -> tuple[list[dict], dict[str, str]]:
+    """vis nodes (allow-listed fields only) and real actor id -> drawn node id.
+
+    Enterprises and networks of the kinds in ``group`` become region x sector groups;
+    the institutions whose real id is in ``pooled`` become one node per kind x region.
+    """
     size_by = analysis.size_by
     is_inst = frame["kind"].isin(INSTITUTION_KINDS).to_numpy()
     if size_by in frame.columns:
@@ -68,7 +75,8 @@ def vis_nodes(frame: pd.DataFrame, analysis: Analysis, group: set[str], marks: d
     nodes: list[dict] = []
     node_of: dict[str, str] = {}
     grouped_mask = frame["kind"].isin(group).to_numpy()
-    for disp_id, row in frame[~grouped_mask].iterrows():
+    pooled_mask = frame["actor"].isin(pooled).to_numpy() & is_inst if pooled else np.zeros(len(frame), bool)
+    for disp_id, row in frame[~grouped_mask & ~pooled_mask].iterrows():
         kind = row["kind"]
         colour, shape, _ = KIND_STYLE[kind]
         unmet = tuple(row.get("unmet_services", ()) or ())
@@ -102,7 +110,47 @@ def vis_nodes(frame: pd.DataFrame, analysis: Analysis, group: set[str], marks: d
         node_of[row["actor"]] = str(disp_id)
     if grouped_mask.any():
         nodes += _group_nodes(frame[grouped_mask], node_of, cut_needs, svc_name)
+    if pooled_mask.any():
+        nodes += _pooled_nodes(frame[pooled_mask], metric[pooled_mask], size_by, node_of, svc_name)
     return nodes, node_of
+
+
+def _pooled_nodes(g: pd.DataFrame, metric: pd.Series, size_by: str, node_of: dict[str, str],
+                  svc_name: dict[str, str]) -> list[dict]:
+    """One node per (kind, region) of the smaller institutions ``g``, sized by count; records ``node_of``."""
+    nodes: list[dict] = []
+    reg = g["region"].astype(str)
+    gid = ("pool:" + g["kind"].astype(str) + ":" + reg).to_numpy(dtype=object)
+    node_of.update(zip(g["actor"].to_numpy(dtype=object), gid))
+    by = g.assign(gid=gid, metric=metric.to_numpy(dtype=float)).groupby("gid", sort=True)
+    tab = by.agg(kind=("kind", "first"), region=("region", "first"), count=("actor", "size"),
+                 metric=("metric", "sum"))
+    offers = by["offers"].agg(_union)
+    top = float(tab["count"].max())
+    what = {"impact": "Impact of all: {:.0f} needs", "load": "Load of all: {:.0f} served needs"}.get(size_by)
+    for gid_, row in tab.iterrows():
+        kind = row["kind"]
+        colour, shape, text = KIND_STYLE[kind]
+        count = int(row["count"])
+        region = str(row["region"])
+        plural = text[:-1] + "ies" if text.endswith("y") else text + "s"
+        lines = [f"{count} smaller {plural.lower()} (pooled)", f"Region: {region or '—'}"]
+        if offers[gid_]:
+            lines.append("Offer: " + ", ".join(svc_name.get(s, s) for s in offers[gid_][:12])
+                         + (" …" if len(offers[gid_]) > 12 else ""))
+        if what and not math.isnan(row["metric"]):
+            lines.append(what.format(row["metric"]))
+        lines.append("Search a name to find which pool holds it.")
+        nodes.append({
+            "id": str(gid_), "label": f"{plural} · {region or 'national'} ({count})", "kind": kind,
+            "region": region, "sector": "", "shape": shape, "size": _size(count, top, 12, 34),
+            "borderWidth": 2, "shapeProperties": {"borderDashes": [5, 3]},
+            "color": {"background": colour, "border": "#333333",
+                      "highlight": {"background": colour, "border": "#000000"}},
+            "offers": list(offers[gid_]), "needs": [], "unmet": [], "count": count, "mark": "",
+            "tip": "\n".join(lines),
+        })
+    return nodes
 
 
 def _group_nodes(g: pd.DataFrame, node_of: dict[str, str], cut_needs: dict[str, list[str]],
@@ -193,34 +241,38 @@ def vis_edges(eco: Ecosystem, node_of: dict[str, str]) -> list[dict]:
 
 def service_highlights(eco: Ecosystem, analysis: Analysis, node_of: dict[str, str],
                        edges: list[dict]) -> tuple[dict, dict]:
-    """Per service: drawn nodes involved (offer, need, on a best path) and path edges."""
-    nodes: dict[str, set[str]] = defaultdict(set)
-    for actor, svc in zip(eco.offers["actor"], eco.offers["service"]):
-        if actor in node_of:
-            nodes[svc].add(node_of[actor])
-    for actor, svc in zip(eco.needs["actor"], eco.needs["service"]):
-        if actor in node_of:
-            nodes[svc].add(node_of[actor])
-    edge_ids: dict[str, set[int]] = defaultdict(set)
+    """Per service: drawn nodes involved (offer, need, on a best path) and path edges.
+
+    Vectorised over the (actor, service) rows and the flattened best paths: a
+    national ecosystem has millions of needs.
+    """
+    to_node = pd.Series(node_of, dtype=object)
+    parts = [pd.DataFrame({"svc": t["service"].to_numpy(dtype=object),
+                           "node": pd.Index(t["actor"].to_numpy(dtype=object)).map(to_node).to_numpy(dtype=object)})
+             for t in (eco.offers, eco.needs)]
+    pairs = pd.DataFrame({"svc": [], "id": []})
     if analysis.paths is not None:
-        by_pair: dict[tuple[str, str], list[int]] = defaultdict(list)
-        both = {t for t, r in LINK_RULES.items() if r[2] == "both"}
-        for e in edges:
-            if LINK_RULES[e["type"]][2] is None:
-                continue
-            by_pair[(e["from"], e["to"])].append(e["id"])
-            if e["type"] in both:
-                by_pair[(e["to"], e["from"])].append(e["id"])
         p = analysis.paths
         served = p[p["served"].to_numpy(dtype=bool)]
-        seen: set[tuple[str, tuple]] = set()
-        for svc, path in zip(served["service"], served["path"]):
-            mapped = tuple(node_of.get(n, "") for n in path)
-            if (svc, mapped) in seen:
-                continue
-            seen.add((svc, mapped))
-            nodes[svc].update(m for m in mapped if m)
-            for u, v in zip(mapped, mapped[1:]):
-                edge_ids[svc].update(by_pair.get((u, v), ()))
-    return ({s: sorted(v) for s, v in sorted(nodes.items())},
-            {s: sorted(v) for s, v in sorted(edge_ids.items())})
+        paths = served["path"].tolist()
+        lens = np.fromiter((len(x) for x in paths), dtype=np.int64, count=len(paths))
+        flat = pd.Index(list(chain.from_iterable(paths)), dtype=object)
+        mapped = flat.map(to_node).to_numpy(dtype=object) if len(flat) else np.array([], dtype=object)
+        svc = np.repeat(served["service"].to_numpy(dtype=object), lens)
+        row = np.repeat(np.arange(len(paths)), lens)
+        parts.append(pd.DataFrame({"svc": svc, "node": mapped}))
+        same = row[1:] == row[:-1]
+        hops = pd.DataFrame({"svc": svc[1:][same], "from": mapped[:-1][same], "to": mapped[1:][same]})
+        hops = hops.dropna().drop_duplicates()
+        both = {t for t, r in LINK_RULES.items() if r[2] == "both"}
+        ref = [e for e in edges if LINK_RULES[e["type"]][2] is not None]
+        ends = pd.DataFrame({"from": [e["from"] for e in ref] + [e["to"] for e in ref if e["type"] in both],
+                             "to": [e["to"] for e in ref] + [e["from"] for e in ref if e["type"] in both],
+                             "id": [e["id"] for e in ref] + [e["id"] for e in ref if e["type"] in both]},
+                            columns=["from", "to", "id"])
+        pairs = hops.merge(ends, on=["from", "to"])[["svc", "id"]].drop_duplicates()
+    nodes = pd.concat(parts, ignore_index=True).dropna().drop_duplicates()
+    nodes = nodes[nodes["node"] != ""]
+    node_sets = {str(s): sorted(g.tolist()) for s, g in nodes.groupby("svc", sort=True)["node"]}
+    edge_sets = {str(s): sorted(int(i) for i in g) for s, g in pairs.groupby("svc", sort=True)["id"]}
+    return node_sets, edge_sets

@@ -51,6 +51,8 @@ PATH_COLOUR = "#202020"
 
 #: Above this many enterprises the map draws region × sector groups instead.
 DEFAULT_GROUP_THRESHOLD = 300
+#: Above this many institutions only this many are drawn one by one; the others are pooled by kind x region.
+DEFAULT_MAX_INSTITUTIONS = 1000
 
 
 def coverage_colour(cov: float | None) -> str:
