@@ -10,7 +10,6 @@ carries print CSS for A4.
 
 from __future__ import annotations
 
-import logging
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,12 +18,13 @@ from typing import Any
 import pandas as pd
 
 from . import __version__
+from .gaps import coverage
+from .indicators import panel
 from .info import counts
+from .recommend import recommend
 from .model import Ecosystem
 from .schema import INSTITUTION_KINDS, KINDS
 from .views import KIND_STYLE, Analysis, coverage_colour, actor_frame, analyse, build_view, display_name
-
-log = logging.getLogger(__name__)
 
 MAX_HEAT_REGIONS = 14
 MAX_HEAT_SERVICES = 40
@@ -74,27 +74,9 @@ def coverage_groups(eco: Ecosystem, analysis: Analysis, by: tuple[str, ...]) -> 
     Computed from the best referral paths (DESIGN.md section 3: coverage of a group
     is served needs / needs).
     """
-    p = analysis.paths
-    assert p is not None
-    try:
-        from .gaps import coverage
-    except ImportError:
-        coverage = None
-    if coverage is not None:
-        g = coverage(eco, by=by, max_hops=analysis.max_hops, paths=p).groups
-        g = g[[*by, "needs", "served", "unmet", "coverage"]].copy()
-        return g.sort_values(list(by), kind="stable").reset_index(drop=True)
-    frame = pd.DataFrame({
-        "service": p["service"].to_numpy(dtype=object),
-        "region": p["actor"].map(eco.actors["region"]).to_numpy(dtype=object),
-        "sector": p["actor"].map(eco.actors["sector"]).to_numpy(dtype=object),
-        "served": p["served"].to_numpy(dtype=bool),
-    })
-    g = frame.groupby(list(by), sort=True)["served"].agg(needs="size", served="sum").reset_index()
-    g["served"] = g["served"].astype(int)
-    g["unmet"] = g["needs"] - g["served"]
-    g["coverage"] = g["served"] / g["needs"]
-    return g
+    g = coverage(eco, by=by, max_hops=analysis.max_hops, paths=analysis.paths).groups
+    g = g[[*by, "needs", "served", "unmet", "coverage"]].copy()
+    return g.sort_values(list(by), kind="stable").reset_index(drop=True)
 
 
 def heatmap(eco: Ecosystem, analysis: Analysis) -> dict[str, Any]:
@@ -188,15 +170,7 @@ def bottleneck_rows(eco: Ecosystem, analysis: Analysis, include_private: bool) -
 def recommendations(eco: Ecosystem, analysis: Analysis, include_private: bool = False,
                     budget: int = 5) -> Section:
     """The greedy plan of :func:`instnet.recommend.recommend`, described with display names."""
-    try:
-        from .recommend import recommend
-    except ImportError:
-        return Section(False, note="Recommendations are not available in this installation.")
-    try:
-        plan = recommend(eco, budget=budget, max_hops=analysis.max_hops)
-    except Exception as exc:  # an analytics failure must not lose the whole report
-        log.warning("recommendations failed: %s", exc)
-        return Section(False, note=f"Recommendations could not be computed: {exc}")
+    plan = recommend(eco, budget=budget, max_hops=analysis.max_hops)
     frame = actor_frame(eco, None, include_private=include_private)
     label = dict(zip(frame["actor"], frame["label"]))
     svc = eco.services["name"]
@@ -238,15 +212,7 @@ def recommendations(eco: Ecosystem, analysis: Analysis, include_private: bool = 
 
 def indicators(eco: Ecosystem, analysis: Analysis) -> Section:
     """The indicators panel of :mod:`instnet.indicators`: overall, and key ones per region."""
-    try:
-        from .indicators import panel
-    except ImportError:
-        return Section(False, note="Indicators are not available in this installation.")
-    try:
-        pan = panel(eco, max_hops=analysis.max_hops, paths=analysis.paths)
-    except Exception as exc:  # an analytics failure must not lose the whole report
-        log.warning("indicators failed: %s", exc)
-        return Section(False, note=f"Indicators could not be computed: {exc}")
+    pan = panel(eco, max_hops=analysis.max_hops, paths=analysis.paths)
     defs = pan.get("definitions", {})
     rows = [{"indicator": k.replace("_", " "), "value": _fmt(v), "definition": str(defs.get(k, ""))}
             for k, v in pan["overall"].items()]

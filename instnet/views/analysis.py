@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from ..bottlenecks import bottlenecks as bottleneck_table
 from ..model import Ecosystem
+from ..referrals import best_paths
 
 
 @dataclass
@@ -39,28 +41,11 @@ def analyse(eco: Ecosystem, *, max_hops: int = 4, bottlenecks: bool = True) -> A
     4
     """
     out = Analysis(max_hops=max_hops)
-    try:
-        from ..referrals import best_paths
-    except ImportError:  # the referral engine has not landed
-        out.notes.append("Referral analysis is not available in this installation: "
-                         "coverage and unmet needs are not shown.")
-        return out
     out.paths = best_paths(eco, max_hops=max_hops)
     if bottlenecks:
-        out.institutions = _bottlenecks(eco, max_hops, out)
+        frame = bottleneck_table(eco, max_hops=max_hops, paths=out.paths)
+        out.institutions = frame.set_index("id") if "id" in frame.columns else frame
     return out
-
-
-def _bottlenecks(eco: Ecosystem, max_hops: int, out: Analysis) -> pd.DataFrame | None:
-    try:
-        from ..bottlenecks import bottlenecks
-    except ImportError:
-        out.notes.append("Bottleneck analysis is not available: institutions are sized by load.")
-        return None
-    frame = bottlenecks(eco, max_hops=max_hops, paths=out.paths)
-    if "id" in frame.columns:
-        frame = frame.set_index("id")
-    return frame
 
 
 def load_from_paths(paths: pd.DataFrame) -> pd.Series:
