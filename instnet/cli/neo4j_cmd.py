@@ -178,9 +178,7 @@ def write_back_cmd(dataset: str, ecosystem: str, max_hops: int, as_of: int | Non
 
     eco = load_dataset(dataset, ecosystem=ecosystem, as_of=as_of)
     with err_console().status("computing analytics"):
-        table, skipped = gather_analytics(eco, max_hops=max_hops)
-    for name, why in skipped.items():
-        err_console().print(f"skipped {name}: {why}", markup=False)
+        table = gather_analytics(eco, max_hops=max_hops)
     with err_console().status("writing back"):
         updated = write_back(ecosystem, table)
     err_console().print(f"wrote {len(table.columns)} properties on {updated} actors of {ecosystem!r}: "

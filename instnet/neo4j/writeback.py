@@ -1,14 +1,13 @@
 """Write analysis results back to Neo4j as actor properties (for Bloom and Browser).
 
 :func:`write_back` takes any table indexed by actor id whose columns are property
-names; :func:`gather_analytics` computes whichever of instnet's analytics are
-installed (impact, load, utilisation, betweenness from :mod:`instnet.bottlenecks`;
-need coverage from :mod:`instnet.gaps`), so the command works as the analytics grow.
+names; :func:`gather_analytics` computes instnet's analytics as such a table
+(impact, load, utilisation, betweenness, articulation, brokerage from
+:mod:`instnet.bottlenecks`; need coverage from :func:`instnet.impact.served_needs`).
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 import re
 from collections.abc import Callable
@@ -17,7 +16,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..bottlenecks import bottlenecks
 from ..errors import UsageError
+from ..impact import served_needs
 from ..model import Ecosystem
 from .connection import Connection
 from .load import RESERVED, _open, current_version
@@ -124,16 +125,12 @@ def write_back(
 
 
 def _bottlenecks(eco: Ecosystem, max_hops: int) -> pd.DataFrame:
-    mod = importlib.import_module("instnet.bottlenecks")
-    table = mod.bottlenecks(eco, max_hops=max_hops)
-    wanted = [c for c in ("impact", "actors_cut", "load", "utilisation", "betweenness",
-                          "articulation", "brokerage") if c in table.columns]
-    return table[wanted]
+    table = bottlenecks(eco, max_hops=max_hops)
+    return table[["impact", "actors_cut", "load", "utilisation", "betweenness", "articulation", "brokerage"]]
 
 
 def _coverage(eco: Ecosystem, max_hops: int) -> pd.DataFrame:
-    mod = importlib.import_module("instnet.impact")
-    served = mod.served_needs(eco, max_hops=max_hops)  # bool per need, indexed like eco.needs
+    served = served_needs(eco, max_hops=max_hops)  # bool per need, indexed like eco.needs
     frame = pd.DataFrame({"actor": eco.needs["actor"].to_numpy(),
                           "served": served.to_numpy(dtype=bool)})
     per_actor = frame.groupby("actor")["served"].agg(["sum", "count"])
@@ -154,31 +151,21 @@ def _nullable(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-#: Name -> function(eco, max_hops) -> DataFrame indexed by actor id; tried in order.
+#: Name -> function(eco, max_hops) -> DataFrame indexed by actor id.
 ANALYTICS: dict[str, Callable[[Ecosystem, int], pd.DataFrame]] = {
     "bottlenecks": _bottlenecks,
     "coverage": _coverage,
 }
 
 
-def gather_analytics(eco: Ecosystem, *, max_hops: int = 4) -> tuple[pd.DataFrame, dict[str, str]]:
-    """Compute every analytic of :data:`ANALYTICS` that this installation provides.
+def gather_analytics(eco: Ecosystem, *, max_hops: int = 4) -> pd.DataFrame:
+    """Compute every analytic of :data:`ANALYTICS` as properties.
 
     Returns
     -------
-    (DataFrame, dict)
-        The properties (indexed by actor id, one column per property) and, for
-        each analytic that could not run, why (missing module or function).
+    DataFrame
+        The properties, indexed by actor id, one column per property.
     """
-    parts, skipped = [], {}
-    for name, fn in ANALYTICS.items():
-        try:
-            part = fn(eco, max_hops)
-            parts.append(_nullable(part))
-        except (ImportError, AttributeError) as exc:
-            skipped[name] = f"{type(exc).__name__}: {exc}"
-            log.info("write-back: %s not available (%s)", name, exc)
-    if not parts:
-        return pd.DataFrame(index=pd.Index([], name="id")), skipped
+    parts = [_nullable(fn(eco, max_hops)) for fn in ANALYTICS.values()]
     table = pd.concat(parts, axis=1)
-    return table[~table.index.duplicated()], skipped
+    return table[~table.index.duplicated()]

@@ -115,8 +115,8 @@ def test_names_full_of_special_characters(conn: Connection) -> None:
 def test_write_back_sets_properties(conn: Connection) -> None:
     eco = read_dataset("jamaica")
     load_ecosystem(eco, ecosystem="wb", connection=conn, replace=True)
-    table, skipped = gather_analytics(eco)
-    assert {"impact", "load", "betweenness", "need_coverage"} <= set(table.columns), skipped
+    table = gather_analytics(eco)
+    assert {"impact", "load", "betweenness", "need_coverage"} <= set(table.columns), list(table.columns)
     assert write_back("wb", table, connection=conn) == len(table)
     top = table["impact"].astype("Float64").idxmax()
     got = conn.records("MATCH (e:Ecosystem {name: 'wb'}) "
