@@ -149,7 +149,7 @@ def test_analyst_queries_run(conn: Connection) -> None:
 
     eco = read_dataset("jamaica")
     load_ecosystem(eco, ecosystem="analyst", connection=conn, replace=True)
-    table, _ = gather_analytics(eco)
+    table = gather_analytics(eco)
     write_back("analyst", table, connection=conn)
     offer = eco.offers.iloc[0]
     params = {"ecosystem": "analyst", "service": offer["service"],
