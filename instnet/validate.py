@@ -295,16 +295,21 @@ class _Kinds:
         return self.kind.iat[i] if i >= 0 else ""
 
 
+def _check_actor_service(c: _Checker, kind, service_ids, allowed: frozenset[str], rule: str) -> None:
+    """The ``actor`` and ``service`` columns of offers and needs: both exist, the actor's kind is allowed."""
+    if kind is not None:
+        k = _Kinds(c.frame["actor"], kind)
+        dangling = c.reference("actor", kind.index, "actor", found=k.found)
+        c.flag(~dangling & ~k.allowed(allowed), "actor",
+               lambda r: f"{c.value(r, 'actor')!r} is a {k.name(r)}: {rule}")
+    if service_ids is not None:
+        c.reference("service", service_ids, "service")
+
+
 def _check_offers(raw, problems, kind, service_ids) -> pd.DataFrame:
     c = _Checker(raw, problems)
     f = raw.frame.copy()
-    if kind is not None:
-        k = _Kinds(f["actor"], kind)
-        dangling = c.reference("actor", kind.index, "actor", found=k.found)
-        c.flag(~dangling & ~k.allowed(INSTITUTION_KINDS), "actor",
-               lambda r: f"{c.value(r, 'actor')!r} is a {k.name(r)}: only institutions offer services")
-    if service_ids is not None:
-        c.reference("service", service_ids, "service")
+    _check_actor_service(c, kind, service_ids, INSTITUTION_KINDS, "only institutions offer services")
     c.choice("fee", FEES, required=False)
     c.unique(["actor", "service"], "offer")
     f["capacity"] = c.integer("capacity", lo=0)
@@ -315,13 +320,7 @@ def _check_offers(raw, problems, kind, service_ids) -> pd.DataFrame:
 def _check_needs(raw, problems, kind, service_ids) -> pd.DataFrame:
     c = _Checker(raw, problems)
     f = raw.frame.copy()
-    if kind is not None:
-        k = _Kinds(f["actor"], kind)
-        dangling = c.reference("actor", kind.index, "actor", found=k.found)
-        c.flag(~dangling & ~k.allowed(NEEDING_KINDS), "actor",
-               lambda r: f"{c.value(r, 'actor')!r} is a {k.name(r)}: only enterprises and networks have needs")
-    if service_ids is not None:
-        c.reference("service", service_ids, "service")
+    _check_actor_service(c, kind, service_ids, NEEDING_KINDS, "only enterprises and networks have needs")
     c.unique(["actor", "service"], "need")
     f["priority"] = c.integer("priority", lo=1, hi=3)
     return _ordered(f, "needs").reset_index(drop=True)
