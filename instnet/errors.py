@@ -76,5 +76,9 @@ class Neo4jError(InstnetError, ConnectionError):
     """Neo4j is unreachable, refuses the credentials, or a query failed."""
 
 
+class OutputError(InstnetError, OSError):
+    """An output file or folder cannot be written (missing folder, read-only, disk full)."""
+
+
 class SchemaError(InstnetError, ValueError):
     """A label or relationship type outside DESIGN.md's fixed lists."""
