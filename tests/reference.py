@@ -75,13 +75,37 @@ def ref_candidates(eco: Ecosystem, actor: str, service: str, *, max_hops: int = 
     return out
 
 
+#: Strengths within this fraction of the greater one are equal (docs/semantics.md).
+REF_TIE = 1e-9
+
+
+def ref_rank(keys: Sequence[tuple[int, float, tuple[str, ...]]]) -> list[tuple[int, float, tuple[str, ...]]]:
+    """``(hops, -strength, path)`` keys in ranking order, literally as docs/semantics.md says.
+
+    Repeatedly: among the remaining keys with the fewest hops, those whose strength
+    is at least (1 - 1e-9) times the greatest are tied, and the smallest path of
+    those comes next.
+    """
+    rest = list(keys)
+    out = []
+    while rest:
+        h = min(k[0] for k in rest)
+        short = [k for k in rest if k[0] == h]
+        top = max(-k[1] for k in short)
+        tied = [k for k in short if -k[1] >= top * (1 - REF_TIE)]
+        first = min(tied, key=lambda k: k[2])
+        out.append(first)
+        rest.remove(first)
+    return out
+
+
 def ref_best_path(eco: Ecosystem, actor: str, service: str, *, max_hops: int = 4,
                   G: nx.DiGraph | None = None) -> tuple[str, int, float, tuple[str, ...]] | None:
     """The best path of the need as ``(provider, hops, strength, path)``, or None if unmet."""
     cands = ref_candidates(eco, actor, service, max_hops=max_hops, G=G)
     if not cands:
         return None
-    hops, negs, path = cands[0]
+    hops, negs, path = ref_rank(cands)[0]
     return (path[-1], hops, -negs, path)
 
 
@@ -109,10 +133,10 @@ def ref_best_paths(eco: Ecosystem, *, max_hops: int = 4) -> pd.DataFrame:
 def ref_refer(eco: Ecosystem, actor: str, service: str, *, k: int = 3, max_hops: int = 4,
               ) -> list[tuple[str, int, float, tuple[str, ...]]]:
     """The ``k`` best providers, each with its own best path, ranked by that path."""
-    best: dict[str, tuple[int, float, tuple[str, ...]]] = {}
+    by_provider: dict[str, list[tuple[int, float, tuple[str, ...]]]] = {}
     for key in ref_candidates(eco, actor, service, max_hops=max_hops):
-        best.setdefault(key[2][-1], key)  # candidates are sorted: first is the best
-    ranked = sorted(best.values())[:k]
+        by_provider.setdefault(key[2][-1], []).append(key)
+    ranked = ref_rank([ref_rank(keys)[0] for keys in by_provider.values()])[:k]
     return [(path[-1], hops, -negs, path) for hops, negs, path in ranked]
 
 

@@ -8,6 +8,7 @@ docs/analysis.md.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -15,7 +16,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ._paths_search import _TOL, _prune
+from ._paths_search import _KEEP_TOL, _best_of, _prune
 from ..model import Ecosystem, arrow_strings
 
 
@@ -68,12 +69,13 @@ def _code_edges(eco: Ecosystem, s: np.ndarray, t: np.ndarray) -> tuple[np.ndarra
 #    demanded pairs, layer by layer.
 # 4. A dynamic programme up the layers gives every demanded pair its best
 #    suffix: the greatest strength, the smallest next node among the suffixes
-#    within the rounding tolerance, the packed sequence of its link weights and
-#    an *ambiguous* flag. Suffixes within the tolerance of the best with another
-#    weight sequence might be ordered differently by the left-to-right product
-#    from the actor, so such a pair (and every need that could use it) is
-#    ambiguous; suffixes with the same weight sequence multiply to the same
-#    strength from anywhere, so the smaller ids win exactly.
+#    within :data:`_KEEP_TOL` of it, the packed sequence of its link weights and
+#    an *ambiguous* flag. Suffixes that close to the best with another weight
+#    sequence might tie with it, or be ordered differently, once multiplied left
+#    to right from the actor, so such a pair (and every need that could use it)
+#    is ambiguous; suffixes with the same weight sequence multiply to the same
+#    strength from anywhere, so the smaller ids win exactly; a suffix further
+#    below can never end tied for first (ties: within ``TIE_TOL``, far smaller).
 # 5. The same selection over each need's candidate first hops gives its path,
 #    followed down the chosen next nodes; the strength is then multiplied left
 #    to right along the path (bit for bit the definition's). Ambiguous needs,
@@ -102,13 +104,13 @@ def _select(vals: np.ndarray, seqs: np.ndarray, amb: np.ndarray, group: np.ndarr
     """Best candidate of each group (``group`` sorted, every group non-empty, ids 0..G-1).
 
     Returns the index of the chosen candidate per group (the first, in candidate
-    order, within the tolerance of the group's greatest value), whether the group
-    is ambiguous (a candidate within the tolerance is itself ambiguous or has
+    order, within :data:`_KEEP_TOL` of the group's greatest value), whether the group
+    is ambiguous (a candidate that close is itself ambiguous or has
     another weight sequence than the chosen one), and each group's first index.
     """
     starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
     mx = np.maximum.reduceat(vals, starts)
-    near = vals >= mx[group] * (1.0 - _TOL)
+    near = vals >= mx[group] * (1.0 - _KEEP_TOL)
     ni = np.flatnonzero(near)
     chosen = ni[np.r_[True, group[ni[1:]] != group[ni[:-1]]]]
     bad = near & (amb | (seqs != seqs[chosen][group]))
@@ -121,14 +123,14 @@ def _strings(col: pd.Series) -> Any:
 
 
 def _target_classes(eco: Ecosystem, o_actor: np.ndarray, region: tuple[np.ndarray, Any],
-                    sector: tuple[np.ndarray, Any], need_actor: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
+                    sector: tuple[np.ndarray, Any], need_actor: np.ndarray, need_service: pd.Series,
+                    ) -> tuple[np.ndarray, list[np.ndarray]]:
     """Class of every need (-1: no provider covers it) and the provider codes of each class.
 
     ``o_actor`` and ``need_actor`` are the codes of the offers' and needs' actors;
     ``region``/``sector`` are the actors' (by code) values as factorised
-    ``(codes, uniques)``.
+    ``(codes, uniques)``; ``need_service`` the needs' services.
     """
-    needs = eco.needs
     need_class = np.full(len(need_actor), -1, dtype=np.int64)
     members: list[np.ndarray] = []
     if len(need_actor) == 0:
@@ -153,7 +155,7 @@ def _target_classes(eco: Ecosystem, o_actor: np.ndarray, region: tuple[np.ndarra
     o_reg = o["regions"].to_numpy(dtype=object)
     o_sec = o["sectors"].to_numpy(dtype=object)
     class_of: dict[tuple[str, bytes], int] = {}
-    svc_codes, svc_vals = pd.factorize(needs["service"])
+    svc_codes, svc_vals = pd.factorize(need_service)
     order = np.argsort(svc_codes, kind="stable")
     bounds = np.searchsorted(svc_codes[order], np.arange(len(svc_vals) + 1))
     for si, sv in enumerate(svc_vals):
@@ -278,7 +280,7 @@ def _dag_best(a: int, top: int, j: int, reach: _Reach, indptr: np.ndarray, dst: 
                 for st, p in entries:
                     bucket.append((st * w, p + (x,)))
         layer = {x: _prune(v) for x, v in nxt.items()}
-    _, path = min((e for entries in layer.values() for e in entries), key=lambda e: (-e[0], e[1]))
+    _, path = _best_of([e for entries in layer.values() for e in entries])
     weights = []
     for u, x in zip(path[:-1], path[1:]):
         e0, e1 = int(indptr[u]), int(indptr[u + 1])
@@ -286,10 +288,46 @@ def _dag_best(a: int, top: int, j: int, reach: _Reach, indptr: np.ndarray, dst: 
     return list(path), weights
 
 
-def _best_paths_fast(eco: Ecosystem, *, max_hops: int = 4) -> pd.DataFrame:
+@dataclass(frozen=True)
+class _Coded:
+    """An ecosystem coded for the engine: ids as integers in id string order.
+
+    ``src``/``dst``/``wt``: referral edges (none into an enterprise) sorted by
+    (source, target), with ``indptr`` their CSR offsets by source code. The
+    N-graph has every non-enterprise (``nodes``: N code -> actor code, ``ncode``
+    the inverse, ``dst_n`` each edge's target N code); ``rcode`` numbers its
+    inner nodes (-1 for the others). ``region``/``sector`` are the actors'
+    values factorised as ``(codes by actor code, uniques)``.
+    """
+
+    ids_pa: Any
+    need_actor: np.ndarray
+    o_codes: np.ndarray
+    src: np.ndarray
+    dst: np.ndarray
+    wt: np.ndarray
+    indptr: np.ndarray
+    nodes: np.ndarray
+    ncode: np.ndarray
+    dst_n: np.ndarray
+    rcode: np.ndarray
+    region: tuple[np.ndarray, Any]
+    sector: tuple[np.ndarray, Any]
+
+    @property
+    def n(self) -> int:
+        return len(self.ids_pa)
+
+    def classes(self, eco: Ecosystem, rows: np.ndarray | None = None) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Target class of the needs ``rows`` (all when None) and the providers of each class."""
+        need_actor = self.need_actor if rows is None else self.need_actor[rows]
+        service = eco.needs["service"] if rows is None else eco.needs["service"].iloc[rows]
+        return _target_classes(eco, self.o_codes, self.region, self.sector, need_actor, service)
+
+
+def _code(eco: Ecosystem) -> _Coded:
+    """Code ``eco`` for the engine (see :class:`_Coded`)."""
     needs = eco.needs
-    H = int(max_hops)
-    Q = len(needs)
     # codes in id string order, so comparing code tuples compares the id sequences
     a_ids = arrow_strings(eco.actors.index)
     a_order = pc.sort_indices(a_ids).to_numpy()
@@ -324,18 +362,29 @@ def _best_paths_fast(eco: Ecosystem, *, max_hops: int = 4) -> pd.DataFrame:
     inner[dst_n[~is_ent[src]]] = True
     inner[ncode[o_codes[o_codes >= 0]]] = True
     rcode = np.where(inner, np.cumsum(inner) - 1, -1)
+    region = pd.factorize(eco.actors["region"], use_na_sentinel=False)
+    sector = pd.factorize(eco.actors["sector"], use_na_sentinel=False)
+    return _Coded(ids_pa=ids_pa, need_actor=need_actor, o_codes=o_codes, src=src, dst=dst, wt=wt,
+                  indptr=indptr, nodes=nodes, ncode=ncode, dst_n=dst_n, rcode=rcode,
+                  region=(region[0][a_order], region[1]), sector=(sector[0][a_order], sector[1]))
+
+
+def _best_paths_fast(eco: Ecosystem, *, max_hops: int = 4) -> pd.DataFrame:
+    needs = eco.needs
+    H = int(max_hops)
+    Q = len(needs)
+    c = _code(eco)
+    ids_pa, n, need_actor = c.ids_pa, c.n, c.need_actor
+    dst, wt, indptr, nodes, dst_n, rcode = c.dst, c.wt, c.indptr, c.nodes, c.dst_n, c.rcode
     # weight sequences packed exactly into int64 when they fit (else every near tie is ambiguous)
     uw, wcode = np.unique(wt, return_inverse=True)
     bits = max(1, int(len(uw)).bit_length())
     packed = bits * H <= _SEQ_BITS
     wcode = wcode.astype(np.int64) + 1
 
-    region = pd.factorize(eco.actors["region"], use_na_sentinel=False)
-    sector = pd.factorize(eco.actors["sector"], use_na_sentinel=False)
-    need_class, class_members = _target_classes(
-        eco, o_codes, (region[0][a_order], region[1]), (sector[0][a_order], sector[1]), need_actor)
+    need_class, class_members = c.classes(eco)
     C = max(1, len(class_members))
-    reach = _Reach(class_members, H, rcode, nodes, indptr, dst_n, ncode)
+    reach = _Reach(class_members, H, rcode, nodes, indptr, dst_n, c.ncode)
 
     P = np.full((Q, H + 1), -1, dtype=np.int64)  # path node codes
     W = np.ones((Q, H), dtype=np.float64)        # path link weights

@@ -20,9 +20,15 @@ from ..errors import UsageError
 from ..graph import referral_edges
 from ..model import Ecosystem
 
-#: Relative tolerance within which two strengths may still tie after more
-#: multiplications (floating rounding); prefixes further below the best are pruned.
-_TOL = 1e-9
+#: Two strengths rank as equal when they differ by at most this fraction of the
+#: greater (docs/semantics.md): floating products differ in their last bits with
+#: the order of the factors, and that noise must never decide a ranking.
+TIE_TOL = 1e-9
+
+#: Searches keep the prefixes within this fraction of the best one. It is far wider
+#: than :data:`TIE_TOL`, so a prefix that is dropped ends, whatever the rounding of
+#: later multiplications, far below a path that is tied for first.
+_KEEP_TOL = 1e-6
 
 
 # --------------------------------------------------------------------------- index
@@ -110,9 +116,9 @@ _Prefixes = list[tuple[float, tuple[str, ...]]]
 
 
 def _prune(entries: _Prefixes) -> _Prefixes:
-    """Keep, per distinct strength within tolerance of the best, the smallest path."""
+    """Keep, per distinct strength within :data:`_KEEP_TOL` of the best, the smallest path."""
     best = max(s for s, _ in entries)
-    floor = best * (1.0 - _TOL)
+    floor = best * (1.0 - _KEEP_TOL)
     byval: dict[float, tuple[str, ...]] = {}
     for s, p in entries:
         if s >= floor and (s not in byval or p < byval[s]):
@@ -127,7 +133,7 @@ def _layered_search(idx: _Index, source: str, max_hops: int,
 
     Layer ``k`` maps each node at distance ``k`` to its prefixes (strength, path)
     of length ``k`` that could still be the best: monotone floating products mean
-    a prefix more than :data:`_TOL` below the best can never tie, and two
+    a prefix more than :data:`_KEEP_TOL` below the best can never tie, and two
     prefixes with the same strength continue identically, so only the smallest
     path of each strength is kept. Institutions and networks are expanded;
     enterprises never appear after the source.
@@ -191,8 +197,25 @@ def _refer_search(idx: _Index, source: str, valid: frozenset[str], k: int, max_h
     return cands
 
 
-def _best_of(entries: _Prefixes) -> tuple[float, tuple[str, ...]]:
-    return min(entries, key=lambda e: (-e[0], e[1]))
+def _best_of(entries: Sequence[tuple[float, tuple[str, ...]]]) -> tuple[float, tuple[str, ...]]:
+    """The first of equally short ``(strength, path)`` candidates (docs/semantics.md).
+
+    The candidates within :data:`TIE_TOL` of the greatest strength are tied; the
+    smallest path among them wins.
+    """
+    floor = max(e[0] for e in entries) * (1.0 - TIE_TOL)
+    return min((e for e in entries if e[0] >= floor), key=lambda e: e[1])
+
+
+def _ranked(cands: Sequence[tuple[float, tuple[str, ...], int]]) -> list[tuple[float, tuple[str, ...], int]]:
+    """``(strength, path, hops)`` candidates in ranking order: fewest hops, then :func:`_best_of`, repeatedly."""
+    rest, out = list(cands), []
+    while rest:
+        h = min(c[2] for c in rest)
+        first = _best_of([(c[0], c[1]) for c in rest if c[2] == h])
+        i = next(i for i, c in enumerate(rest) if c[2] == h and c[1] == first[1])
+        out.append(rest.pop(i))
+    return out
 
 
 def _solve_source(idx: _Index, source: str, services: Sequence[str], max_hops: int,
@@ -206,10 +229,10 @@ def _solve_source(idx: _Index, source: str, services: Sequence[str], max_hops: i
 
     def stop(k: int, layer: dict[str, _Prefixes]) -> bool:
         for s in list(todo):
-            cands = [(_best_of(layer[p]), p) for p in valid[s] if p in layer]
+            cands = [e for p in valid[s] if p in layer for e in layer[p]]
             if cands:
-                (st, path), prov = min(cands, key=lambda c: (-c[0][0], c[0][1]))
-                result[s] = (prov, k, st, path)
+                st, path = _best_of(cands)
+                result[s] = (path[-1], k, st, path)
                 todo.discard(s)
         return not todo
 

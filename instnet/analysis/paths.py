@@ -25,7 +25,7 @@ from typing import Any
 import pandas as pd
 
 from ._paths_engine import _best_paths_fast
-from ._paths_search import _check_hops, _prepared, _refer_search
+from ._paths_search import _check_hops, _prepared, _ranked, _refer_search
 from ._paths_search import _simple_best_paths  # noqa: F401  (the straightforward engine, for tests)
 from ..errors import UnknownIdError, UsageError
 from ..model import Ecosystem
@@ -97,10 +97,6 @@ class Referral:
     strength: float
     path: tuple[str, ...]
     steps: tuple[Step, ...] = field(default=())
-
-    def key(self) -> tuple[int, float, tuple[str, ...]]:
-        """The ranking key of DESIGN.md section 3 (smaller is better)."""
-        return (self.hops, -self.strength, self.path)
 
     def describe(self, names: dict[str, str] | None = None) -> str:
         """The path in words, every hop named with its name, kind and link type."""
@@ -273,8 +269,7 @@ def refer(eco: Ecosystem, actor: str, service: str, *, k: int = 3, max_hops: int
     if not valid:
         return []
     cands = _refer_search(idx, actor, valid, int(k), int(max_hops))
-    cands.sort(key=lambda c: (c[2], -c[0], c[1]))
-    cands = cands[: int(k)]
+    cands = _ranked(cands)[: int(k)]
     info = idx.edge_info({n for c in cands for n in c[1]})
     return [Referral(provider=path[-1], hops=hop, strength=s, path=path, steps=_steps(eco, path, info))
             for s, path, hop in cands]
