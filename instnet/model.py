@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -13,6 +15,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .schema import INSTITUTION_KINDS, SCOPE_SEP
+
+log = logging.getLogger(__name__)
 
 
 def scope(text: str) -> frozenset[str]:
@@ -112,12 +116,45 @@ class Ecosystem:
 
     scope = staticmethod(scope)
 
+    @property
+    def data_year(self) -> int:
+        """The year the data describe: ``year`` of ``ecosystem.toml``, else the current year.
+
+        Examples
+        --------
+        >>> Ecosystem.from_records(actors=[{"id": "a", "name": "A", "kind": "enterprise"}],
+        ...                        meta={"year": 1999}).data_year
+        1999
+        """
+        year = self.meta.get("year")
+        if isinstance(year, int | float | str) and not isinstance(year, bool):
+            try:
+                if float(year).is_integer():
+                    return int(float(year))
+            except (ValueError, OverflowError):
+                log.info("ecosystem year %r is not a year; using the current year", year)
+        return datetime.date.today().year
+
+    @property
+    def as_of_label(self) -> str:
+        """The year the ecosystem is analysed as of, or ``"all"`` when every row is active.
+
+        Examples
+        --------
+        >>> eco = Ecosystem.from_records(actors=[{"id": "a", "name": "A", "kind": "enterprise"}],
+        ...                              meta={"year": 1999})
+        >>> eco.as_of_label, eco.as_of(eco.data_year).as_of_label
+        ('all', '1999')
+        """
+        return "all" if self.year is None else str(self.year)
+
     def as_of(self, year: int | None) -> Ecosystem:
-        """Return the ecosystem active in ``year`` (DESIGN.md section 2).
+        """Return the ecosystem active in ``year`` (docs/format.md, "Dates").
 
         A row is active when ``since`` is empty or <= year and ``until`` is empty or
         > year; an inactive actor takes its offers, needs and links with it.
-        ``None`` returns ``self``.
+        ``None`` returns ``self`` (every row active). Front ends default to
+        :attr:`data_year`.
 
         Examples
         --------

@@ -1,11 +1,12 @@
-"""Brute-force reference implementations of DESIGN.md section 3 (for tests only).
+"""Brute-force reference implementations of docs/semantics.md (for tests only).
 
 Plain enumeration of simple paths with networkx, literally following the
 definition. Slow; use on small ecosystems. Stable public names (other tests
 import them):
 
 * :func:`ref_candidates(eco, actor, service, *, max_hops=4, G=None)` -> every
-  valid simple path as ``(hops, -strength, path)`` keys, sorted best first.
+  valid simple path as ``(hops, -strength, path)`` keys, sorted (use :func:`ref_rank` for
+  the ranking, where strengths within 1e-9 tie).
 * :func:`ref_best_path(eco, actor, service, *, max_hops=4, G=None)` -> the best
   ``(provider, hops, strength, path)`` or ``None`` when the need is unmet.
 * :func:`ref_best_paths(eco, *, max_hops=4)` -> DataFrame shaped like
@@ -16,6 +17,8 @@ import them):
   ``{group key tuple: (needs, served)}`` plus the total under key ``()``.
 * :func:`ref_strength(G, path)` -> product of the edge weights, left to right.
 * :func:`ref_covers(eco, provider, service, actor)` -> scope rule.
+* :func:`ref_unmet_reason(eco, actor, service, *, max_hops=4)` -> ``(reason, hops)`` of an
+  unmet need, or None when it is served.
 """
 
 from __future__ import annotations
@@ -157,3 +160,38 @@ def ref_coverage(eco: Ecosystem, *, by: Sequence[str] = ("service",), max_hops: 
             c[0] += 1
             c[1] += int(bool(ok))
     return {k: (v[0], v[1]) for k, v in out.items()}
+
+
+def ref_unmet_reason(eco: Ecosystem, actor: str, service: str, *, max_hops: int = 4,
+                     G: nx.DiGraph | None = None, exhaustive: bool = False) -> tuple[str, int | None] | None:
+    """Why the need is unmet, as ``(reason, hops)``, literally as docs/semantics.md says; None if served.
+
+    The shortest route to a covering provider is found by networkx's breadth-first
+    search on the referral graph without the other enterprises, or, with
+    ``exhaustive``, by enumerating every simple path (small ecosystems only).
+    """
+    if G is None:
+        G = referral_graph(eco)
+    kinds = eco.actors["kind"]
+    offers = eco.offers[eco.offers["service"] == service]
+    providers = sorted({p for p in offers["actor"] if kinds.at[p] in INSTITUTION_KINDS})
+    if not providers:
+        return ("no_provider", None)
+    covering = [p for p in providers if ref_covers(eco, p, service, actor)]
+    if not covering:
+        return ("out_of_scope", None)
+    lengths = []
+    if exhaustive:
+        for p in covering:
+            for path in nx.all_simple_paths(G, actor, p):
+                if all(kinds.at[n] in PASSABLE for n in path[1:-1]):
+                    lengths.append(len(path) - 1)
+    else:
+        keep = [n for n in G if n == actor or kinds.at[n] in PASSABLE]
+        dist = nx.single_source_shortest_path_length(G.subgraph(keep), actor)
+        lengths = [dist[p] for p in covering if p in dist]
+    if not lengths:
+        return ("no_path", None)
+    if min(lengths) <= max_hops:
+        return None
+    return ("too_far", min(lengths))

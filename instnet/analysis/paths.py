@@ -28,6 +28,7 @@ from ._paths_engine import _best_paths_fast
 from ._paths_search import _check_hops, _prepared, _ranked, _refer_search
 from ._paths_search import _simple_best_paths  # noqa: F401  (the straightforward engine, for tests)
 from ..errors import UnknownIdError, UsageError
+from ..i18n import _
 from ..model import Ecosystem
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "Unreachable",
     "best_paths",
     "path_strength",
+    "provider_routes",
     "refer",
     "unreachable_providers",
 ]
@@ -120,9 +122,11 @@ class Referral:
 class Unreachable:
     """A provider of the service that cannot serve the need, and why.
 
-    ``reason`` is ``"scope"`` (the offer's regions/sectors do not cover the actor)
-    or ``"hops"`` (in scope but more than ``max_hops`` links away, or no route at
-    all, ``hops`` then ``None``). ``hops`` is the shortest referral route in links.
+    ``reason`` is ``"out_of_scope"`` (none of its offers of the service covers the
+    actor's region and sector), ``"no_path"`` (in scope, but no referral route
+    leads there) or ``"too_far"`` (in scope, but more than ``max_hops`` links
+    away). ``hops`` is the shortest referral route in links (``None``: no route),
+    whatever the reason; ``detail`` says the same in words.
     """
 
     provider: str
@@ -275,8 +279,73 @@ def refer(eco: Ecosystem, actor: str, service: str, *, k: int = 3, max_hops: int
             for s, path, hop in cands]
 
 
+def provider_routes(eco: Ecosystem, actor: str, service: str) -> list[tuple[str, bool, int | None]]:
+    """Every provider of ``service``: whether an offer covers ``actor``, and its shortest route.
+
+    Parameters
+    ----------
+    eco : Ecosystem
+        The ecosystem.
+    actor, service : str
+        The actor and the service it needs.
+
+    Returns
+    -------
+    list of (str, bool, int or None)
+        ``(provider, covers, hops)`` in provider id order; ``hops`` is the length
+        of the shortest referral route from ``actor`` (through institutions and
+        networks only, with no hop limit), ``None`` when there is none.
+
+    Raises
+    ------
+    UnknownIdError
+        If ``actor`` or ``service`` does not exist.
+
+    Examples
+    --------
+    >>> eco = Ecosystem.from_records(
+    ...     actors=[{"id": "e", "name": "Shop", "kind": "enterprise", "region": "north"},
+    ...             {"id": "p", "name": "Lab", "kind": "bds_provider"},
+    ...             {"id": "q", "name": "Uni", "kind": "bds_provider"}],
+    ...     services=[{"id": "s", "name": "Testing", "category": "technology"}],
+    ...     offers=[{"actor": "p", "service": "s", "regions": "south"}, {"actor": "q", "service": "s"}],
+    ...     links=[{"source": "e", "target": "p", "type": "client_of"}])
+    >>> provider_routes(eco, "e", "s")
+    [('p', False, 1), ('q', True, None)]
+    """
+    _check_ids(eco, actor, service)
+    idx = _prepared(eco)[1]
+    offering = idx.offers.get(service, {})
+    dist: dict[str, int] = {}
+    frontier, seen, d = [actor], {actor}, 0
+    while frontier and len(dist) < len(offering):
+        d += 1
+        nxt = []
+        for u in frontier:
+            for v, _ in idx.adj.get(u, ()):
+                if v not in seen:
+                    seen.add(v)
+                    nxt.append(v)
+                    if v in offering:
+                        dist[v] = d
+        frontier = nxt
+    return [(p, idx.covers(p, service, actor), dist.get(p)) for p in sorted(offering)]
+
+
+def _scope_text(scopes: list[tuple[frozenset[str], frozenset[str]]]) -> str:
+    parts = []
+    for regions, sectors in scopes:
+        bits = []
+        if regions:
+            bits.append(_("regions {names}").format(names=", ".join(sorted(regions))))
+        if sectors:
+            bits.append(_("sectors {names}").format(names=", ".join(sorted(sectors))))
+        parts.append(_(" and ").join(bits))
+    return "; ".join(parts)
+
+
 def unreachable_providers(eco: Ecosystem, actor: str, service: str, *, max_hops: int = 4,
-                          limit: int = 5) -> list[Unreachable]:
+                          limit: int | None = 5) -> list[Unreachable]:
     """Providers of ``service`` that cannot serve ``actor``, nearest first, and why.
 
     Parameters
@@ -287,15 +356,14 @@ def unreachable_providers(eco: Ecosystem, actor: str, service: str, *, max_hops:
         The actor and the service it needs.
     max_hops : int, default 4
         The hop limit of the analysis.
-    limit : int, default 5
-        At most this many providers are returned.
+    limit : int or None, default 5
+        At most this many providers are returned (None: all).
 
     Returns
     -------
     list of Unreachable
-        Providers ordered by shortest referral route (no route last), then id.
-        ``reason`` is ``"scope"`` when no offer of the provider covers the actor's
-        region and sector, else ``"hops"``.
+        Providers ordered by shortest referral route (no route last), then id;
+        ``reason`` is ``"out_of_scope"``, ``"no_path"`` or ``"too_far"``.
 
     Examples
     --------
@@ -306,47 +374,25 @@ def unreachable_providers(eco: Ecosystem, actor: str, service: str, *, max_hops:
     ...     offers=[{"actor": "p", "service": "s", "regions": "south"}],
     ...     links=[{"source": "e", "target": "p", "type": "client_of"}])
     >>> [(u.provider, u.reason, u.hops) for u in unreachable_providers(eco, "e", "s")]
-    [('p', 'scope', 1)]
+    [('p', 'out_of_scope', 1)]
     """
-    _check_ids(eco, actor, service)
+    routes = provider_routes(eco, actor, service)
     idx = _prepared(eco)[1]
-    providers = sorted(idx.offers.get(service, {}))
-    dist: dict[str, int] = {}
-    frontier, seen, d = [actor], {actor}, 0
-    while frontier and len(dist) < len(providers):
-        d += 1
-        nxt = []
-        for u in frontier:
-            for v, _ in idx.adj.get(u, ()):
-                if v not in seen:
-                    seen.add(v)
-                    nxt.append(v)
-                    if v in idx.offers.get(service, {}):
-                        dist[v] = d
-        frontier = nxt
     names = eco.actors["name"]
     out = []
-    for p in providers:
-        h = dist.get(p)
-        if not idx.covers(p, service, actor):
-            scopes = idx.offers[service][p]
-            parts = []
-            for regions, sectors in scopes:
-                bits = []
-                if regions:
-                    bits.append("regions " + ", ".join(sorted(regions)))
-                if sectors:
-                    bits.append("sectors " + ", ".join(sorted(sectors)))
-                parts.append(" and ".join(bits))
-            detail = (f"offers it only to {'; '.join(parts)}, not to region "
-                      f"{idx.region[actor] or '(none)'} / sector {idx.sector[actor] or '(none)'}")
-            reason = "scope"
+    for p, covers, h in routes:
+        if not covers:
+            reason = "out_of_scope"
+            detail = _("offers it only to {scope}, not to region {region} / sector {sector}").format(
+                scope=_scope_text(idx.offers[service][p]), region=idx.region[actor] or _("(none)"),
+                sector=idx.sector[actor] or _("(none)"))
         elif h is None:
-            reason, detail = "hops", "no referral route at all"
+            reason, detail = "no_path", _("no referral route at all")
         elif h > max_hops:
-            reason, detail = "hops", f"{h} links away, more than the limit of {max_hops}"
+            reason = "too_far"
+            detail = _("{hops} links away, more than the limit of {max_hops}").format(hops=h, max_hops=max_hops)
         else:
             continue
         out.append(Unreachable(provider=p, name=str(names.at[p]), reason=reason, hops=h, detail=detail))
     out.sort(key=lambda u: (u.hops is None, u.hops if u.hops is not None else 0, u.provider))
-    return out[: int(limit)]
+    return out if limit is None else out[: int(limit)]
