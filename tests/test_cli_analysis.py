@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
+
 from click.testing import CliRunner
 
 from instnet import read_dataset
@@ -21,9 +23,14 @@ def test_gaps_json_matches_library() -> None:
     assert res.exit_code == 0, res.output
     data = json.loads(res.output)
     assert set(data) >= {"needs", "served", "coverage", "max_hops", "groups", "unmet"}
-    r = coverage(read_dataset("jamaica"), by=("service", "region"))
-    assert (data["needs"], data["served"], data["max_hops"]) == (r.needs, r.served, 4)
-    assert data["unmet"] == [{"actor": a, "service": s} for a, s in r.unmet.itertuples(index=False)]
+    eco = read_dataset("jamaica")
+    r = coverage(eco.as_of(eco.data_year), by=("service", "region"), reasons=True)
+    assert (data["needs"], data["served"], data["max_hops"], data["as_of"]) == (r.needs, r.served, 4, 1999)
+    assert data["unmet"] == [{"actor": a, "name": eco.actors.at[a, "name"], "service": s,
+                              "region": eco.actors.at[a, "region"], "sector": eco.actors.at[a, "sector"],
+                              "reason": why, "hops": None if h is pd.NA else h}
+                             for a, s, why, h in zip(r.unmet["actor"], r.unmet["service"], r.unmet["reason"],
+                                                     r.unmet["hops"])]
     g = data["groups"][0]
     assert set(g) == {"service", "region", "sector", "needs", "served", "unmet", "coverage"}
     assert g["sector"] is None
@@ -69,4 +76,5 @@ def test_refer_unserved_names_out_of_reach() -> None:
     assert res.exit_code == 0
     assert "out of reach" in res.output and "Manchester" in res.output
     data = json.loads(run("refer", "jamaica", "ent_man_g01", "pattern_making", "--format", "json").output)
-    assert data["referrals"] == [] and data["out_of_reach"][0]["reason"] == "scope"
+    assert data["referrals"] == [] and data["out_of_reach"][0]["reason"] == "out_of_scope"
+    assert data["reason"] == "out_of_scope" and data["as_of"] == 1999

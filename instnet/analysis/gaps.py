@@ -17,11 +17,15 @@ import pandas as pd
 from ..errors import UsageError
 from ..model import Ecosystem
 from .paths import best_paths
+from .reasons import unmet_reasons
 
 __all__ = ["GROUP_KEYS", "GapReport", "coverage"]
 
 #: Keys a coverage report may be grouped by.
-GROUP_KEYS = ("service", "region", "sector")
+GROUP_KEYS = ("service", "region", "sector", "reason")
+
+#: The ``reason`` group of the served needs when a report is grouped by reason.
+SERVED = "served"
 
 
 @dataclass(frozen=True)
@@ -40,12 +44,17 @@ class GapReport:
         The grouping keys.
     groups : DataFrame
         Columns ``service``, ``region``, ``sector`` (None where not grouped by),
-        ``needs``, ``served``, ``unmet``, ``coverage``; sorted by unmet needs
-        (most first), then coverage (lowest first), then the keys.
+        ``reason`` (only when grouped by it: the unmet needs' reason, ``"served"``
+        for the served ones), ``needs``, ``served``, ``unmet``, ``coverage``;
+        sorted by unmet needs (most first), then coverage (lowest first), then the keys.
     unmet : DataFrame
-        ``actor``, ``service`` of every unmet need, in the order of ``eco.needs``.
+        Every unmet need, in the order of ``eco.needs``: ``actor``, ``name``,
+        ``service``, ``region``, ``sector`` and, when reasons were asked for,
+        ``reason`` and ``hops`` (see :func:`~instnet.analysis.reasons.unmet_reasons`).
     paths : DataFrame
         The :func:`~instnet.analysis.paths.best_paths` table the report was built from.
+    as_of : int or None
+        The year the ecosystem was analysed as of (None: every row active).
     """
 
     needs: int
@@ -56,33 +65,42 @@ class GapReport:
     groups: pd.DataFrame
     unmet: pd.DataFrame
     paths: pd.DataFrame
+    as_of: int | None = None
 
     def to_dict(self, *, unmet: bool = False) -> dict[str, Any]:
-        """The JSON shape of DESIGN.md section 4 (``unmet`` list only when asked).
+        """The JSON shape of the gaps command (``unmet`` list only when asked).
+
+        ``as_of`` is the year, or ``"all"`` when every row was active.
 
         Examples
         --------
         >>> from instnet import read_dataset
         >>> d = coverage(read_dataset("jamaica")).to_dict()
         >>> sorted(d)
-        ['by', 'coverage', 'groups', 'max_hops', 'needs', 'served']
+        ['as_of', 'by', 'coverage', 'groups', 'max_hops', 'needs', 'served']
         """
+        keys = [k for k in GROUP_KEYS if k != "reason" or k in self.by]
         groups = [
-            {"service": _none(g.service), "region": _none(g.region), "sector": _none(g.sector),
+            {**{k: _none(getattr(g, k)) for k in keys},
              "needs": int(g.needs), "served": int(g.served), "unmet": int(g.unmet),
              "coverage": float(g.coverage)}
             for g in self.groups.itertuples(index=False)
         ]
         out: dict[str, Any] = {"needs": self.needs, "served": self.served, "coverage": self.coverage,
-                               "max_hops": self.max_hops, "by": list(self.by), "groups": groups}
+                               "max_hops": self.max_hops, "as_of": "all" if self.as_of is None else self.as_of,
+                               "by": list(self.by), "groups": groups}
         if unmet:
-            out["unmet"] = [{"actor": a, "service": s}
-                            for a, s in zip(self.unmet["actor"].to_numpy(), self.unmet["service"].to_numpy())]
+            cols = [c for c in ("actor", "name", "service", "region", "sector", "reason", "hops")
+                    if c in self.unmet.columns]
+            out["unmet"] = [{c: _none(v) for c, v in zip(cols, row)}
+                            for row in self.unmet[cols].itertuples(index=False, name=None)]
         return out
 
 
 def _none(v: Any) -> Any:
-    return None if v is None or (isinstance(v, float) and np.isnan(v)) else v
+    if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)):
+        return None
+    return v.item() if isinstance(v, np.generic) else v
 
 
 def parse_by(text: str | Sequence[str]) -> tuple[str, ...]:
@@ -110,7 +128,7 @@ def parse_by(text: str | Sequence[str]) -> tuple[str, ...]:
 
 
 def coverage(eco: Ecosystem, *, by: str | Sequence[str] = ("service",), max_hops: int = 4,
-             paths: pd.DataFrame | None = None) -> GapReport:
+             paths: pd.DataFrame | None = None, reasons: bool = False) -> GapReport:
     """Coverage of the needs of ``eco``, overall and per group.
 
     Parameters
@@ -119,11 +137,15 @@ def coverage(eco: Ecosystem, *, by: str | Sequence[str] = ("service",), max_hops
         The ecosystem (apply :meth:`Ecosystem.as_of` first for a given year).
     by : str or sequence of str, default ("service",)
         Group by any of ``service`` (the need's service), ``region`` and
-        ``sector`` (the needing actor's); empty for one overall group.
+        ``sector`` (the needing actor's) and ``reason`` (why a need is unmet;
+        ``"served"`` for the served ones); empty for one overall group.
     max_hops : int, default 4
         Longest referral path, in links.
     paths : DataFrame, optional
         Precomputed ``best_paths(eco, max_hops=max_hops)``.
+    reasons : bool, default False
+        Add each unmet need's ``reason`` and ``hops`` to ``unmet`` (always done
+        when grouping by reason).
 
     Returns
     -------
@@ -149,8 +171,10 @@ def coverage(eco: Ecosystem, *, by: str | Sequence[str] = ("service",), max_hops
     (2, 1, 0.5)
     >>> r.groups[["region", "needs", "unmet"]].to_dict("records")
     [{'region': 'south', 'needs': 1, 'unmet': 1}, {'region': 'north', 'needs': 1, 'unmet': 0}]
-    >>> list(r.unmet.itertuples(index=False, name=None))
-    [('e2', 's')]
+    >>> r.unmet[["actor", "name", "service", "region"]].to_dict("records")
+    [{'actor': 'e2', 'name': 'B', 'service': 's', 'region': 'south'}]
+    >>> coverage(eco, by="reason").groups[["reason", "needs"]].to_dict("records")
+    [{'reason': 'no_path', 'needs': 1}, {'reason': 'served', 'needs': 1}]
     """
     keys = parse_by(by)
     if paths is None:
@@ -163,13 +187,17 @@ def coverage(eco: Ecosystem, *, by: str | Sequence[str] = ("service",), max_hops
     for key in ("region", "sector"):
         if key in keys:
             frame[key] = eco.actors[key].reindex(actors.to_numpy()).to_numpy(dtype=object)
+    why = unmet_reasons(eco, max_hops=max_hops, paths=paths) if reasons or "reason" in keys else None
+    if "reason" in keys:
+        frame["reason"] = SERVED
+        frame.loc[~served, "reason"] = why["reason"].to_numpy(dtype=object)
     if keys:
         g = frame.groupby(list(keys), sort=True, dropna=False)["served"].agg(["size", "sum"]).reset_index()
     else:
         g = pd.DataFrame({"size": [n], "sum": [k]}) if n else pd.DataFrame({"size": [], "sum": []})
     groups = pd.DataFrame({
         key: (g[key].to_numpy(dtype=object) if key in keys else np.full(len(g), None, dtype=object))
-        for key in GROUP_KEYS
+        for key in GROUP_KEYS if key != "reason" or key in keys
     })
     groups["needs"] = g["size"].to_numpy(dtype=np.int64)
     groups["served"] = g["sum"].to_numpy(dtype=np.int64)
@@ -178,6 +206,20 @@ def coverage(eco: Ecosystem, *, by: str | Sequence[str] = ("service",), max_hops
         groups["coverage"] = np.where(groups["needs"] > 0, groups["served"] / groups["needs"].clip(lower=1), 1.0)
     groups = groups.sort_values(["unmet", "coverage", *keys], ascending=[False, True, *([True] * len(keys))],
                                 kind="stable").reset_index(drop=True)
-    unmet = paths.loc[~served, ["actor", "service"]].reset_index(drop=True)
+    unmet = _unmet_table(eco, paths.loc[~served, ["actor", "service"]], why)
     return GapReport(needs=n, served=k, coverage=(k / n) if n else 1.0, max_hops=int(max_hops), by=keys,
-                     groups=groups, unmet=unmet, paths=paths)
+                     groups=groups, unmet=unmet, paths=paths, as_of=eco.year)
+
+
+def _unmet_table(eco: Ecosystem, unmet: pd.DataFrame, why: pd.DataFrame | None) -> pd.DataFrame:
+    """The unmet needs with the actor's name, region and sector (and the reasons, when given)."""
+    who = eco.actors[["name", "region", "sector"]].reindex(unmet["actor"].to_numpy())
+    out = pd.DataFrame({"actor": unmet["actor"].to_numpy(dtype=object),
+                        "name": who["name"].to_numpy(dtype=object),
+                        "service": unmet["service"].to_numpy(dtype=object),
+                        "region": who["region"].to_numpy(dtype=object),
+                        "sector": who["sector"].to_numpy(dtype=object)})
+    if why is not None:
+        out["reason"] = why["reason"].to_numpy(dtype=object)
+        out["hops"] = why["hops"].array
+    return out

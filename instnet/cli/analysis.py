@@ -1,4 +1,4 @@
-"""``instnet gaps`` and ``instnet refer`` (issue 4)."""
+"""``instnet gaps`` and ``instnet refer``."""
 
 from __future__ import annotations
 
@@ -8,48 +8,62 @@ from pathlib import Path
 import click
 import pandas as pd
 from rich.console import Console
+from rich.markup import escape
 
 from ..analysis import gaps as gaps_mod
 from ..analysis import paths as ref_mod
+from ..analysis.reasons import need_reason
+from ..i18n import _, ngettext
 from . import main
-from .common import analysis_options, command_wrapper, emit, load, rich_table
+from .common import analysis_options, as_of_phrase, as_of_value, command_wrapper, emit, load, rich_table
 
 
 @main.command()
 @analysis_options
 @click.option("--by", "by", default="service", show_default=True, metavar="KEYS",
-              help="Group by any of service,region,sector (comma-separated; '' for none).")
-@click.option("--unmet", is_flag=True, help="List every unmet need (actor, service).")
+              help=_("Group by any of service,region,sector,reason (comma-separated; '' for none)."))
+@click.option("--unmet", is_flag=True, help=_("List every unmet need with the reason it is unmet."))
 @click.option("--fail-under", type=click.FloatRange(0.0, 1.0), default=None, metavar="RATIO",
               help="Exit 1 when overall coverage is below RATIO (e.g. 0.8).")
 @command_wrapper
-def gaps(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: int, fmt: str,
+def gaps(dataset: str, ecosystem: str | None, as_of: int | str, max_hops: int, fmt: str,
          output: Path | None, by: str, unmet: bool, fail_under: float | None) -> None:
     """Service gaps: coverage of needs overall and per group, worst groups first."""
     keys = gaps_mod.parse_by(by)
     eco = load(dataset, ecosystem=ecosystem, as_of=as_of)
-    report = gaps_mod.coverage(eco, by=keys, max_hops=max_hops)
+    report = gaps_mod.coverage(eco, by=keys, max_hops=max_hops, reasons=unmet)
     data = report.to_dict(unmet=unmet)
     table = report.groups[[*keys, "needs", "served", "unmet", "coverage"]]
     if fmt == "csv" and unmet:
         table = report.unmet
 
     def render(console: Console) -> None:
-        console.print(f"[bold]{eco.name}[/]: {report.served} of {report.needs} needs served "
-                      f"({report.coverage:.1%}) within {max_hops} hops" + (f", as of {as_of}" if as_of else ""),
+        console.print(f"[bold]{escape(eco.name)}[/]: " + _needs_served(report.served, report.needs)
+                      + " " + _("({coverage:.1%}) within {max_hops} hops, {as_of}").format(
+                          coverage=report.coverage, max_hops=max_hops, as_of=as_of_phrase(eco)),
                       markup=True, highlight=False)
         if keys:
             console.print(rich_table(report.groups[[*keys, "needs", "served", "unmet", "coverage"]],
-                                     title="Coverage by " + ", ".join(keys)), markup=False)
+                                     title=_("Coverage by {keys}").format(keys=", ".join(keys))), markup=False)
         if unmet:
-            names = eco.actors["name"]
-            frame = report.unmet.assign(name=names.reindex(report.unmet["actor"].to_numpy()).to_numpy())
-            console.print(rich_table(frame[["actor", "name", "service"]], title="Unmet needs"), markup=False)
+            view = report.unmet.assign(hops=pd.Series([None if pd.isna(h) else int(h) for h in report.unmet["hops"]],
+                                                      dtype=object, index=report.unmet.index))
+            console.print(rich_table(view, title=_("Unmet needs")), markup=False)
+            console.print(_("reason: no_provider = nobody offers the service; out_of_scope = no offer covers "
+                            "the actor's region and sector; no_path = no referral route to a provider in "
+                            "scope; too_far = the nearest one is hops links away, more than {max_hops}."
+                            ).format(max_hops=max_hops), markup=False)
 
     emit(fmt=fmt, output=output, data=data, table=table, render=render)
     if fail_under is not None and report.coverage < fail_under:
         click.echo(f"coverage {report.coverage:.4f} is below --fail-under {fail_under}", err=True)
         sys.exit(1)
+
+
+def _needs_served(served: int, needs: int) -> str:
+    """``"1 of 2 needs served"`` with the noun agreeing with the count."""
+    return ngettext("{served} of {needs} need served", "{served} of {needs} needs served", needs).format(
+        served=served, needs=needs)
 
 
 @main.command()
@@ -58,14 +72,17 @@ def gaps(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: int, 
 @click.argument("service")
 @click.option("-k", "k", type=click.IntRange(1), default=3, show_default=True, help="Number of providers.")
 @command_wrapper
-def refer(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: int, fmt: str,
+def refer(dataset: str, ecosystem: str | None, as_of: int | str, max_hops: int, fmt: str,
           output: Path | None, actor: str, service: str, k: int) -> None:
     """The K best providers of SERVICE for ACTOR, each with its referral path."""
     eco = load(dataset, ecosystem=ecosystem, as_of=as_of)
     refs = ref_mod.refer(eco, actor, service, k=k, max_hops=max_hops)
-    missing = [] if refs else ref_mod.unreachable_providers(eco, actor, service, max_hops=max_hops)
-    data = {"actor": actor, "service": service, "max_hops": max_hops,
+    why = None if refs else need_reason(eco, actor, service, max_hops=max_hops)
+    # every provider of the service that is not a candidate, and why not
+    missing = ref_mod.unreachable_providers(eco, actor, service, max_hops=max_hops, limit=None)
+    data = {"actor": actor, "service": service, "max_hops": max_hops, "as_of": as_of_value(eco),
             "referrals": [r.to_dict() for r in refs],
+            "reason": None if why is None else why.reason, "hops": None if why is None else why.hops,
             "out_of_reach": [{"provider": u.provider, "name": u.name, "reason": u.reason, "hops": u.hops,
                               "detail": u.detail} for u in missing]}
     table = pd.DataFrame([{"rank": i + 1, "provider": r.provider, "hops": r.hops, "strength": r.strength,
@@ -77,20 +94,23 @@ def refer(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: int,
         who = f"{names.at[actor]} ({actor})"
         what = f"{eco.services.at[service, 'name']} ({service})"
         if refs:
-            console.print(f"[bold]{who}[/] needs {what}:", markup=True, highlight=False)
+            console.print(_("{who} needs {what} ({as_of}):").format(who=who, what=what, as_of=as_of_phrase(eco)),
+                          markup=False, highlight=False)
             for i, r in enumerate(refs, 1):
-                console.print(f"{i}. {names.at[r.provider]} ({r.provider}) — {r.hops} hop"
-                              f"{'s' if r.hops != 1 else ''}, strength {r.strength:.3f}", markup=False)
+                console.print(f"{i}. {names.at[r.provider]} ({r.provider}) — "
+                              + ngettext("{n} hop", "{n} hops", r.hops).format(n=r.hops)
+                              + ", " + _("strength {strength:.3f}").format(strength=r.strength), markup=False)
                 for s in r.steps:
                     console.print(f"     {s.describe()}", markup=False)
         else:
-            console.print(f"[bold]{who}[/] cannot be referred to any provider of {what} "
-                          f"within {max_hops} hops.", markup=True, highlight=False)
-            if missing:
-                console.print("Nearest providers out of reach:", markup=False)
-                for u in missing:
-                    console.print(f"  - {u.name} ({u.provider}): {u.detail}", markup=False)
-            else:
-                console.print("Nobody offers this service.", markup=False)
+            console.print(_("{who} cannot be referred to any provider of {what} within {max_hops} hops "
+                            "({as_of}): {why}.").format(who=who, what=what, max_hops=max_hops,
+                                                         as_of=as_of_phrase(eco),
+                                                         why=why.describe(max_hops=max_hops) if why else ""),
+                          markup=False, highlight=False)
+        if missing:
+            console.print(_("Providers of the service out of reach:"), markup=False)
+            for u in missing:
+                console.print(f"  - {u.name} ({u.provider}): {u.detail}", markup=False)
 
     emit(fmt=fmt, output=output, data=data, table=table, render=render)

@@ -10,7 +10,7 @@ from rich.console import Console
 
 from ..analysis import bottlenecks as bn
 from . import main
-from .common import analysis_options, command_wrapper, emit, err_console, load, rich_table
+from .common import analysis_options, as_of_phrase, as_of_value, command_wrapper, emit, err_console, load, rich_table
 
 
 
@@ -50,7 +50,7 @@ def _split_ids(value: str | None) -> list[str]:
               help="What-if: coverage before and after removing these institutions together, "
                    "and the service/region/sector groups that lose most.")
 @command_wrapper
-def bottlenecks(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: int, fmt: str,
+def bottlenecks(dataset: str, ecosystem: str | None, as_of: int | str, max_hops: int, fmt: str,
                 output: Path | None, top: int, show_lost: bool, remove: str | None) -> None:
     """System-integrator bottlenecks: impact, load, utilisation, betweenness, brokerage.
 
@@ -60,14 +60,14 @@ def bottlenecks(dataset: str, ecosystem: str | None, as_of: int | None, max_hops
     """
     eco = load(dataset, ecosystem=ecosystem, as_of=as_of)
     if remove is not None:
-        _what_if(eco, _split_ids(remove), max_hops=max_hops, as_of=as_of, fmt=fmt, output=output, top=top)
+        _what_if(eco, _split_ids(remove), max_hops=max_hops, fmt=fmt, output=output, top=top)
         return
     status = err_console()
     with status.status("analysing bottlenecks"):
         result = bn.analyse(eco, max_hops=max_hops)
     n = None if top == 0 else top
     records = result.records(n, show_lost=show_lost)
-    data = {"name": eco.name, "max_hops": max_hops, "as_of": as_of, "institutions": records,
+    data = {"name": eco.name, "max_hops": max_hops, "as_of": as_of_value(eco), "institutions": records,
             "bridges": result.bridges.to_dict("records")}
     shown = result.table if n is None else result.table.head(n)
     table = shown.reset_index()
@@ -79,7 +79,7 @@ def bottlenecks(dataset: str, ecosystem: str | None, as_of: int | None, max_hops
     def render(console: Console) -> None:
         console.print(f"[bold]{eco.name}[/]: {len(result.table)} institutions, "
                       f"{int(result.engine.served.sum())} of {len(result.engine.served)} needs served "
-                      f"within {max_hops} hops" + (f", as of {as_of}" if as_of else ""),
+                      f"within {max_hops} hops, {as_of_phrase(eco)}",
                       markup=True, highlight=False)
         console.print(rich_table(_display(shown), title="Bottlenecks (impact = needs lost without it)"),
                       markup=False)
@@ -116,16 +116,17 @@ def _explain(console: Console, eco, result: bn.Bottlenecks, rec: dict, *, full: 
                                  title=f"Needs cut off without {ident}"), markup=False)
 
 
-def _what_if(eco, ids: list[str], *, max_hops: int, as_of: int | None, fmt: str, output: Path | None,
+def _what_if(eco, ids: list[str], *, max_hops: int, fmt: str, output: Path | None,
              top: int) -> None:
     ids = bn.check_institutions(eco, ids)
     w = bn.what_if(eco, ids, max_hops=max_hops)
     groups = w.groups if top == 0 else w.groups.head(top)
-    data = {"name": eco.name, "max_hops": max_hops, "as_of": as_of, "what_if": w.to_dict()}
+    data = {"name": eco.name, "max_hops": max_hops, "as_of": as_of_value(eco), "what_if": w.to_dict()}
     data["what_if"]["lost_needs"] = w.lost_needs[["actor", "service"]].to_dict("records")
 
     def render(console: Console) -> None:
-        console.print(f"[bold]{eco.name}[/]: without {', '.join(ids)}", markup=True, highlight=False)
+        console.print(f"[bold]{eco.name}[/]: without {', '.join(ids)}, {as_of_phrase(eco)}", markup=True,
+                      highlight=False)
         console.print(f"coverage {w.coverage_before:.1%} -> {w.coverage_after:.1%} "
                       f"({w.served_before} -> {w.served_after} of {w.needs} needs served, "
                       f"{w.served_before - w.served_after} lost)", markup=False)

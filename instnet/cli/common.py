@@ -15,6 +15,7 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
+from ..i18n import _
 from ..errors import DatasetError, InstnetError
 from ..model import Ecosystem
 from ..io.read import read_dataset
@@ -53,8 +54,34 @@ class InstnetGroup(click.Group):
             ctx.exit(exc.exit_code)
 
 
-def load(dataset: str, *, ecosystem: str | None = None, as_of: int | None = None) -> Ecosystem:
-    """Load DATASET (folder, workbook, built-in name or ``neo4j``) for a command."""
+#: The value of ``--as-of`` when it is not given: the dataset's data year.
+DATA_YEAR = "data-year"
+
+
+class AsOf(click.ParamType):
+    """``--as-of``: a year, or ``all`` (every row active whatever its dates)."""
+
+    name = "year"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int | str:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in ("all", DATA_YEAR):
+            return text
+        try:
+            return int(text)
+        except ValueError:
+            self.fail(_("{value!r} is neither a year nor 'all'").format(value=value), param, ctx)
+
+
+def load(dataset: str, *, ecosystem: str | None = None, as_of: int | str | None = None) -> Ecosystem:
+    """Load DATASET (folder, workbook, built-in name or ``neo4j``) for a command.
+
+    ``as_of``: a year; :data:`DATA_YEAR` for the dataset's data year (what the
+    analytic commands default to); ``"all"`` or None for every row, whatever its
+    dates (what loading, exporting or converting a dataset needs).
+    """
     if dataset == "neo4j":
         if not ecosystem:
             raise click.UsageError("DATASET 'neo4j' needs --ecosystem NAME")
@@ -63,24 +90,53 @@ def load(dataset: str, *, ecosystem: str | None = None, as_of: int | None = None
         eco = read_ecosystem(ecosystem)
     else:
         eco = read_dataset(dataset)
-    return eco.as_of(as_of)
+    if as_of is None or as_of == "all":
+        return eco
+    return eco.as_of(eco.data_year if as_of == DATA_YEAR else int(as_of))
 
 
-def dataset_argument(f: Callable) -> Callable:
-    """DATASET plus --ecosystem and --as-of."""
-    f = click.option("--as-of", "as_of", type=int, default=None, metavar="YEAR",
-                     help="Analyse the ecosystem as it was in YEAR (since/until columns).")(f)
+def as_of_value(eco: Ecosystem) -> int | str:
+    """The year an ecosystem was analysed as of, for JSON (``"all"``: every row active)."""
+    return "all" if eco.year is None else int(eco.year)
+
+
+def as_of_phrase(eco: Ecosystem) -> str:
+    """Which year an output describes, in words (``"as of 1999"``, or every row active)."""
+    if eco.year is None:
+        return _("all years (every row active)")
+    return _("as of {year}").format(year=eco.year)
+
+
+def as_of_option(f: Callable) -> Callable:
+    """``--as-of YEAR|all`` (default: the data year)."""
+    return click.option("--as-of", "as_of", type=AsOf(), default=DATA_YEAR, show_default=False, metavar="YEAR|all",
+                        help=_("Analyse the ecosystem as it was in YEAR (since/until columns); 'all' makes every "
+                               "row active. Default: the data year (ecosystem.toml's year, else this year)."))(f)
+
+
+def dataset_only(f: Callable) -> Callable:
+    """DATASET plus --ecosystem."""
     f = click.option("--ecosystem", default=None, metavar="NAME",
                      help="Ecosystem name in Neo4j (when DATASET is 'neo4j').")(f)
     return click.argument("dataset")(f)
 
 
+def dataset_argument(f: Callable) -> Callable:
+    """DATASET plus --ecosystem and --as-of."""
+    return dataset_only(as_of_option(f))
+
+
 def analysis_options(f: Callable) -> Callable:
     """DATASET, --ecosystem, --as-of, --max-hops, --format and -o."""
+    return as_of_option(years_options(f))
+
+
+def years_options(f: Callable) -> Callable:
+    """DATASET, --ecosystem, --max-hops, --format and -o (commands that take their years otherwise)."""
     f = output_options(f)
     f = click.option("--max-hops", type=click.IntRange(1, 12), default=4, show_default=True,
                      help="Longest referral path, in links.")(f)
-    return dataset_argument(f)
+    return dataset_only(f)
 
 
 def output_options(f: Callable) -> Callable:

@@ -11,15 +11,17 @@ from rich.console import Console
 from ..analysis import indicators
 from ..analysis import info as info_mod
 from . import main
-from .common import analysis_options, command_wrapper, dataset_argument, emit, err_console, load, rich_table
+from .common import (DATA_YEAR, analysis_options, as_of_phrase, as_of_value, command_wrapper, dataset_argument, emit,
+                     err_console, load, rich_table)
 
 
 @main.command()
 @dataset_argument
 @command_wrapper
-def validate(dataset: str, ecosystem: str | None, as_of: int | None) -> None:
+def validate(dataset: str, ecosystem: str | None, as_of: int | str) -> None:
     """Check DATASET against the dataset format; exit 2 listing every problem."""
-    eco = load(dataset, ecosystem=ecosystem, as_of=as_of)
+    # validation reads every row; a year is applied only when one is asked for
+    eco = load(dataset, ecosystem=ecosystem, as_of=None if as_of == DATA_YEAR else as_of)
     console = err_console()
     for w in info_mod.warnings(eco):
         console.print(f"[yellow]warning:[/] {w}", markup=True, highlight=False)
@@ -35,14 +37,14 @@ def validate(dataset: str, ecosystem: str | None, as_of: int | None) -> None:
 @click.option("--indicators/--no-indicators", "with_indicators", default=True, show_default=True,
               help="Compute the network evaluation indicators (docs/indicators.md).")
 @command_wrapper
-def info(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: int, fmt: str,
+def info(dataset: str, ecosystem: str | None, as_of: int | str, max_hops: int, fmt: str,
          output: Path | None, with_indicators: bool) -> None:
     """Counts by kind, link type and service category, warnings and indicators."""
     eco = load(dataset, ecosystem=ecosystem, as_of=as_of)
     counts = info_mod.counts(eco)
     warns = info_mod.warnings(eco)
     panel = indicators.panel(eco, max_hops=max_hops) if with_indicators else None
-    data = {"name": eco.name, "meta": dict(eco.meta), "as_of": as_of, **counts, "warnings": warns,
+    data = {"name": eco.name, "meta": dict(eco.meta), "as_of": as_of_value(eco), **counts, "warnings": warns,
             "indicators": panel}
     rows = [(group, key, n) for group in ("actors", "links", "services") for key, n in counts[group].items()]
     table = pd.DataFrame(rows, columns=["table", "key", "count"])
@@ -50,7 +52,7 @@ def info(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: int, 
     def render(console: Console) -> None:
         meta = eco.meta
         console.print(f"[bold]{eco.name}[/]" + (f" — {meta.get('country')}" if meta.get("country") else "")
-                      + (f", as of {as_of}" if as_of else ""), markup=True, highlight=False)
+                      + f", {as_of_phrase(eco)}", markup=True, highlight=False)
         if meta.get("description"):
             console.print(str(meta["description"]), markup=False)
         for group, title in (("actors", "Actors by kind"), ("links", "Links by type"),

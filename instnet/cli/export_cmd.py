@@ -39,7 +39,7 @@ def export() -> None:
               help="Draw only the N institutions with the highest impact one by one and pool the others "
                    "by kind x region (0: draw all) [default: 1000].")
 @command_wrapper
-def export_html(dataset: str, ecosystem: str | None, as_of: int | None, output: Path, max_hops: int,
+def export_html(dataset: str, ecosystem: str | None, as_of: int | str, output: Path, max_hops: int,
                 include_private: bool, service: str | None, focus: str | None, remove: str | None,
                 group_threshold: int | None, max_institutions: int | None) -> None:
     """Write the self-contained interactive map of DATASET to an HTML file."""
@@ -60,7 +60,7 @@ def _graph_command(fmt: str, help_text: str) -> None:
     @_HOPS
     @_PRIVATE
     @command_wrapper
-    def cmd(dataset: str, ecosystem: str | None, as_of: int | None, output: Path, max_hops: int,
+    def cmd(dataset: str, ecosystem: str | None, as_of: int | str, output: Path, max_hops: int,
             include_private: bool) -> None:
         from ..render.export import write_export
 
@@ -82,7 +82,7 @@ _graph_command("json", "Write DATASET, its analysis and every need's best referr
 @click.option("--format", "fmt", type=click.Choice(["html", "md"]), default="html", show_default=True,
               help="A self-contained HTML report, or Markdown to paste into documents.")
 @command_wrapper
-def report(dataset: str, ecosystem: str | None, as_of: int | None, output: Path, max_hops: int,
+def report(dataset: str, ecosystem: str | None, as_of: int | str, output: Path, max_hops: int,
            include_private: bool, fmt: str) -> None:
     """Write the ecosystem report: numbers, coverage, gap heatmap, bottlenecks, map."""
     from ..render.report import write_report

@@ -13,7 +13,7 @@ import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from . import main
-from .common import err_console, load as load_dataset
+from .common import as_of_option, err_console, load as load_dataset
 
 _STATE_DIR = click.option(
     "--state-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -166,8 +166,8 @@ def pull_cmd(ecosystem: str, out_dir: Path) -> None:
 @click.argument("dataset")
 @_ECOSYSTEM
 @click.option("--max-hops", type=click.IntRange(1, 20), default=4, show_default=True)
-@click.option("--as-of", "as_of", type=int, default=None, metavar="YEAR")
-def write_back_cmd(dataset: str, ecosystem: str, max_hops: int, as_of: int | None) -> None:
+@as_of_option
+def write_back_cmd(dataset: str, ecosystem: str, max_hops: int, as_of: int | str) -> None:
     """Compute the analytics of DATASET and store them as actor properties in Neo4j.
 
     DATASET may be `neo4j` to analyse the ecosystem as stored. Properties: impact,

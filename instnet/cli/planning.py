@@ -9,8 +9,10 @@ import pandas as pd
 from rich.console import Console
 
 from . import main
-from .common import analysis_options, command_wrapper, emit, err_console, load, output_options, rich_table
+from .common import (DATA_YEAR, analysis_options, as_of_phrase, as_of_value, command_wrapper, emit, err_console, load,
+                     output_options, rich_table, years_options)
 from ..errors import UsageError
+from ..i18n import _
 
 
 def _families(text: str) -> list[str]:
@@ -35,7 +37,7 @@ def _families(text: str) -> list[str]:
 @click.option("--write-dataset", "write_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Write the ecosystem after the recommended actions as a dataset folder.")
 @command_wrapper
-def recommend(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: int, fmt: str,
+def recommend(dataset: str, ecosystem: str | None, as_of: int | str, max_hops: int, fmt: str,
               output: Path | None, budget: int, families: str, centre_services: int,
               write_dir: Path | None) -> None:
     """Interventions that serve the most unmet needs, chosen greedily by marginal gain."""
@@ -52,7 +54,7 @@ def recommend(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: 
         write_dataset(plan.ecosystem, write_dir)
         console.print(f"wrote the ecosystem after {len(plan.recommendations)} action(s) to {write_dir}",
                       markup=False)
-    data = {"name": eco.name, "as_of": as_of, "budget": budget, "actions": fams, **plan.to_dict()}
+    data = {"name": eco.name, "as_of": as_of_value(eco), "budget": budget, "actions": fams, **plan.to_dict()}
     table = plan.table()
     if fmt == "csv":
         table = pd.DataFrame([{"rank": r.rank, "kind": r.action.kind, "action": r.action.describe(),
@@ -63,7 +65,7 @@ def recommend(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: 
 
     def render(c: Console) -> None:
         d = plan.to_dict()
-        c.print(f"{eco.name}: {plan.served_before} of {plan.needs} needs served "
+        c.print(f"{eco.name}, {as_of_phrase(eco)}: {plan.served_before} of {plan.needs} needs served "
                 f"({d['coverage_before']:.1%}); after {len(plan.recommendations)} action(s): "
                 f"{plan.served_after} ({d['coverage_after']:.1%})", markup=False)
         if plan.recommendations:
@@ -75,20 +77,18 @@ def recommend(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: 
 
 
 @main.command()
-@analysis_options
+@years_options
 @click.option("--from", "start", type=int, required=True, metavar="YEAR")
 @click.option("--to", "end", type=int, required=True, metavar="YEAR")
 @click.option("--step", type=click.IntRange(1), default=1, show_default=True)
 @click.option("--top", type=click.IntRange(0), default=3, show_default=True, help="Bottlenecks shown per year.")
 @command_wrapper
-def trend(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: int, fmt: str, output: Path | None,
+def trend(dataset: str, ecosystem: str | None, max_hops: int, fmt: str, output: Path | None,
           start: int, end: int, step: int, top: int) -> None:
     """Indicators, coverage and top bottlenecks at each year from --from to --to."""
     from ..analysis.trend import trend as run
 
-    if as_of is not None:
-        raise UsageError("trend takes --from/--to, not --as-of")
-    eco = load(dataset, ecosystem=ecosystem)
+    eco = load(dataset, ecosystem=ecosystem, as_of="all")
     frame = run(eco, start, end, step=step, max_hops=max_hops, top=top)
     records = frame.to_dict("records")
     data = {"name": eco.name, "max_hops": max_hops, "years": records}
@@ -125,11 +125,13 @@ def diff(dataset: str, other: str | None, start: int | None, end: int | None, ec
     if other is None:
         if start is None or end is None:
             raise UsageError("diff needs two datasets, or one dataset with --from YEAR --to YEAR")
-        eco = load(dataset, ecosystem=ecosystem)
+        eco = load(dataset, ecosystem=ecosystem, as_of="all")
         a, b, la, lb = eco.as_of(start), eco.as_of(end), str(start), str(end)
     else:
-        a = load(dataset, ecosystem=ecosystem, as_of=start)
-        b = load(other, ecosystem=ecosystem, as_of=end if end is not None else start)
+        # each dataset as of its own data year unless --from/--to say otherwise
+        b_year = end if end is not None else start
+        a = load(dataset, ecosystem=ecosystem, as_of=DATA_YEAR if start is None else start)
+        b = load(other, ecosystem=ecosystem, as_of=DATA_YEAR if b_year is None else b_year)
         la, lb = dataset, other
     d = run(a, b, max_hops=max_hops, label_a=la, label_b=lb)
     data = d.to_dict()
@@ -150,6 +152,22 @@ def diff(dataset: str, other: str | None, start: int | None, end: int | None, ec
         ):
             if len(f):
                 more = f" (first {limit} of {len(f)})" if len(f) > limit else ""
-                c.print(rich_table(f[cols].head(limit), title=title + more), markup=False)
+                # headings name the two sides (years or datasets), not "_a"/"_b"
+                shown = f[cols].head(limit).rename(columns=lambda col: _side_heading(col, la, lb))
+                c.print(rich_table(shown, title=title + more), markup=False)
 
     emit(fmt=fmt, output=output, data=data, table=table, render=render)
+
+
+def _side_heading(column: str, label_a: str, label_b: str) -> str:
+    """``impact_a`` -> ``impact 1996`` (the side's year or dataset name).
+
+    Examples
+    --------
+    >>> _side_heading("load_b", "1996", "1998"), _side_heading("name", "1996", "1998")
+    ('load 1998', 'name')
+    """
+    for suffix, label in (("_a", label_a), ("_b", label_b)):
+        if column.endswith(suffix):
+            return _("{measure} {side}").format(measure=column[: -len(suffix)], side=label)
+    return column
