@@ -14,6 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .i18n import _
 from .schema import INSTITUTION_KINDS, SCOPE_SEP
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,20 @@ def scope(text: str) -> frozenset[str]:
     frozenset()
     """
     return frozenset(p.strip() for p in text.split(SCOPE_SEP) if p.strip())
+
+
+def as_of_phrase(eco: "Ecosystem") -> str:
+    """Which year an output describes, in words: ``"as of 1999"``, or every row active.
+
+    Examples
+    --------
+    >>> eco = Ecosystem.from_records(actors=[{"id": "a", "name": "A", "kind": "enterprise"}])
+    >>> as_of_phrase(eco.as_of(1999)), as_of_phrase(eco)
+    ('as of 1999', 'all years (every row active)')
+    """
+    if eco.year is None:
+        return _("all years (every row active)")
+    return _("as of {year}").format(year=eco.year)
 
 
 def isin(values: pd.Series | pd.Index, known: pd.Series | pd.Index) -> np.ndarray:

@@ -69,7 +69,8 @@ def unmet_reasons(eco: Ecosystem, *, max_hops: int = 4, paths: pd.DataFrame | No
     max_hops : int, default 4
         Longest referral path, in links.
     paths : DataFrame, optional
-        Precomputed ``best_paths(eco, max_hops=max_hops)``.
+        Precomputed ``best_paths(eco, max_hops=max_hops)``, or some of its rows
+        (then only the reasons of those unmet needs are computed).
 
     Returns
     -------
@@ -109,9 +110,9 @@ def unmet_reasons(eco: Ecosystem, *, max_hops: int = 4, paths: pd.DataFrame | No
     _check_hops(max_hops)
     if paths is None:
         paths = best_paths(eco, max_hops=max_hops)
-    unmet = np.flatnonzero(~paths["served"].to_numpy(dtype=bool))
-    code, hops = _unmet_reasons(eco, unmet)
     needs = eco.needs
+    unmet = needs.index.get_indexer(paths.index[~paths["served"].to_numpy(dtype=bool)])
+    code, hops = _unmet_reasons(eco, unmet)
     return pd.DataFrame({
         "actor": needs["actor"].to_numpy(dtype=object)[unmet],
         "service": needs["service"].to_numpy(dtype=object)[unmet],

@@ -17,7 +17,7 @@ from rich.table import Table
 
 from ..i18n import _
 from ..errors import DatasetError, InstnetError
-from ..model import Ecosystem
+from ..model import Ecosystem, as_of_phrase  # noqa: F401  (re-exported for the commands)
 from ..io.read import read_dataset
 
 log = logging.getLogger("instnet")
@@ -98,13 +98,6 @@ def load(dataset: str, *, ecosystem: str | None = None, as_of: int | str | None 
 def as_of_value(eco: Ecosystem) -> int | str:
     """The year an ecosystem was analysed as of, for JSON (``"all"``: every row active)."""
     return "all" if eco.year is None else int(eco.year)
-
-
-def as_of_phrase(eco: Ecosystem) -> str:
-    """Which year an output describes, in words (``"as of 1999"``, or every row active)."""
-    if eco.year is None:
-        return _("all years (every row active)")
-    return _("as of {year}").format(year=eco.year)
 
 
 def as_of_option(f: Callable) -> Callable:

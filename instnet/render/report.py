@@ -21,7 +21,9 @@ from .. import __version__
 from ..analysis.gaps import coverage
 from ..analysis.indicators import panel
 from ..analysis.info import counts
+from ..analysis.reasons import REASONS, describe_reason, unmet_reasons
 from ..analysis.recommend import recommend
+from ..i18n import _
 from ..model import Ecosystem
 from ..schema import INSTITUTION_KINDS, KINDS
 from .views import KIND_STYLE, Analysis, coverage_colour, actor_frame, analyse, build_view, display_name
@@ -59,6 +61,52 @@ def numbers(eco: Ecosystem) -> list[dict[str, Any]]:
         {"label": "enterprise needs", "value": c["totals"]["needs"]},
         {"label": "links", "value": c["totals"]["links"]},
     ]
+
+
+#: Coverage at or above these shares is shown amber, then green (below the first: red).
+COVERAGE_LEVELS = (0.5, 0.8)
+
+
+def coverage_level(share: float | None) -> str:
+    """``"low"``, ``"mid"`` or ``"high"``: the colour class of a coverage figure.
+
+    Examples
+    --------
+    >>> coverage_level(0.53), coverage_level(0.2), coverage_level(0.9)
+    ('mid', 'low', 'high')
+    """
+    if share is None or share < COVERAGE_LEVELS[0]:
+        return "low"
+    return "mid" if share < COVERAGE_LEVELS[1] else "high"
+
+
+def reason_rows(eco: Ecosystem, analysis: Analysis) -> list[dict[str, Any]]:
+    """Unmet needs by reason (most first), each with the reason in words."""
+    why = unmet_reasons(eco, max_hops=analysis.max_hops, paths=analysis.paths)
+    counts_by = why["reason"].value_counts()
+    rows = []
+    for reason in REASONS:
+        n = int(counts_by.get(reason, 0))
+        if n:
+            hops = why.loc[why["reason"] == reason, "hops"]
+            nearest = int(hops.min()) if reason == "too_far" else None
+            rows.append({"reason": reason, "count": n,
+                         "explain": describe_reason(reason, nearest, max_hops=analysis.max_hops)
+                         if reason != "too_far" else
+                         _("a provider in scope is reachable, but only by more than {max_hops} links").format(
+                             max_hops=analysis.max_hops)})
+    rows.sort(key=lambda r: -r["count"])
+    return rows
+
+
+def as_of_sentence(eco: Ecosystem) -> str:
+    """Which year the report describes, in words."""
+    if eco.year is None:
+        return _("Every row is active, whatever its dates (all years).")
+    if eco.year == eco.data_year:
+        return _("Analysed as of {year}, the data year.").format(year=eco.year)
+    return _("Analysed as of {year} (the data year is {data_year}).").format(year=eco.year,
+                                                                              data_year=eco.data_year)
 
 
 def kind_rows(eco: Ecosystem) -> list[dict[str, Any]]:
@@ -262,7 +310,8 @@ def report_data(eco: Ecosystem, *, max_hops: int = 4, include_private: bool = Fa
     if analysis is None:
         analysis = analyse(eco, max_hops=max_hops)
     data: dict[str, Any] = {
-        "title": f"{display_name(eco)}: SME support ecosystem report",
+        "title": _("{name}: SME support ecosystem report").format(name=display_name(eco)),
+        "as_of_text": as_of_sentence(eco),
         "meta": {k: str(v) for k, v in eco.meta.items() if v not in (None, "")},
         "as_of": eco.year, "max_hops": analysis.max_hops, "numbers": numbers(eco), "kinds": kind_rows(eco),
         "notes": list(analysis.notes), "version": __version__,
@@ -272,13 +321,16 @@ def report_data(eco: Ecosystem, *, max_hops: int = 4, include_private: bool = Fa
         served = int(p["served"].sum())
         data["coverage"] = {"needs": len(p), "served": served, "unmet": len(p) - served,
                             "value": served / len(p) if len(p) else None,
-                            "text": _pct(served / len(p)) if len(p) else "—"}
+                            "text": _pct(served / len(p)) if len(p) else "—",
+                            "level": coverage_level(served / len(p) if len(p) else None)}
+        data["reasons"] = reason_rows(eco, analysis)
         data["heatmap"] = heatmap(eco, analysis) if len(p) else None
         data["unmet_groups"] = unmet_groups(eco, analysis)
     else:
         data["coverage"] = None
         data["heatmap"] = None
         data["unmet_groups"] = []
+        data["reasons"] = []
     data["bottlenecks"] = bottleneck_rows(eco, analysis, include_private)
     data["recommendations"] = recommendations(eco, analysis, include_private)
     data["indicators"] = indicators(eco, analysis)
@@ -303,6 +355,7 @@ def report_markdown(eco: Ecosystem, *, max_hops: int = 4, include_private: bool 
     out = [f"# {_md(d['title'])}", ""]
     if d["meta"].get("description"):
         out += [_md(d["meta"]["description"]), ""]
+    out += [_md(d["as_of_text"]), ""]
     out += ["## The ecosystem in numbers", "", "| | count |", "|---|---:|"]
     out += [f"| {_md(n['label'])} | {n['value']} |" for n in d["numbers"]]
     out += [""]
@@ -311,6 +364,10 @@ def report_markdown(eco: Ecosystem, *, max_hops: int = 4, include_private: bool 
     if cov:
         out += [f"**{cov['text']}** of enterprise needs are served: {cov['served']} of {cov['needs']} needs have a "
                 f"referral path to a provider within {d['max_hops']} hops; {cov['unmet']} are gaps.", ""]
+        if d["reasons"]:
+            out += ["### " + _("Unmet needs by reason"), "", "| reason | needs | |", "|---|---:|---|"]
+            out += [f"| {r['reason']} | {r['count']} | {_md(r['explain'])} |" for r in d["reasons"]]
+            out += [""]
     else:
         out += ["Coverage is not available (no referral analysis).", ""]
     hm = d["heatmap"]

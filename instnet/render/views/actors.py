@@ -131,7 +131,10 @@ def service_tuples(actors: pd.Index, actor: pd.Series, service: pd.Series) -> li
 
 
 def display_name(eco: Ecosystem) -> str:
-    """The name a reader sees: the country when known, else the ecosystem's name.
+    """The name a reader sees: the ecosystem's own name, else its country.
+
+    A name that only repeats the country (``jamaica`` in Jamaica) gives way to the
+    country's spelling.
 
     Examples
     --------
@@ -139,4 +142,8 @@ def display_name(eco: Ecosystem) -> str:
     >>> display_name(read_dataset("jamaica"))
     'Jamaica'
     """
-    return str(eco.meta.get("country") or eco.name)
+    name = str(eco.meta.get("name") or "").strip()
+    country = str(eco.meta.get("country") or "").strip()
+    if name and name.casefold() != country.casefold():
+        return name
+    return country or eco.name

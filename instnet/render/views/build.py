@@ -10,7 +10,9 @@ from typing import Any
 import pandas as pd
 
 from ...errors import UnknownIdError, UsageError
-from ...model import Ecosystem
+from ...analysis.reasons import describe_reason, unmet_reasons
+from ...i18n import _, ngettext
+from ...model import Ecosystem, as_of_phrase as as_of_words
 from ...schema import INSTITUTION_KINDS, REFERRAL_TYPES
 from .actors import actor_frame, display_name
 from .analysis import Analysis, analyse
@@ -180,7 +182,8 @@ def build_view(
     if analysis.paths is not None:
         p = analysis.paths
         served = int(p["served"].sum())
-        cov = f"{served} of {len(p)} needs served ({_pct(served, len(p))}) within {analysis.max_hops} hops"
+        cov = (f"{served} of {len(p)} needs served ({_pct(served, len(p))}) within {analysis.max_hops} hops, "
+               + as_of_words(eco))
         unmet_line = "red ring = actor with unmet needs"
     else:
         cov, unmet_line = "coverage not analysed", ""
@@ -273,6 +276,7 @@ def _focus_view(eco: Ecosystem, analysis: Analysis, frame: pd.DataFrame, disp: p
     else:
         p = analysis.paths
         rows = p[p["actor"] == focus]
+    why = (unmet_reasons(eco, max_hops=analysis.max_hops, paths=rows) if len(rows) else None)
     for svc, served, path, hops, strength in (
         (r["service"], bool(r["served"]), r["path"], r["hops"], r["strength"]) for _, r in
         (rows.iterrows() if len(rows) else iter(()))
@@ -282,8 +286,11 @@ def _focus_view(eco: Ecosystem, analysis: Analysis, frame: pd.DataFrame, disp: p
             route = " → ".join(str(frame.loc[disp[n], "label"]) for n in path)
             details.append(f"{svc_name.get(svc, svc)}: {route} ({int(hops)} hops, strength {float(strength):.2f})")
         else:
-            details.append(f"{svc_name.get(svc, svc)}: UNMET — no provider reachable within "
-                           f"{analysis.max_hops} hops")
+            r = why[why["service"] == svc].iloc[0]
+            details.append(_("{service}: UNMET — {why}").format(
+                service=svc_name.get(svc, svc),
+                why=describe_reason(r["reason"], None if pd.isna(r["hops"]) else int(r["hops"]),
+                                    max_hops=analysis.max_hops)))
     if not details and analysis.paths is not None:
         kind = eco.actors.at[focus, "kind"]
         if kind in INSTITUTION_KINDS:
@@ -322,7 +329,9 @@ def _focus_view(eco: Ecosystem, analysis: Analysis, frame: pd.DataFrame, disp: p
     return View(
         title=f"{display_name(eco)}: referral paths of {label}",
         subtitle=(f"Shows the best referral path (dark links) to a provider for each need of {label} "
-                  f"(thick black ring), within {analysis.max_hops} hops; {len(details) - n_served} needs unmet."),
+                  f"(thick black ring), within {analysis.max_hops} hops; "
+                  + ngettext("{n} need unmet", "{n} needs unmet", len(details) - n_served).format(
+                      n=len(details) - n_served) + "; " + as_of_words(eco) + "."),
         nodes=nodes, edges=edges, services=services,
         regions=sorted({n["region"] for n in nodes if n["region"]}),
         legend_kinds=legend_kinds(eco.replace_tables(actors=eco.actors.loc[sorted(keep)]), set()),
