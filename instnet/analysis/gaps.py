@@ -15,11 +15,12 @@ import numpy as np
 import pandas as pd
 
 from ..errors import UsageError
+from ..i18n import ngettext
 from ..model import Ecosystem
 from .paths import best_paths
 from .reasons import unmet_reasons
 
-__all__ = ["GROUP_KEYS", "GapReport", "coverage"]
+__all__ = ["GROUP_KEYS", "GapReport", "coverage", "served_phrase"]
 
 #: Keys a coverage report may be grouped by.
 GROUP_KEYS = ("service", "region", "sector", "reason")
@@ -95,6 +96,18 @@ class GapReport:
             out["unmet"] = [{c: _none(v) for c, v in zip(cols, row)}
                             for row in self.unmet[cols].itertuples(index=False, name=None)]
         return out
+
+
+def served_phrase(served: int, needs: int) -> str:
+    """``"1 of 2 needs served"``, the noun agreeing with the count of needs.
+
+    Examples
+    --------
+    >>> served_phrase(1, 1), served_phrase(0, 2)
+    ('1 of 1 need served', '0 of 2 needs served')
+    """
+    return ngettext("{served} of {needs} need served", "{served} of {needs} needs served", needs).format(
+        served=served, needs=needs)
 
 
 def _none(v: Any) -> Any:

@@ -38,7 +38,7 @@ def gaps(dataset: str, ecosystem: str | None, as_of: int | str, max_hops: int, f
         table = report.unmet
 
     def render(console: Console) -> None:
-        console.print(f"[bold]{escape(eco.name)}[/]: " + _needs_served(report.served, report.needs)
+        console.print(f"[bold]{escape(eco.name)}[/]: " + gaps_mod.served_phrase(report.served, report.needs)
                       + " " + _("({coverage:.1%}) within {max_hops} hops, {as_of}").format(
                           coverage=report.coverage, max_hops=max_hops, as_of=as_of_phrase(eco)),
                       markup=True, highlight=False)
@@ -58,12 +58,6 @@ def gaps(dataset: str, ecosystem: str | None, as_of: int | str, max_hops: int, f
     if fail_under is not None and report.coverage < fail_under:
         click.echo(f"coverage {report.coverage:.4f} is below --fail-under {fail_under}", err=True)
         sys.exit(1)
-
-
-def _needs_served(served: int, needs: int) -> str:
-    """``"1 of 2 needs served"`` with the noun agreeing with the count."""
-    return ngettext("{served} of {needs} need served", "{served} of {needs} needs served", needs).format(
-        served=served, needs=needs)
 
 
 @main.command()

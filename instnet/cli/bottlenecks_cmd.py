@@ -9,6 +9,7 @@ import pandas as pd
 from rich.console import Console
 
 from ..analysis import bottlenecks as bn
+from ..analysis.gaps import served_phrase
 from . import main
 from .common import analysis_options, as_of_phrase, as_of_value, command_wrapper, emit, err_console, load, rich_table
 
@@ -78,7 +79,7 @@ def bottlenecks(dataset: str, ecosystem: str | None, as_of: int | str, max_hops:
 
     def render(console: Console) -> None:
         console.print(f"[bold]{eco.name}[/]: {len(result.table)} institutions, "
-                      f"{int(result.engine.served.sum())} of {len(result.engine.served)} needs served "
+                      + served_phrase(int(result.engine.served.sum()), len(result.engine.served)) + " "
                       f"within {max_hops} hops, {as_of_phrase(eco)}",
                       markup=True, highlight=False)
         console.print(rich_table(_display(shown), title="Bottlenecks (impact = needs lost without it)"),
@@ -128,7 +129,7 @@ def _what_if(eco, ids: list[str], *, max_hops: int, fmt: str, output: Path | Non
         console.print(f"[bold]{eco.name}[/]: without {', '.join(ids)}, {as_of_phrase(eco)}", markup=True,
                       highlight=False)
         console.print(f"coverage {w.coverage_before:.1%} -> {w.coverage_after:.1%} "
-                      f"({w.served_before} -> {w.served_after} of {w.needs} needs served, "
+                      f"({w.served_before} -> " + served_phrase(w.served_after, w.needs) + ", "
                       f"{w.served_before - w.served_after} lost)", markup=False)
         console.print(rich_table(groups, title="Groups that lose most"), markup=False)
 

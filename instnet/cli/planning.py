@@ -12,7 +12,7 @@ from . import main
 from .common import (DATA_YEAR, analysis_options, as_of_phrase, as_of_value, command_wrapper, emit, err_console, load,
                      output_options, rich_table, years_options)
 from ..errors import UsageError
-from ..i18n import _
+from ..i18n import _, ngettext
 
 
 def _families(text: str) -> list[str]:
@@ -52,7 +52,9 @@ def recommend(dataset: str, ecosystem: str | None, as_of: int | str, max_hops: i
                    progress=lambda msg: status.update(msg))
     if write_dir is not None:
         write_dataset(plan.ecosystem, write_dir)
-        console.print(f"wrote the ecosystem after {len(plan.recommendations)} action(s) to {write_dir}",
+        console.print(ngettext("wrote the ecosystem after {n} action to {folder}",
+                               "wrote the ecosystem after {n} actions to {folder}",
+                               len(plan.recommendations)).format(n=len(plan.recommendations), folder=write_dir),
                       markup=False)
     data = {"name": eco.name, "as_of": as_of_value(eco), "budget": budget, "actions": fams, **plan.to_dict()}
     table = plan.table()
@@ -66,7 +68,9 @@ def recommend(dataset: str, ecosystem: str | None, as_of: int | str, max_hops: i
     def render(c: Console) -> None:
         d = plan.to_dict()
         c.print(f"{eco.name}, {as_of_phrase(eco)}: {plan.served_before} of {plan.needs} needs served "
-                f"({d['coverage_before']:.1%}); after {len(plan.recommendations)} action(s): "
+                f"({d['coverage_before']:.1%}); "
+                + ngettext("after {n} action", "after {n} actions", len(plan.recommendations)).format(
+                    n=len(plan.recommendations)) + ": "
                 f"{plan.served_after} ({d['coverage_after']:.1%})", markup=False)
         if plan.recommendations:
             c.print(rich_table(table, title="Recommended interventions (greedy, in order)"), markup=False)

@@ -18,12 +18,13 @@ from typing import Any
 import pandas as pd
 
 from .. import __version__
-from ..analysis.gaps import coverage
+from ..analysis.gaps import coverage, served_phrase
 from ..analysis.indicators import panel
 from ..analysis.info import counts
 from ..analysis.reasons import REASONS, describe_reason, unmet_reasons
 from ..analysis.recommend import recommend
-from ..i18n import _
+from ..analysis.recommend.actions import brokering
+from ..i18n import _, ngettext
 from ..model import Ecosystem
 from ..schema import INSTITUTION_KINDS, KINDS
 from .views import KIND_STYLE, Analysis, coverage_colour, actor_frame, analyse, build_view, display_name
@@ -99,6 +100,22 @@ def reason_rows(eco: Ecosystem, analysis: Analysis) -> list[dict[str, Any]]:
     return rows
 
 
+def coverage_sentence(served: int, needs: int, max_hops: int) -> str:
+    """What the coverage figure means, with the counts (nouns agreeing with them).
+
+    Examples
+    --------
+    >>> coverage_sentence(1, 2, 4)
+    'of enterprise and network needs are served: 1 of 2 needs have a referral path to a provider of the service whose scope covers them, within 4 links; 1 need is a gap.'
+    """
+    gaps = ngettext("{n} need is a gap", "{n} needs are gaps", needs - served).format(n=needs - served)
+    return ngettext("of enterprise and network needs are served: {served} of {needs} need has a referral path to "
+                    "a provider of the service whose scope covers it, within {max_hops} links; {gaps}.",
+                    "of enterprise and network needs are served: {served} of {needs} needs have a referral path "
+                    "to a provider of the service whose scope covers them, within {max_hops} links; {gaps}.",
+                    needs).format(served=served, needs=needs, max_hops=max_hops, gaps=gaps)
+
+
 def as_of_sentence(eco: Ecosystem) -> str:
     """Which year the report describes, in words."""
     if eco.year is None:
@@ -156,7 +173,7 @@ def heatmap(eco: Ecosystem, analysis: Analysis) -> dict[str, Any]:
                 dark = c < 0.2 or c > 0.85
                 cells.append({"x": x, "y": y, "fill": fill, "text": f"{sv}/{n}",
                               "ink": "#ffffff" if dark else "#000000",
-                              "title": f"{names.get(s, s)} in {r or 'no region'}: {sv} of {n} needs served "
+                              "title": f"{names.get(s, s)} in {r or 'no region'}: {served_phrase(int(sv), int(n))} "
                                        f"({_pct(float(c))})"})
             else:
                 cells.append({"x": x, "y": y, "fill": "#f3f3f3", "text": "", "ink": "#000000",
@@ -241,7 +258,7 @@ def recommendations(eco: Ecosystem, analysis: Analysis, include_private: bool = 
             text = (f"New specialised centre in {a.value} offering "
                     + ", ".join(str(svc.get(x, x)) for x in a.services)
                     + (f", coordinated by {who(a.source)}" if a.source else "")
-                    + f", brokering {len(a.networks)} network(s)")
+                    + ", " + brokering(len(a.networks)))
         merged: dict[tuple[str, str], int] = {}
         for g in r.groups:
             k = (str(svc.get(g["service"], g["service"])), g["region"] or "any region")
@@ -322,7 +339,8 @@ def report_data(eco: Ecosystem, *, max_hops: int = 4, include_private: bool = Fa
         data["coverage"] = {"needs": len(p), "served": served, "unmet": len(p) - served,
                             "value": served / len(p) if len(p) else None,
                             "text": _pct(served / len(p)) if len(p) else "—",
-                            "level": coverage_level(served / len(p) if len(p) else None)}
+                            "level": coverage_level(served / len(p) if len(p) else None),
+                            "sentence": coverage_sentence(served, len(p), analysis.max_hops)}
         data["reasons"] = reason_rows(eco, analysis)
         data["heatmap"] = heatmap(eco, analysis) if len(p) else None
         data["unmet_groups"] = unmet_groups(eco, analysis)
@@ -362,8 +380,7 @@ def report_markdown(eco: Ecosystem, *, max_hops: int = 4, include_private: bool 
     cov = d["coverage"]
     out += ["## Coverage", ""]
     if cov:
-        out += [f"**{cov['text']}** of enterprise needs are served: {cov['served']} of {cov['needs']} needs have a "
-                f"referral path to a provider within {d['max_hops']} hops; {cov['unmet']} are gaps.", ""]
+        out += [f"**{cov['text']}** {cov['sentence']}", ""]
         if d["reasons"]:
             out += ["### " + _("Unmet needs by reason"), "", "| reason | needs | |", "|---|---:|---|"]
             out += [f"| {r['reason']} | {r['count']} | {_md(r['explain'])} |" for r in d["reasons"]]

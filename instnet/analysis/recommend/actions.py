@@ -8,12 +8,24 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ...i18n import ngettext
 from ...model import Ecosystem
 
 
 #: ``--actions`` families and the action kinds each stands for.
 FAMILIES = {"link": ("link",), "scope": ("scope", "offer"), "centre": ("centre",)}
 _KIND_ORDER = {"link": 0, "scope": 1, "offer": 2, "centre": 3}
+
+
+def brokering(n: int) -> str:
+    """``"brokering 1 network"`` / ``"brokering 2 networks"``.
+
+    Examples
+    --------
+    >>> brokering(1), brokering(2)
+    ('brokering 1 network', 'brokering 2 networks')
+    """
+    return ngettext("brokering {n} network", "brokering {n} networks", n).format(n=n)
 
 
 @dataclass(frozen=True)
@@ -51,7 +63,7 @@ class Action:
             return f"{self.source} offers {self.service}" + (f" ({where})" if where else "")
         coord = f", coordinated by {self.source}" if self.source else ""
         return (f"new centre {self.target} in {self.value} offering {';'.join(self.services) or 'nothing'}"
-                f"{coord}, brokering {len(self.networks)} network(s)")
+                f"{coord}, " + brokering(len(self.networks)))
 
     def key(self) -> tuple:
         return (_KIND_ORDER[self.kind], self.source, self.target, self.service, self.offer, self.axis,

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ...analysis.gaps import served_phrase
 from ...model import Ecosystem
 from ...schema import INSTITUTION_KINDS, LINK_RULES, LINK_TYPES
 from .analysis import Analysis
@@ -39,8 +40,9 @@ def _tooltip(row: pd.Series, svc_name: dict[str, str], size_by: str, extra: Sequ
                                            for s in row["needs"]))
         cov = _num(row.get("coverage"))
         if cov is not None:
-            lines.append(f"Coverage: {int(row['needs_served'])} of {int(row['needs_served'] + row['needs_unmet'])}"
-                         f" needs served ({cov * 100:.0f} %)")
+            lines.append("Coverage: " + served_phrase(int(row["needs_served"]),
+                                                      int(row["needs_served"] + row["needs_unmet"]))
+                         + f" ({cov * 100:.0f} %)")
     for col, text in (("impact", "Impact: {:.0f} needs lost if removed"),
                       ("load", "Load: {:.0f} served needs routed through it"),
                       ("utilisation", "Utilisation: {:.0%} of capacity")):
@@ -188,7 +190,7 @@ def _group_nodes(g: pd.DataFrame, node_of: dict[str, str], cut_needs: dict[str, 
             lines.append("Needs: " + ", ".join(svc_name.get(s, s) for s in needs[gid_][:12])
                          + (" …" if len(needs[gid_]) > 12 else ""))
         if cov is not None:
-            lines.append(f"Coverage: {int(row['served'])} of {n_needs} needs served ({cov * 100:.0f} %)")
+            lines.append("Coverage: " + served_phrase(int(row["served"]), int(n_needs)) + f" ({cov * 100:.0f} %)")
         unmet = unm[gid_] if has else []
         border, bw = ("#333333", 1)
         if unmet:  # colour already shows coverage: no red ring on groups
