@@ -1,4 +1,4 @@
-"""Benchmark of ``instnet bottlenecks`` (issue 5). Not a test: run it by hand.
+"""Benchmark of ``instnet bottlenecks``. Not a test: run it by hand.
 
     .venv/bin/python bench/bench_bottlenecks.py [--national /tmp/gen1m] [--medium-enterprises 20000]
         [--medium-institutions 300] [--skip-national] [--out bench/results/bottlenecks.md]

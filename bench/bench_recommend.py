@@ -6,7 +6,7 @@ Usage::
     .venv/bin/python bench/bench_recommend.py /tmp/gen1m [--budget 5]
 
 Prints the time to read the dataset, the time of ``recommend`` and the
-recommendations; the target (issue 7) is under 10 minutes in all.
+recommendations; the target is under 10 minutes in all.
 """
 
 from __future__ import annotations

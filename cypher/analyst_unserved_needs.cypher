@@ -1,6 +1,6 @@
 // Analyst query: needs that no provider of the service covers in the enterprise's
 // region at all (a quick, referral-free view of the gaps; `instnet gaps` does the full
-// referral analysis of DESIGN.md section 3).
+// referral analysis of docs/semantics.md).
 //   :param ecosystem => 'jamaica'
 MATCH (e:Ecosystem {name: $ecosystem})
 MATCH (a:Actor {ecosystem: e.name, version: e.version})-[:NEEDS]->(s:Service)

@@ -81,4 +81,4 @@ class OutputError(InstnetError, OSError):
 
 
 class SchemaError(InstnetError, ValueError):
-    """A label or relationship type outside DESIGN.md's fixed lists."""
+    """A label or relationship type outside the fixed lists of docs/format.md."""

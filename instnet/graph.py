@@ -1,4 +1,4 @@
-"""The directed referral graph of DESIGN.md section 3, as a networkx DiGraph."""
+"""The directed referral graph of docs/semantics.md, as a networkx DiGraph."""
 
 from __future__ import annotations
 
@@ -60,7 +60,7 @@ def referral_edges(eco: Ecosystem) -> pd.DataFrame:
 
 
 def referral_graph(eco: Ecosystem, *, edges: pd.DataFrame | None = None) -> nx.DiGraph:
-    """Build the directed referral graph (DESIGN.md section 3).
+    """Build the directed referral graph (docs/semantics.md).
 
     Parameters
     ----------

@@ -1,4 +1,4 @@
-"""The fixed vocabulary of the dataset format (DESIGN.md section 2).
+"""The fixed vocabulary of the dataset format (docs/format.md).
 
 Everything that may become a Neo4j label or relationship type comes from the
 constants in this module and nowhere else.
@@ -9,7 +9,7 @@ from __future__ import annotations
 from types import MappingProxyType
 from typing import Final
 
-#: Actor kinds, in the order of DESIGN.md.
+#: Actor kinds, in the order of docs/format.md.
 KINDS: Final = (
     "enterprise",
     "network",

@@ -1,4 +1,4 @@
-"""Bottleneck analytics against brute force (issue 5).
+"""Bottleneck analytics against brute force.
 
 * served needs and impact against removing each institution and recounting with
   the brute-force reference of tests/reference.py;

@@ -1,4 +1,4 @@
-"""``instnet bottlenecks`` on the command line (issue 5)."""
+"""``instnet bottlenecks`` on the command line."""
 
 from __future__ import annotations
 

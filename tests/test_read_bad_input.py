@@ -1,4 +1,4 @@
-"""Bad input (issue 2): every rule of DESIGN.md section 2 broken once, plus damaged files.
+"""Bad input: every rule of docs/format.md broken once, plus damaged files.
 
 Each case is a small broken copy of ``tests/minidata.py``'s valid dataset and the
 problems it must produce, each located by file, row (the line a person sees) and

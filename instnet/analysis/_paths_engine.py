@@ -1,4 +1,4 @@
-"""Vectorised exact engine behind :func:`instnet.analysis.paths.best_paths` (DESIGN.md section 3).
+"""Vectorised exact engine behind :func:`instnet.analysis.paths.best_paths` (docs/semantics.md).
 
 Best paths of every need of a whole ecosystem (a million enterprises) on numpy
 arrays, with no Python loop per need; rare near ties fall back to an exact

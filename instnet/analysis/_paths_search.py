@@ -1,4 +1,4 @@
-"""Exact layered best-path search of :mod:`instnet.analysis.paths` (DESIGN.md section 3).
+"""Exact layered best-path search of :mod:`instnet.analysis.paths` (docs/semantics.md).
 
 One breadth-first search from an actor that keeps, at every node, the prefixes
 whose strength could still tie or win (:func:`_layered_search`), over a dict

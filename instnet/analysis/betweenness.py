@@ -1,4 +1,4 @@
-"""Subset betweenness of the referral graph (DESIGN.md section 3), exact at national scale.
+"""Subset betweenness of the referral graph (docs/semantics.md), exact at national scale.
 
 :func:`subset_betweenness` is exactly ``networkx.betweenness_centrality_subset(G,
 sources, targets, normalized=False, weight=None)`` on
@@ -34,7 +34,7 @@ def _sources_and_targets(eco: Ecosystem, g: CodedGraph) -> tuple[np.ndarray, np.
 
 def subset_betweenness(eco: Ecosystem, *, institutions_only: bool = True,
                        graph: CodedGraph | None = None) -> pd.Series:
-    """Subset betweenness of the referral graph (DESIGN.md section 3).
+    """Subset betweenness of the referral graph (docs/semantics.md).
 
     Sources are the actors with at least one need, targets the institutions with
     at least one offer. For every source ``s`` and target ``t != s``, each node

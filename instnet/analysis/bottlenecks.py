@@ -1,10 +1,10 @@
-"""System-integrator bottlenecks: one table of every measure per institution (issue 5).
+"""System-integrator bottlenecks: one table of every measure per institution.
 
 The measures live in :mod:`instnet.analysis.impact` (impact, lost needs, load,
 utilisation, what-if) and :mod:`instnet.analysis.cuts` (subset betweenness,
 articulation points, bridges, Gould-Fernandez brokerage); this module joins them
 into the table behind ``instnet bottlenecks`` and re-exports them. Definitions:
-DESIGN.md section 3 and docs/bottlenecks.md.
+docs/semantics.md and docs/bottlenecks.md.
 """
 
 from __future__ import annotations
@@ -121,7 +121,7 @@ class Bottlenecks:
         log.info("bottlenecks: %s in %.2f s", stage, self.timings[stage])
 
     def records(self, top: int | None = None, *, show_lost: bool = False) -> list[dict]:
-        """Rows as the JSON records of DESIGN.md section 4 (``lost`` added with ``show_lost``)."""
+        """Rows as the JSON records of ``instnet bottlenecks`` (``lost`` added with ``show_lost``)."""
         rows = []
         frame = self.table if top is None else self.table.head(top)
         for ident, r in frame.iterrows():

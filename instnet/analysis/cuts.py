@@ -1,4 +1,4 @@
-"""Classic network measures of the referral graph (DESIGN.md section 3).
+"""Classic network measures of the referral graph (docs/semantics.md).
 
 * :func:`subset_betweenness` (:mod:`instnet.analysis.betweenness`) -- shortest-path
   betweenness with sources = actors with needs and targets = institutions that

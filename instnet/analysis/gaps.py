@@ -1,6 +1,6 @@
 """Service gaps: which needs no reachable provider serves, and coverage per group.
 
-Built on :func:`instnet.analysis.paths.best_paths` (DESIGN.md section 3): a need is
+Built on :func:`instnet.analysis.paths.best_paths` (docs/semantics.md): a need is
 served when it has a best path within ``max_hops``; coverage of a group is
 served needs / needs (1.0 for a group without needs).
 """

@@ -1,4 +1,4 @@
-"""Impact, lost needs, load, utilisation and what-if removals (DESIGN.md section 3).
+"""Impact, lost needs, load, utilisation and what-if removals (docs/semantics.md).
 
 * **impact** of institution ``X``: served needs with ``X`` present minus served
   needs once ``X`` and its links are removed (``X`` as provider counts too);
@@ -13,7 +13,7 @@ is a hop-bounded dominator of the need. The engine (:class:`ImpactEngine`)
 
 1. codes the referral graph as integers and keeps the institution subgraph
    ``H`` (enterprises are sources only and networks sit only at hop 1, because
-   the referral channels of DESIGN.md section 2 never enter them from an
+   the referral channels of docs/format.md never enter them from an
    institution);
 2. groups needs by *(entry map, provider set)*: the entry map of an actor lists
    the institutions where its paths enter ``H`` and the hops left there
@@ -444,7 +444,7 @@ def _suggest(value: str, choices: Iterable[str], n: int = 3) -> list[str]:
 
 
 def served_needs(eco: Ecosystem, *, max_hops: int = 4) -> pd.Series:
-    """Whether each need is served (DESIGN.md section 3), without building paths.
+    """Whether each need is served (docs/semantics.md), without building paths.
 
     Returns
     -------

@@ -1,4 +1,4 @@
-"""Network evaluation indicators, overall and per region and per sector (issue 7).
+"""Network evaluation indicators, overall and per region and per sector.
 
 Every indicator has a one-line definition in :data:`DEFINITIONS` (and in
 docs/indicators.md). :func:`indicators` returns one row per scope (``overall``,
@@ -36,7 +36,7 @@ __all__ = ["DEFINITIONS", "INDICATORS", "indicators", "panel", "render", "freema
 #: Indicator -> one-line definition (docs/indicators.md repeats these).
 DEFINITIONS: Mapping[str, str] = {
     "needs": "Number of needs (of enterprises and networks) in the group.",
-    "coverage": "Served needs / needs (DESIGN.md section 3; 1.0 when there are no needs).",
+    "coverage": "Served needs / needs (docs/semantics.md; 1.0 when there are no needs).",
     "avg_hops": "Mean number of links of the best paths of served needs (NaN when none is served).",
     "network_share": "Share of enterprises with a member_of link to a network.",
     "brokers_per_100": "Actors of kind broker per 100 enterprises.",

@@ -1,4 +1,4 @@
-"""Load, utilisation and what-if removals (DESIGN.md section 3; docs/bottlenecks.md).
+"""Load, utilisation and what-if removals (docs/semantics.md; docs/bottlenecks.md).
 
 * **load**: served needs whose best path passes through or ends at ``X``;
   **utilisation** = load / capacity;

@@ -1,4 +1,4 @@
-"""The referral engine: best paths from a need to a provider (DESIGN.md section 3).
+"""The referral engine: best paths from a need to a provider (docs/semantics.md).
 
 A need (actor ``A``, service ``S``) is *served* when a simple path of at most
 ``max_hops`` referral channels leads from ``A`` to an institution ``P`` that
@@ -140,7 +140,7 @@ class Unreachable:
 
 
 def best_paths(eco: Ecosystem, *, max_hops: int = 4) -> pd.DataFrame:
-    """Return the best referral path of every need (DESIGN.md section 3).
+    """Return the best referral path of every need (docs/semantics.md).
 
     Parameters
     ----------

@@ -1,8 +1,8 @@
-"""Change over time: indicators by year (``trend``) and what changed (``diff``) (issue 7).
+"""Change over time: indicators by year (``trend``) and what changed (``diff``).
 
 :func:`trend` evaluates the ecosystem as it was in each year (``Ecosystem.as_of``,
 the ``since``/``until`` columns): needs, coverage, the overall indicators of
-:mod:`instnet.analysis.indicators` and the top bottlenecks (by impact, DESIGN.md section 3).
+:mod:`instnet.analysis.indicators` and the top bottlenecks (by impact, docs/semantics.md).
 
 :func:`diff` compares two ecosystems (two years of one dataset, or two datasets):
 actors, links and offers added and removed, gaps closed and opened, and the

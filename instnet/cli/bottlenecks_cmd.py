@@ -1,4 +1,4 @@
-"""``instnet bottlenecks`` (issue 5): which institutions everything routes through."""
+"""``instnet bottlenecks``: which institutions everything routes through."""
 
 from __future__ import annotations
 

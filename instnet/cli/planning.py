@@ -1,4 +1,4 @@
-"""``instnet recommend``, ``instnet trend`` and ``instnet diff`` (issue 7)."""
+"""``instnet recommend``, ``instnet trend`` and ``instnet diff``."""
 
 from __future__ import annotations
 

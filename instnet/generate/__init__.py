@@ -1,6 +1,6 @@
 """Synthetic national-scale ecosystems for benchmarks (``instnet generate``).
 
-:func:`generate` writes a dataset folder in the format of DESIGN.md section 2
+:func:`generate` writes a dataset folder in the format of docs/format.md
 (``ecosystem.toml``, ``actors.csv``, ``services.csv``, ``offers.csv``,
 ``needs.csv``, ``links.csv``). Everything is drawn from
 ``numpy.random.default_rng(seed)`` in a fixed order, so the same arguments give
@@ -102,8 +102,8 @@ def generate(
     """Write a synthetic national SME support ecosystem as a dataset folder.
 
     The folder holds ``ecosystem.toml``, ``actors.csv``, ``services.csv``,
-    ``offers.csv``, ``needs.csv`` and ``links.csv`` in the format of DESIGN.md
-    section 2 (UTF-8, comma-separated, header row). The ecosystem is skewed
+    ``offers.csv``, ``needs.csv`` and ``links.csv`` in the format of docs/format.md
+    (UTF-8, comma-separated, header row). The ecosystem is skewed
     like a real one (see the module documentation): Zipf-sized regions and
     sectors, hub institutions, networks per (region, sector), enterprises that
     share local contacts, uneven and scoped service supply, a few services

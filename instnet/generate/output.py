@@ -1,4 +1,4 @@
-"""Writing a generated ecosystem as a dataset folder (DESIGN.md section 2)."""
+"""Writing a generated ecosystem as a dataset folder (docs/format.md)."""
 
 from __future__ import annotations
 

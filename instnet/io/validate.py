@@ -1,4 +1,4 @@
-"""Check every rule of DESIGN.md section 2 and build the typed Ecosystem.
+"""Check every rule of docs/format.md and build the typed Ecosystem.
 
 Validation collects **all** problems, each located by file, row (the line a person
 sees) and column, and builds nothing when there is one. Checks are vectorised so a

@@ -41,7 +41,7 @@ class Settings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
-        """Read the ``NEO4J_*`` variables (defaults of DESIGN.md section 4).
+        """Read the ``NEO4J_*`` variables (defaults in docs/neo4j.md).
 
         Raises
         ------

@@ -154,7 +154,7 @@ def plan(eco: Ecosystem) -> list[_Step]:
     Raises
     ------
     SchemaError
-        If an actor kind or link type is outside DESIGN.md's lists (possible only
+        If an actor kind or link type is outside the fixed lists of kinds and link types (possible only
         for an Ecosystem built without validation); nothing has been sent then.
     UsageError
         If a column name clashes with the properties instnet keeps for itself.

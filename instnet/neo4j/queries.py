@@ -31,7 +31,7 @@ def label_for_kind(kind: str) -> str:
     Raises
     ------
     SchemaError
-        If ``kind`` is not one of DESIGN.md's kinds.
+        If ``kind`` is not one of the actor kinds.
 
     Examples
     --------
@@ -41,7 +41,7 @@ def label_for_kind(kind: str) -> str:
     try:
         return KIND_LABELS[kind]
     except KeyError:
-        raise SchemaError(f"actor kind {kind!r} is not one of DESIGN.md's kinds; "
+        raise SchemaError(f"actor kind {kind!r} is not one of the actor kinds; "
                           "it cannot become a Neo4j label") from None
 
 
@@ -51,7 +51,7 @@ def rel_type_for_link(link_type: str) -> str:
     Raises
     ------
     SchemaError
-        If ``link_type`` is not one of DESIGN.md's link types.
+        If ``link_type`` is not one of the link types.
 
     Examples
     --------
@@ -61,7 +61,7 @@ def rel_type_for_link(link_type: str) -> str:
     try:
         return LINK_REL_TYPES[link_type]
     except KeyError:
-        raise SchemaError(f"link type {link_type!r} is not one of DESIGN.md's link types; "
+        raise SchemaError(f"link type {link_type!r} is not one of the link types; "
                           "it cannot become a Neo4j relationship type") from None
 
 
@@ -89,14 +89,14 @@ def query(name: str, **slots: str) -> str:
     >>> query("load_links", REL_TYPE="MEMBER_OF]->() DETACH DELETE (x")
     Traceback (most recent call last):
     ...
-    instnet.errors.SchemaError: 'MEMBER_OF]->() DETACH DELETE (x' is not an allowed REL_TYPE (not in DESIGN.md's lists)
+    instnet.errors.SchemaError: 'MEMBER_OF]->() DETACH DELETE (x' is not an allowed REL_TYPE (not in the fixed lists of kinds and link types)
     """
     for slot, value in slots.items():
         allowed = _ALLOWED.get(slot)
         if allowed is None:
             raise SchemaError(f"unknown template slot {slot!r} for query {name!r}")
         if value not in allowed:
-            raise SchemaError(f"{value!r} is not an allowed {slot} (not in DESIGN.md's lists)")
+            raise SchemaError(f"{value!r} is not an allowed {slot} (not in the fixed lists of kinds and link types)")
     text = cypher(name)
     wanted = set(_PLACEHOLDER.findall(text))
     if wanted != set(slots):

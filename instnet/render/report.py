@@ -136,7 +136,7 @@ def kind_rows(eco: Ecosystem) -> list[dict[str, Any]]:
 def coverage_groups(eco: Ecosystem, analysis: Analysis, by: tuple[str, ...]) -> pd.DataFrame:
     """Needs, served, unmet and coverage per group of ``by`` (service, region, sector).
 
-    Computed from the best referral paths (DESIGN.md section 3: coverage of a group
+    Computed from the best referral paths (docs/semantics.md: coverage of a group
     is served needs / needs).
     """
     g = coverage(eco, by=by, max_hops=analysis.max_hops, paths=analysis.paths).groups

@@ -1,4 +1,4 @@
-"""Labels and relationship types only from DESIGN.md's lists, refused before any query runs."""
+"""Labels and relationship types only from the fixed lists of kinds and link types, refused before any query runs."""
 
 from __future__ import annotations
 

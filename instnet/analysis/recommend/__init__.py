@@ -1,7 +1,7 @@
-"""Recommended interventions: the actions that serve the most unmet needs (issue 7).
+"""Recommended interventions: the actions that serve the most unmet needs.
 
 :func:`recommend` picks up to ``budget`` actions greedily by marginal gain (the
-number of currently unmet needs, DESIGN.md section 3, that the action makes
+number of currently unmet needs, docs/semantics.md, that the action makes
 served), from three families of candidate actions:
 
 ``link``
