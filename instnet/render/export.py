@@ -129,12 +129,11 @@ def export_graph(eco: Ecosystem, analysis: Analysis | None = None, *, include_pr
 
 
 def _graph_meta(eco: Ecosystem, analysis: Analysis) -> dict[str, Any]:
-    meta = {"name": eco.name, "country": display_name(eco), "generator": f"instnet {__version__}",
-            "max_hops": analysis.max_hops}
+    meta = {"name": eco.name, "country": str(eco.meta.get("country") or display_name(eco)),
+            "generator": f"instnet {__version__}", "max_hops": analysis.max_hops}
     if eco.meta.get("year"):
         meta["year"] = int(eco.meta["year"])
-    if eco.year is not None:
-        meta["as_of"] = int(eco.year)
+    meta["as_of"] = "all" if eco.year is None else int(eco.year)  # the year the analysis describes
     if analysis.paths is not None:
         p = analysis.paths
         meta["needs"] = len(p)
