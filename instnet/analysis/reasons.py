@@ -136,14 +136,20 @@ def need_reason(eco: Ecosystem, actor: str, service: str, *, max_hops: int = 4) 
 
     Examples
     --------
+    A shop two links from the only lab, with a hop limit of one:
+
     >>> eco = Ecosystem.from_records(
-    ...     actors=[{"id": "e", "name": "Shop", "kind": "enterprise", "region": "north"},
-    ...             {"id": "p", "name": "Lab", "kind": "bds_provider"}],
-    ...     services=[{"id": "s", "name": "Testing", "category": "technology"}],
-    ...     offers=[{"actor": "p", "service": "s", "regions": "south"}],
-    ...     links=[{"source": "e", "target": "p", "type": "client_of"}])
-    >>> need_reason(eco, "e", "s")
-    Reason(reason='out_of_scope', hops=None)
+    ...     actors=[{"id": "shop", "name": "Shop", "kind": "enterprise"},
+    ...             {"id": "desk", "name": "Desk", "kind": "broker"},
+    ...             {"id": "lab", "name": "Lab", "kind": "bds_provider"}],
+    ...     services=[{"id": "test", "name": "Testing", "category": "technology"}],
+    ...     offers=[{"actor": "lab", "service": "test"}],
+    ...     links=[{"source": "shop", "target": "desk", "type": "client_of"},
+    ...            {"source": "desk", "target": "lab", "type": "refers_to"}])
+    >>> need_reason(eco, "shop", "test", max_hops=1)
+    Reason(reason='too_far', hops=2)
+    >>> need_reason(eco, "shop", "test", max_hops=2) is None
+    True
     """
     _check_hops(max_hops)
     routes = provider_routes(eco, actor, service)
