@@ -20,9 +20,11 @@ SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def assert_reasons_match(eco: Ecosystem, max_hops: int, *, exhaustive: bool) -> None:
-    got = unmet_reasons(eco, max_hops=max_hops)
+    got = unmet_reasons(eco, max_hops=max_hops)  # reusing the best-paths run's classes
+    paths = best_paths(eco, max_hops=max_hops)
+    pd.testing.assert_frame_equal(unmet_reasons(eco, max_hops=max_hops, paths=paths), got)  # computing them
     G = referral_graph(eco)
-    served = best_paths(eco, max_hops=max_hops)["served"]
+    served = paths["served"]
     assert list(got.index) == list(served.index[~served.to_numpy(dtype=bool)])
     for label, row in got.iterrows():
         want = ref_unmet_reason(eco, row.actor, row.service, max_hops=max_hops, G=G, exhaustive=exhaustive)

@@ -369,22 +369,34 @@ def _code(eco: Ecosystem) -> _Coded:
                   region=(region[0][a_order], region[1]), sector=(sector[0][a_order], sector[1]))
 
 
-def _best_paths_fast(eco: Ecosystem, *, max_hops: int = 4) -> pd.DataFrame:
+@dataclass(frozen=True)
+class _Classes:
+    """What a best-paths run leaves for the reasons of its unmet needs: the coded
+    ecosystem, every need's target class (-1: none) and each class's providers."""
+
+    coded: _Coded
+    need_class: np.ndarray
+    members: list[np.ndarray]
+
+
+def _best_paths_fast(eco: Ecosystem, *, max_hops: int = 4, keep: bool = False,
+                     ) -> pd.DataFrame | tuple[pd.DataFrame, _Classes]:
+    """Best paths of every need; with ``keep``, also the :class:`_Classes` they were found with."""
     needs = eco.needs
     H = int(max_hops)
     Q = len(needs)
-    c = _code(eco)
-    ids_pa, n, need_actor = c.ids_pa, c.n, c.need_actor
-    dst, wt, indptr, nodes, dst_n, rcode = c.dst, c.wt, c.indptr, c.nodes, c.dst_n, c.rcode
+    cd = _code(eco)
+    ids_pa, n, need_actor = cd.ids_pa, cd.n, cd.need_actor
+    dst, wt, indptr, nodes, dst_n, rcode = cd.dst, cd.wt, cd.indptr, cd.nodes, cd.dst_n, cd.rcode
     # weight sequences packed exactly into int64 when they fit (else every near tie is ambiguous)
     uw, wcode = np.unique(wt, return_inverse=True)
     bits = max(1, int(len(uw)).bit_length())
     packed = bits * H <= _SEQ_BITS
     wcode = wcode.astype(np.int64) + 1
 
-    need_class, class_members = c.classes(eco)
+    need_class, class_members = cd.classes(eco)
     C = max(1, len(class_members))
-    reach = _Reach(class_members, H, rcode, nodes, indptr, dst_n, c.ncode)
+    reach = _Reach(class_members, H, rcode, nodes, indptr, dst_n, cd.ncode)
 
     P = np.full((Q, H + 1), -1, dtype=np.int64)  # path node codes
     W = np.ones((Q, H), dtype=np.float64)        # path link weights
@@ -503,7 +515,7 @@ def _best_paths_fast(eco: Ecosystem, *, max_hops: int = 4) -> pd.DataFrame:
         if len(rows):
             cols = [ids_arr[P[rows, c]] for c in range(h + 1)]
             paths[rows] = np.fromiter(zip(*cols), dtype=object, count=len(rows))
-    return pd.DataFrame({
+    frame = pd.DataFrame({
         "actor": _strings(needs["actor"]),
         "service": _strings(needs["service"]),
         "served": served,
@@ -512,3 +524,4 @@ def _best_paths_fast(eco: Ecosystem, *, max_hops: int = 4) -> pd.DataFrame:
         "strength": strength,
         "path": paths,
     }, index=needs.index)
+    return (frame, _Classes(cd, need_class, class_members)) if keep else frame

@@ -18,7 +18,7 @@ from ..errors import UsageError
 from ..i18n import ngettext
 from ..model import Ecosystem
 from .paths import best_paths
-from .reasons import unmet_reasons
+from .reasons import paths_and_reasons, unmet_reasons
 
 __all__ = ["GROUP_KEYS", "GapReport", "coverage", "served_phrase"]
 
@@ -190,7 +190,10 @@ def coverage(eco: Ecosystem, *, by: str | Sequence[str] = ("service",), max_hops
     [{'reason': 'no_path', 'needs': 1}, {'reason': 'served', 'needs': 1}]
     """
     keys = parse_by(by)
-    if paths is None:
+    why = None
+    if paths is None and (reasons or "reason" in keys):
+        paths, why = paths_and_reasons(eco, max_hops=max_hops)
+    elif paths is None:
         paths = best_paths(eco, max_hops=max_hops)
     served = paths["served"].to_numpy(dtype=bool)
     n, k = len(paths), int(served.sum())
@@ -200,7 +203,8 @@ def coverage(eco: Ecosystem, *, by: str | Sequence[str] = ("service",), max_hops
     for key in ("region", "sector"):
         if key in keys:
             frame[key] = eco.actors[key].reindex(actors.to_numpy()).to_numpy(dtype=object)
-    why = unmet_reasons(eco, max_hops=max_hops, paths=paths) if reasons or "reason" in keys else None
+    if why is None and (reasons or "reason" in keys):
+        why = unmet_reasons(eco, max_hops=max_hops, paths=paths)
     if "reason" in keys:
         frame["reason"] = SERVED
         frame.loc[~served, "reason"] = why["reason"].to_numpy(dtype=object)

@@ -19,11 +19,12 @@ import pandas as pd
 
 from ..i18n import _, ngettext
 from ..model import Ecosystem
+from ._paths_engine import _best_paths_fast, _Classes
 from ._paths_reasons import REASONS, _unmet_reasons
 from ._paths_search import _check_hops
-from .paths import best_paths, provider_routes
+from .paths import provider_routes
 
-__all__ = ["REASONS", "Reason", "describe_reason", "need_reason", "unmet_reasons"]
+__all__ = ["REASONS", "Reason", "describe_reason", "need_reason", "paths_and_reasons", "unmet_reasons"]
 
 
 @dataclass(frozen=True)
@@ -109,10 +110,39 @@ def unmet_reasons(eco: Ecosystem, *, max_hops: int = 4, paths: pd.DataFrame | No
     """
     _check_hops(max_hops)
     if paths is None:
-        paths = best_paths(eco, max_hops=max_hops)
+        return paths_and_reasons(eco, max_hops=max_hops)[1]
+    return _frame(eco, paths, None)
+
+
+def paths_and_reasons(eco: Ecosystem, *, max_hops: int = 4) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`~instnet.analysis.paths.best_paths` and :func:`unmet_reasons` in one run.
+
+    The reasons reuse what the search for best paths has found (the coded
+    ecosystem, the target classes), so both together cost little more than the
+    best paths alone.
+
+    Raises
+    ------
+    UsageError
+        If ``max_hops`` is below 1.
+
+    Examples
+    --------
+    >>> from instnet import read_dataset
+    >>> paths, why = paths_and_reasons(read_dataset("jamaica"))
+    >>> len(why) == int((~paths["served"]).sum())
+    True
+    """
+    _check_hops(max_hops)
+    paths, classes = _best_paths_fast(eco, max_hops=max_hops, keep=True)
+    return paths, _frame(eco, paths, classes)
+
+
+def _frame(eco: Ecosystem, paths: pd.DataFrame, classes: _Classes | None) -> pd.DataFrame:
+    """The reasons of the unmet needs among ``paths`` (rows of best paths of ``eco``)."""
     needs = eco.needs
     unmet = needs.index.get_indexer(paths.index[~paths["served"].to_numpy(dtype=bool)])
-    code, hops = _unmet_reasons(eco, unmet)
+    code, hops = _unmet_reasons(eco, unmet, classes)
     return pd.DataFrame({
         "actor": needs["actor"].to_numpy(dtype=object)[unmet],
         "service": needs["service"].to_numpy(dtype=object)[unmet],
