@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import networkx as nx
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -13,7 +14,7 @@ from instnet.graph import referral_graph
 from instnet.io.read import read_dataset
 from instnet.model import Ecosystem
 
-from reference import ref_unmet_reason
+from reference import ref_covers, ref_unmet_reason
 from strategies import ecosystems
 
 SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -76,3 +77,23 @@ def test_each_reason_by_hand() -> None:
     assert [u.reason for u in unreachable_providers(eco, "e", "test", max_hops=2)] == ["too_far"]
     assert "3 links away" in describe_reason("too_far", 3, max_hops=2)
     assert set(REASONS) == {"no_provider", "out_of_scope", "no_path", "too_far"}
+
+
+@settings(max_examples=30, **SETTINGS)
+@given(eco=ecosystems(), max_hops=st.integers(1, 4))
+def test_every_provider_is_a_candidate_or_says_why_not(eco: Ecosystem, max_hops: int) -> None:
+    from instnet.analysis.paths import refer
+
+    G = referral_graph(eco)
+    kinds = eco.actors["kind"]
+    for actor, service in zip(eco.needs["actor"], eco.needs["service"]):
+        keep = [n for n in G if n == actor or kinds.at[n] != "enterprise"]
+        dist = nx.single_source_shortest_path_length(G.subgraph(keep), actor)
+        providers = set(eco.offers.loc[eco.offers["service"] == service, "actor"])
+        cands = {r.provider for r in refer(eco, actor, service, k=len(providers) or 1, max_hops=max_hops)}
+        why = {u.provider: u for u in unreachable_providers(eco, actor, service, max_hops=max_hops, limit=None)}
+        assert cands | set(why) == providers and not cands & set(why)
+        for p, u in why.items():
+            covers = ref_covers(eco, p, service, actor)
+            want = ("out_of_scope" if not covers else "no_path" if p not in dist else "too_far")
+            assert (u.reason, u.hops) == (want, dist.get(p)), (actor, service, p)
