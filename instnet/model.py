@@ -150,19 +150,6 @@ class Ecosystem:
                 log.info("ecosystem year %r is not a year; using the current year", year)
         return datetime.date.today().year
 
-    @property
-    def as_of_label(self) -> str:
-        """The year the ecosystem is analysed as of, or ``"all"`` when every row is active.
-
-        Examples
-        --------
-        >>> eco = Ecosystem.from_records(actors=[{"id": "a", "name": "A", "kind": "enterprise"}],
-        ...                              meta={"year": 1999})
-        >>> eco.as_of_label, eco.as_of(eco.data_year).as_of_label
-        ('all', '1999')
-        """
-        return "all" if self.year is None else str(self.year)
-
     def as_of(self, year: int | None) -> Ecosystem:
         """Return the ecosystem active in ``year`` (docs/format.md, "Dates").
 

@@ -15,8 +15,8 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
-from ..i18n import _
 from ..errors import DatasetError, InstnetError
+from ..i18n import _
 from ..model import Ecosystem, as_of_phrase  # noqa: F401  (re-exported for the commands)
 from ..io.read import read_dataset
 
