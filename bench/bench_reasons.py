@@ -30,7 +30,6 @@ from pathlib import Path
 
 from instnet import read_dataset
 from instnet.analysis.gaps import coverage
-from instnet.analysis.paths import best_paths
 
 
 def timed(fn):
@@ -40,8 +39,8 @@ def timed(fn):
 
 
 def run_gaps(eco, *, reasons: bool):
-    paths = best_paths(eco, max_hops=4)
-    return coverage(eco, by=("service",), max_hops=4, paths=paths, reasons=reasons)
+    """What ``gaps --unmet`` computes (best paths inside ``coverage``, as the command does)."""
+    return coverage(eco, by=("service",), max_hops=4, reasons=reasons)
 
 
 def main() -> None:
@@ -52,8 +51,8 @@ def main() -> None:
     args = ap.parse_args()
     load = os.getloadavg()[0]
     lines = [f"# reasons of unmet needs, benchmark ({args.dataset})", "",
-             f"`python bench/bench_reasons.py --dataset {args.dataset} --repeat {args.repeat}` under "
-             f"`flock /tmp/national.lock`; {os.cpu_count()} CPUs, load average {load:.1f} at the start.", ""]
+             f"`python bench/bench_reasons.py --dataset {args.dataset} --repeat {args.repeat}` (under "
+             f"`flock /tmp/national.lock` for the national dataset); {os.cpu_count()} CPUs, load average {load:.1f} at the start.", ""]
 
     raw, rw, rc = timed(lambda: read_dataset(args.dataset))
     eco = raw.as_of(raw.data_year)
