@@ -82,18 +82,22 @@ def problems(template: Catalog, lang: str) -> list[str]:
             out.append(f"{lang}: missing {key!r}")
         elif have.fuzzy:
             out.append(f"{lang}: fuzzy {key!r}")
-        elif not all(have.string) if isinstance(have.string, tuple) else not have.string:
+        elif not all(have.string if isinstance(have.string, tuple) else (have.string,)):
             out.append(f"{lang}: untranslated {key!r}")
     mo = po_path(lang).with_suffix(".mo")
     if not mo.exists():
         out.append(f"{lang}: {mo.name} is missing (run scripts/i18n)")
     else:
         with mo.open("rb") as fh:
-            compiled = {m.id: m.string for m in read_mo(fh) if m.id}
-        wanted = {m.id: m.string for m in cat if m.id and not m.fuzzy and m.string}
+            compiled = {_key(m.id): _key(m.string) for m in read_mo(fh) if m.id and all(_key(m.string))}
+        wanted = {_key(m.id): _key(m.string) for m in cat if m.id and not m.fuzzy and all(_key(m.string))}
         if compiled != wanted:
             out.append(f"{lang}: {mo.name} is older than {po_path(lang).name} (run scripts/i18n)")
     return out
+
+
+def _key(value: str | tuple[str, ...] | list[str]) -> str | tuple[str, ...]:
+    return tuple(value) if isinstance(value, list | tuple) else (value,)
 
 
 def _write(catalog: Catalog, path: Path) -> None:
