@@ -325,7 +325,7 @@ def unreachable_providers(eco: Ecosystem, actor: str, service: str, *, max_hops:
         d += 1
         nxt = []
         for u in frontier:
-            for v, _ in idx.adj.get(u, ()):
+            for v, _weight in idx.adj.get(u, ()):
                 if v not in seen:
                     seen.add(v)
                     nxt.append(v)
