@@ -89,6 +89,14 @@ VOCABULARIES: Final[Mapping[str, Mapping[str, str]]] = MappingProxyType({
         "liaison": N_("liaison"),
         "articulation": N_("cut vertex"),
     }),
+    "indicator": MappingProxyType({
+        "needs": N_("needs"), "coverage": N_("coverage"), "avg_hops": N_("average hops"),
+        "network_share": N_("network share"), "brokers_per_100": N_("brokers per 100"),
+        "institutions_per_100": N_("institutions per 100"), "density": N_("density"),
+        "centralisation": N_("centralisation"), "fragmentation": N_("fragmentation"),
+        "links_per_institution": N_("links per institution"), "top1_load_share": N_("top-1 load share"),
+        "top5_load_share": N_("top-5 load share"), "supplies_share": N_("supplies share"),
+    }),
 })
 
 #: Headings of the columns that terminal tables show (code -> English heading).
@@ -106,7 +114,8 @@ COLUMNS: Final[Mapping[str, str]] = MappingProxyType({
     "target": N_("target"), "year": N_("year"), "institution": N_("institution"),
     "indicator": N_("indicator"), "value": N_("value"), "status": N_("status"), "fee": N_("fee"),
     "size": N_("size"), "change": N_("change"), "before": N_("before"), "after": N_("after"),
-    "lost": N_("lost"), "detail": N_("detail"),
+    "lost": N_("lost"), "detail": N_("detail"), "newly served": N_("newly served"), "where": N_("where"),
+    "definition": N_("definition"), "overall": N_("overall"),
 })
 
 
