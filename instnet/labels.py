@@ -116,6 +116,7 @@ COLUMNS: Final[Mapping[str, str]] = MappingProxyType({
     "size": N_("size"), "change": N_("change"), "before": N_("before"), "after": N_("after"),
     "lost": N_("lost"), "detail": N_("detail"), "newly served": N_("newly served"), "where": N_("where"),
     "definition": N_("definition"), "overall": N_("overall"),
+    "newly served (service@region/sector)": N_("newly served (service@region/sector)"),
 })
 
 

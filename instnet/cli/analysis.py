@@ -44,7 +44,10 @@ def gaps(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: int, 
                 coverage=format_percent(report.coverage, 1), hops=max_hops)
             + (_(", as of {year}").format(year=as_of) if as_of else "")), markup=True, highlight=False)
         if keys:
-            console.print(rich_table(report.groups[[*keys, "needs", "served", "unmet", "coverage"]],
+            shown = report.groups[[*keys, "needs", "served", "unmet", "coverage"]]
+            if "service" in keys:  # the service's name beside its id
+                shown = shown.assign(service=[f"{eco.services['name'].get(s, s)} ({s})" for s in shown["service"]])
+            console.print(rich_table(shown,
                                      title=_("Coverage by {keys}").format(
                                          keys=", ".join(column_label(k) for k in keys))), markup=False)
         if unmet:

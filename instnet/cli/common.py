@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ..errors import DatasetError, InstnetError
-from ..i18n import _, format_decimal, format_int, ngettext
+from ..i18n import _, format_decimal, format_int, format_percent, ngettext
 from ..labels import column_label, label
 from ..model import Ecosystem
 from .lang import LocalisedGroup
@@ -98,6 +98,8 @@ def output_options(f: Callable) -> Callable:
 #: Columns whose cells are codes of a fixed vocabulary (shown as labels in terminal tables).
 _VOCABULARY_COLUMNS = {"kind": "kind", "type": "type", "category": "category", "size": "size", "fee": "fee",
                        "status": "status", "reason": "reason"}
+#: Float columns that hold a share (0..1), shown as a percentage.
+_SHARE_COLUMNS = frozenset({"coverage", "utilisation"})
 #: Integer columns that hold years (never grouped: 1999, not 1,999).
 _YEAR_COLUMNS = frozenset({"year", "since", "until", "as_of", "from", "to"})
 
@@ -109,7 +111,7 @@ def _cell(column: str, value: Any) -> str:
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, float):
-        return format_decimal(value, 3)
+        return format_percent(value, 1) if column in _SHARE_COLUMNS else format_decimal(value, 3)
     if isinstance(value, int) or hasattr(value, "dtype") and pd.api.types.is_integer_dtype(value.dtype):
         return str(int(value)) if column in _YEAR_COLUMNS else format_int(int(value))
     if column in _VOCABULARY_COLUMNS:

@@ -7,7 +7,9 @@ national dataset (millions of rows) validates in seconds.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
+import logging
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -17,6 +19,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..errors import Problem
+from ..i18n import _
+from ..labels import VOCABULARIES, code_for, column_label
 from ..model import Ecosystem, arrow_strings, isin
 from .read import RawTable, expected_columns
 from ..schema import (
@@ -36,6 +40,7 @@ INT_COLUMNS = {
     "needs": ("priority",),
     "links": ("since", "until"),
 }
+log = logging.getLogger(__name__)
 _MAX_SUGGEST = 200  # dangling values for which the closest id is searched
 
 
@@ -202,6 +207,7 @@ def build_ecosystem(
     checks what it can of the tables given (some may be missing) and builds nothing.
     """
     problems: list[Problem] = []
+    tables = read_labels(tables)
     ok_cols = {name: _columns(name, raw, problems) for name, raw in tables.items()}
     typed: dict[str, pd.DataFrame] = {}
 
@@ -229,6 +235,46 @@ def build_ecosystem(
         needs=typed["needs"], links=typed["links"], meta=dict(meta), source=source,
     )
     return eco, []
+
+
+#: (table, column) -> vocabulary of :mod:`instnet.labels` whose codes the column holds.
+_LABELLED = {("actors", "kind"): "kind", ("actors", "size"): "size", ("services", "category"): "category",
+             ("offers", "fee"): "fee", ("links", "type"): "type"}
+
+
+def read_labels(tables: Mapping[str, RawTable]) -> dict[str, RawTable]:
+    """Read a display label (either language) or a close misspelling of one as its code, with a warning.
+
+    ``empresa`` in the kind column becomes ``enterprise`` and the library logs
+    "actors.csv, column 'kind': 'empresa' read as kind 'enterprise' (3 rows)". A value
+    that matches nothing is left as it is, for the checks to report.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> raw = RawTable("actors.csv", pd.DataFrame({"kind": ["Empresa", "broker", "nonsense"]}), lambda i: i + 2)
+    >>> read_labels({"actors": raw})["actors"].frame["kind"].tolist()
+    ['enterprise', 'broker', 'nonsense']
+    """
+    out = dict(tables)
+    for (name, column), vocabulary in _LABELLED.items():
+        raw = out.get(name)
+        if raw is None or column not in raw.frame.columns:
+            continue
+        col = raw.frame[column]
+        codes = VOCABULARIES[vocabulary]
+        odd = [v for v in col.unique() if isinstance(v, str) and v and v not in codes]
+        found = {v: code for v in odd if (code := code_for(vocabulary, v)) is not None}
+        if not found:
+            continue
+        for value, code in found.items():
+            log.warning(_("{file}, column {column!r}: {value!r} read as {vocabulary} {code!r} ({n} rows)").format(
+                file=raw.file, column=column, value=value, vocabulary=column_label(vocabulary), code=code,
+                n=int((col == value).sum())))
+        frame = raw.frame.copy()
+        frame[column] = col.replace(found)
+        out[name] = dataclasses.replace(raw, frame=frame)
+    return out
 
 
 def _check_ids(c: _Checker) -> None:

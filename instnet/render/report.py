@@ -26,7 +26,7 @@ from ..analysis.info import counts
 from ..analysis.recommend import recommend
 from ..model import Ecosystem
 from ..schema import INSTITUTION_KINDS, KINDS
-from .views import KIND_STYLE, Analysis, coverage_colour, actor_frame, analyse, build_view, display_name
+from .views import KIND_STYLE, kind_text, Analysis, coverage_colour, actor_frame, analyse, build_view, display_name
 
 MAX_HEAT_REGIONS = 14
 MAX_HEAT_SERVICES = 40
@@ -66,7 +66,7 @@ def numbers(eco: Ecosystem) -> list[dict[str, Any]]:
 def kind_rows(eco: Ecosystem) -> list[dict[str, Any]]:
     c = counts(eco)["actors"]
     top = max(c.values()) or 1
-    return [{"kind": _(KIND_STYLE[k][2]), "count": format_int(c[k]), "colour": KIND_STYLE[k][0], "frac": c[k] / top}
+    return [{"kind": kind_text(k), "count": format_int(c[k]), "colour": KIND_STYLE[k][0], "frac": c[k] / top}
             for k in KINDS if c[k]]
 
 
@@ -156,7 +156,7 @@ def bottleneck_rows(eco: Ecosystem, analysis: Analysis, include_private: bool) -
     rows = []
     for disp_id, r in inst.iterrows():
         util = r.get("utilisation")
-        rows.append({"label": str(r["label"]), "kind": _(KIND_STYLE[r["kind"]][2]), "colour": KIND_STYLE[r["kind"]][0],
+        rows.append({"label": str(r["label"]), "kind": kind_text(r["kind"]), "colour": KIND_STYLE[r["kind"]][0],
                      "value": format_int(r["m"]), "frac": float(r["m"]) / top,
                      "load": "" if pd.isna(r.get("load")) else format_int(r["load"]),
                      "impact": "" if "impact" not in r or pd.isna(r.get("impact")) else format_int(r["impact"]),

@@ -16,7 +16,7 @@ from ...labels import label as vocab_label
 from ...model import Ecosystem
 from ...schema import INSTITUTION_KINDS, LINK_RULES, LINK_TYPES
 from .analysis import Analysis
-from .style import (CUTOFF_BORDER, GROUP_KINDS, GROUP_STYLE, KIND_PLURAL, KIND_STYLE, LINK_STYLE, UNMET_BORDER,
+from .style import (CUTOFF_BORDER, GROUP_KINDS, GROUP_STYLE, KIND_PLURAL, KIND_STYLE, LINK_STYLE, kind_text, UNMET_BORDER,
                     coverage_colour)
 
 
@@ -31,7 +31,7 @@ def _num(v: Any) -> float | None:
 
 
 def _tooltip(row: pd.Series, svc_name: dict[str, str], size_by: str, extra: Sequence[str] = ()) -> str:
-    kind = _(KIND_STYLE[row["kind"]][2])
+    kind = kind_text(row["kind"])
     where = " · ".join(x for x in (kind, str(row["region"]), str(row["sector"])) if x)
     lines = [str(row["label"]), where]
     if row["offers"]:

@@ -84,11 +84,21 @@ def legend_kinds(eco: Ecosystem, group: set[str]) -> list[dict[str, str]]:
         if k in group:
             gk = GROUP_KINDS[k]
             colour, shape, text = GROUP_STYLE[gk]
-            out.append({"kind": gk, "colour": "#fee08b", "shape": shape, "text": _(text)})
+            out.append({"kind": gk, "colour": "#fee08b", "shape": shape, "text": _capital(_(text))})
         else:
             colour, shape, text = KIND_STYLE[k]
-            out.append({"kind": k, "colour": colour, "shape": shape, "text": _(text)})
+            out.append({"kind": k, "colour": colour, "shape": shape, "text": _capital(_(text))})
     return out
+
+
+def _capital(text: str) -> str:
+    # a legend entry starts with a capital even where a label is shared with lower-case tables
+    return text[:1].upper() + text[1:]
+
+
+def kind_text(kind: str) -> str:
+    """The legend text of ``kind`` ("Network broker") in the language in force."""
+    return _capital(_(KIND_STYLE[kind][2]))
 
 
 def legend_links(eco: Ecosystem) -> list[dict[str, Any]]:
