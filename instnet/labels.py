@@ -154,7 +154,7 @@ def _known(vocabulary: str) -> dict[str, str]:
     return out
 
 
-def code_for(vocabulary: str, text: str, *, cutoff: float = 0.8) -> str | None:
+def code_for(vocabulary: str, text: str, *, cutoff: float = 0.85) -> str | None:
     """The code that ``text`` names: a label in any language, or a close misspelling of a label or code.
 
     None when nothing is close enough (``cutoff`` is difflib's similarity ratio).

@@ -86,8 +86,8 @@ class Step:
     weight: float
 
     def describe(self) -> str:
-        """A phrase a broker can read aloud, e.g. ``"via coordinates to X (broker)"``."""
-        return _("via {types} to {name} ({kind})").format(
+        """A phrase a broker can read aloud, e.g. ``"to X (network broker) via coordinates"``."""
+        return _("to {name} ({kind}) via {types}").format(
             types=" / ".join(label("type", t) for t in self.types), name=self.name, kind=label("kind", self.kind))
 
 
@@ -265,7 +265,7 @@ def refer(eco: Ecosystem, actor: str, service: str, *, k: int = 3, max_hops: int
     >>> [(r.provider, r.hops, r.path) for r in refer(eco, "e", "s")]
     [('q', 1, ('e', 'q')), ('p', 2, ('e', 'b', 'p'))]
     >>> refer(eco, "e", "s")[1].describe()
-    'via client_of to Broker (broker); via refers_to to Lab (bds provider)'
+    'to Broker (network broker) via client of; to Lab (BDS provider) via refers to'
     """
     _check_ids(eco, actor, service)
     _check_hops(max_hops)
