@@ -26,6 +26,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..i18n import _
 from ..errors import Neo4jError, UsageError
 from ..model import Ecosystem
 from .connection import Connection
@@ -134,7 +135,7 @@ def _encode(columns: list[list[str]]) -> tuple[str, list[str]]:
         joined = [sep.join(values) for values in columns]
         if all(j.count(sep) == len(values) - 1 for j, values in zip(joined, columns)):
             return sep, joined
-    raise UsageError("cannot encode a batch: its values contain every separator character")
+    raise UsageError(_("cannot encode a batch: its values contain every separator character"))
 
 
 def _check_columns(eco: Ecosystem) -> None:
@@ -271,10 +272,10 @@ def load_ecosystem(
         then unchanged, and running the load again completes it.
     """
     if batch_size < 1:
-        raise UsageError("batch_size must be at least 1")
+        raise UsageError(_("batch_size must be at least 1"))
     name = ecosystem if ecosystem is not None else eco.name
     if not name:
-        raise UsageError("an ecosystem name must not be empty")
+        raise UsageError(_("an ecosystem name must not be empty"))
     steps = plan(eco)  # every query is built (and checked) before one is sent
     version = content_version(eco)
     counts = _counts(eco)
@@ -340,8 +341,8 @@ def _verify(conn: Connection, name: str, version: str, counts: dict[str, int]) -
                          {"ecosystem": name, "version": version, "types": sorted(REL_TYPES)})[0]
     wrong = {k: (found[k], counts[k]) for k in TABLE_NAMES if found[k] != counts[k]}
     if wrong:
-        raise Neo4jError("the staged version is incomplete: " + ", ".join(
-            f"{k} {got} of {want}" for k, (got, want) in wrong.items()))
+        raise Neo4jError(_("the staged version is incomplete: {counts}").format(counts=", ".join(
+            f"{k} {got}/{want}" for k, (got, want) in wrong.items())))
 
 
 def _commit(conn: Connection, eco: Ecosystem, name: str, version: str, previous: str | None,
@@ -358,8 +359,8 @@ def _commit(conn: Connection, eco: Ecosystem, name: str, version: str, previous:
     }
     rows = conn.run(query("commit_version"), params).records
     if not rows:
-        raise Neo4jError("another load of the same ecosystem committed or started "
-                         "deleting this one meanwhile; nothing was switched")
+        raise Neo4jError(_("another load of the same ecosystem committed or started deleting this one "
+                           "meanwhile; nothing was switched"))
 
 
 def current_version(conn: Connection, name: str) -> str | None:

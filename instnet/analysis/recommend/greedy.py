@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ...i18n import _
 from ...errors import UsageError
 from ...model import Ecosystem
 from .actions import FAMILIES, Action, Plan, Recommendation
@@ -85,12 +86,13 @@ def recommend(eco: Ecosystem, *, budget: int = 3, actions: Sequence[str] = ("lin
     Plan
     """
     if budget < 0:
-        raise UsageError("--budget must be at least 0")
+        raise UsageError(_("--budget must be at least 0"))
     if max_hops < 1:
-        raise UsageError("--max-hops must be at least 1")
+        raise UsageError(_("--max-hops must be at least 1"))
     bad = [f for f in actions if f not in FAMILIES]
     if bad:
-        raise UsageError(f"unknown action family {bad[0]!r}; choose from {', '.join(FAMILIES)}")
+        raise UsageError(_("unknown action family {family!r}; choose from {families}").format(
+            family=bad[0], families=", ".join(FAMILIES)))
     kinds = {k for f in actions for k in FAMILIES[f]}
     say = progress or (lambda msg: None)
     say("indexing the referral graph")
@@ -123,7 +125,7 @@ def recommend(eco: Ecosystem, *, budget: int = 3, actions: Sequence[str] = ("lin
                 best = (gain, concrete.key(), mask, concrete)
         if best is None:
             break
-        gain, _, mask, action = best
+        gain, _tie, mask, action = best
         if pool is not None:
             pool = [a for a in pool if a.key() != action.key()
                     and not (a.kind == "centre" and action.kind == "centre" and a.target == action.target)]

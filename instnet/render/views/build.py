@@ -104,7 +104,7 @@ def build_view(
         if actor is not None and actor not in eco.actors.index:
             raise UnknownIdError(what, actor, _suggest(actor, eco.actors.index))
     if focus is not None and remove is not None:
-        raise UsageError("--focus and --remove draw different views; give one of them")
+        raise UsageError(_("--focus and --remove draw different views; give one of them"))
     if analysis is None:
         analysis = analyse(eco, max_hops=max_hops)
     frame = actor_frame(eco, analysis, include_private=include_private)
