@@ -255,3 +255,18 @@ def test_unknown_label_is_still_an_error() -> None:
 
     raw = RawTable("actors.csv", pd.DataFrame({"kind": ["banana"]}), lambda i: i + 2)
     assert read_labels({"actors": raw})["actors"].frame["kind"].tolist() == ["banana"]
+
+
+def test_bad_input_is_reported_in_spanish(tmp_path: Path) -> None:
+    src = ROOT / "datasets" / "honduras"
+    for f in src.iterdir():
+        (tmp_path / f.name).write_bytes(f.read_bytes())
+    actors = (tmp_path / "actors.csv").read_text(encoding="utf-8").replace(",Cortés,small,", ",Cortés,enorme,", 1)
+    (tmp_path / "actors.csv").write_text(actors, encoding="utf-8")
+    links = (tmp_path / "links.csv").read_text(encoding="utf-8").splitlines()
+    (tmp_path / "links.csv").write_text("\n".join([*links, "certec,certec,refers_to,,,"]) + "\n", encoding="utf-8")
+    res = CliRunner().invoke(main, ["validate", str(tmp_path), "--lang", "es"])
+    assert res.exit_code == 2
+    assert "error: 2 problemas en el conjunto de datos" in res.output
+    assert "actors.csv, fila" in res.output and "columna 'size': 'enorme' no es uno de micro, small" in res.output
+    assert "columna 'target': un vínculo no puede unir a un actor consigo mismo" in res.output
