@@ -95,7 +95,7 @@ def recommend(eco: Ecosystem, *, budget: int = 3, actions: Sequence[str] = ("lin
             family=bad[0], families=", ".join(FAMILIES)))
     kinds = {k for f in actions for k in FAMILIES[f]}
     say = progress or (lambda msg: None)
-    say("indexing the referral graph")
+    say(_("indexing the referral graph"))
     eng, served_before = Engine.of_unmet(eco, max_hops, say)
     coord = coordinating_body(eco)
     current = eco
@@ -105,13 +105,13 @@ def recommend(eco: Ecosystem, *, budget: int = 3, actions: Sequence[str] = ("lin
     for step in range(budget):
         if not len(eng.g_sig):
             break
-        say(f"step {step + 1}/{budget}: generating candidates")
+        say(_("step {step}/{budget}: generating candidates").format(step=step + 1, budget=budget))
         if pool is not None:
             cands = [Candidate(a, INF) for a in pool]
         else:
             cands = propose(eng, current, kinds, max_link_candidates=max_link_candidates,
                             max_evaluations=max_evaluations)
-        say(f"step {step + 1}/{budget}: evaluating {len(cands)} candidates")
+        say(_("step {step}/{budget}: evaluating {n} candidates").format(step=step + 1, budget=budget, n=len(cands)))
         best: tuple[int, tuple, np.ndarray, Action] | None = None
         for c in cands:
             if best is not None and c.bound < best[0]:
@@ -135,7 +135,8 @@ def recommend(eco: Ecosystem, *, budget: int = 3, actions: Sequence[str] = ("lin
         current = apply_action(current, action)
         _update(eng, action, current)
         eng.keep_groups(~mask)
-        say(f"step {step + 1}/{budget}: {action.describe()} (+{gain})")
+        say(_("step {step}/{budget}: {action} (+{gain})").format(step=step + 1, budget=budget, action=action.describe(),
+                                                                  gain=gain))
     return Plan(needs=len(eco.needs), served_before=served_before, recommendations=recs, ecosystem=current,
                 max_hops=max_hops, evaluated=evaluated)
 
