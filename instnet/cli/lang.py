@@ -32,9 +32,12 @@ from typing import Any
 import click
 from click.utils import make_default_short_help
 
-from ..i18n import LANGUAGES, _, language_from_env, ngettext, set_language
+from ..i18n import LANGUAGES, N_, _, language_from_env, ngettext, set_language
 
 __all__ = ["LocalisedCommand", "LocalisedGroup", "help_texts", "install_click_translations", "lang_in"]
+
+#: click's placeholders in "Usage:" lines (literals in click, so not in its catalogue).
+_USAGE_WORDS = frozenset({N_("[OPTIONS]"), N_("COMMAND [ARGS]...")})
 
 LANG_HELP = "Language of messages, tables and pages (en or es). Default: INSTNET_LANG, then the locale."
 
@@ -97,6 +100,10 @@ class Localised:
         install_click_translations()
         _choose_language(args)
         return super().main(args, *rest, **kwargs)  # type: ignore[misc]
+
+    def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
+        pieces = super().collect_usage_pieces(ctx)  # type: ignore[misc]
+        return [_(p) if p in _USAGE_WORDS else p for p in pieces]
 
     def get_short_help_str(self, limit: int = 45) -> str:
         if self.short_help:  # type: ignore[attr-defined]
