@@ -89,6 +89,13 @@ VOCABULARIES: Final[Mapping[str, Mapping[str, str]]] = MappingProxyType({
         "liaison": N_("liaison"),
         "articulation": N_("cut vertex"),
     }),
+    "change": MappingProxyType({
+        "actors added": N_("actors added"), "actors removed": N_("actors removed"),
+        "links added": N_("links added"), "links removed": N_("links removed"),
+        "offers added": N_("offers added"), "offers removed": N_("offers removed"),
+        "gaps closed": N_("gaps closed"), "gaps opened": N_("gaps opened"),
+        "bottlenecks rose": N_("bottlenecks rose"), "bottlenecks fell": N_("bottlenecks fell"),
+    }),
     "indicator": MappingProxyType({
         "needs": N_("needs"), "coverage": N_("coverage"), "avg_hops": N_("average hops"),
         "network_share": N_("network share"), "brokers_per_100": N_("brokers per 100"),

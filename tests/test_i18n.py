@@ -119,7 +119,10 @@ def test_every_help_is_spanish(spanish: Catalog) -> None:
 
 @pytest.mark.parametrize("args", [("gaps", "honduras", "--unmet"), ("refer", "honduras", "ent_cho_fp_01", "credit"),
                                   ("bottlenecks", "honduras", "--top", "3"), ("info", "nicaragua"),
-                                  ("recommend", "mexico", "--budget", "2"), ("validate", "honduras")])
+                                  ("recommend", "mexico", "--budget", "2"), ("validate", "honduras"),
+                                  ("diff", "nicaragua", "--from", "1996", "--to", "1999"),
+                                  ("trend", "honduras", "--from", "1997", "--to", "1998"),
+                                  ("bottlenecks", "mexico", "--remove", "csd_chihuahua")])
 def test_command_output_is_spanish(spanish: Catalog, args) -> None:
     res = CliRunner().invoke(main, [*args, "--lang", "es"])
     assert res.exit_code == 0, res.output

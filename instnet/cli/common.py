@@ -97,7 +97,7 @@ def output_options(f: Callable) -> Callable:
 
 #: Columns whose cells are codes of a fixed vocabulary (shown as labels in terminal tables).
 _VOCABULARY_COLUMNS = {"kind": "kind", "type": "type", "category": "category", "size": "size", "fee": "fee",
-                       "status": "status", "reason": "reason"}
+                       "status": "status", "reason": "reason", "change": "change"}
 #: Float columns that hold a share (0..1), shown as a percentage.
 _SHARE_COLUMNS = frozenset({"coverage", "utilisation"})
 #: Integer columns that hold years (never grouped: 1999, not 1,999).
