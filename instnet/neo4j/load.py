@@ -143,8 +143,8 @@ def _check_columns(eco: Ecosystem) -> None:
         clash = RESERVED.intersection(map(str, getattr(eco, name).columns))
         if clash:
             raise UsageError(
-                f"{name}: column(s) {sorted(clash)} clash with the properties instnet keeps "
-                "for itself in Neo4j (ecosystem, version, id); rename them")
+                _("{table}: column(s) {columns} clash with the properties instnet keeps for itself in Neo4j "
+                  "(ecosystem, version, id); rename them").format(table=name, columns=sorted(clash)))
 
 
 def plan(eco: Ecosystem) -> list[_Step]:
@@ -290,8 +290,8 @@ def load_ecosystem(
             return LoadResult(name, version, "unchanged", current, counts, time.perf_counter() - began)
         if current is not None and not replace:
             raise UsageError(
-                f"Neo4j already holds an ecosystem {name!r} with other data; use --replace "
-                "(replace=True) to replace it, or choose another --ecosystem name")
+                _("Neo4j already holds an ecosystem {name!r} with other data; use --replace (replace=True) to "
+                  "replace it, or choose another --ecosystem name").format(name=name))
         collect_garbage(conn, name)  # leftovers of loads that died
         conn.run(query("stage_version"), {"ecosystem": name, "version": version})
         try:
@@ -300,9 +300,11 @@ def load_ecosystem(
             _commit(conn, eco, name, version, current, counts)
         except Neo4jError as exc:
             raise Neo4jError(
-                f"loading ecosystem {name!r} failed: {exc}; the ecosystem in Neo4j is "
-                f"unchanged ({'absent' if current is None else 'version ' + current}), "
-                "and running the load again completes it") from exc
+                (_("loading ecosystem {name!r} failed: {error}; the ecosystem in Neo4j is unchanged (absent), and "
+                   "running the load again completes it") if current is None else
+                 _("loading ecosystem {name!r} failed: {error}; the ecosystem in Neo4j is unchanged (version "
+                   "{version}), and running the load again completes it")).format(
+                    name=name, error=exc, version=current)) from exc
         seconds = time.perf_counter() - began
         log.info("ecosystem %r: version %s committed in %.1f s", name, version, seconds)
         collect_garbage(conn, name)
@@ -326,8 +328,9 @@ def _write(conn: Connection, steps: list[_Step], name: str, version: str, batch_
             made = counters.nodes_created if step.creates == "nodes" else counters.relationships_created
             if made != rows:
                 raise Neo4jError(
-                    f"{step.label}: a batch of {rows} rows created {made} {step.creates} "
-                    "(the staged data changed underneath: a concurrent load of the same ecosystem?)")
+                    _("{step}: a batch of {rows} rows created {made} {what} (the staged data changed underneath: "
+                      "a concurrent load of the same ecosystem?)").format(
+                        step=step.label, rows=rows, made=made, what=step.creates))
             done += rows
             if progress is not None:
                 progress(step.label, done, total)

@@ -90,7 +90,7 @@ def query(name: str, **slots: str) -> str:
     >>> query("load_links", REL_TYPE="MEMBER_OF]->() DETACH DELETE (x")
     Traceback (most recent call last):
     ...
-    instnet.errors.SchemaError: 'MEMBER_OF]->() DETACH DELETE (x' is not an allowed REL_TYPE (not in DESIGN.md's lists)
+    instnet.errors.SchemaError: 'MEMBER_OF]->() DETACH DELETE (x' is not an allowed REL_TYPE (not in the dataset format's lists)
     """
     for slot, value in slots.items():
         allowed = _ALLOWED.get(slot)
@@ -103,7 +103,8 @@ def query(name: str, **slots: str) -> str:
     wanted = set(_PLACEHOLDER.findall(text))
     if wanted != set(slots):
         raise SchemaError(
-            f"query {name!r} has slots {sorted(wanted)} but was given {sorted(slots)}")
+            _("query {name!r} has slots {wanted} but was given {given}").format(
+                name=name, wanted=sorted(wanted), given=sorted(slots)))
     return _PLACEHOLDER.sub(lambda m: slots[m.group(1)], text)
 
 
