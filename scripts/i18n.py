@@ -109,6 +109,11 @@ def _write(catalog: Catalog, path: Path) -> None:
 def update() -> None:
     """Write the template, merge it into every ``.po`` and compile the ``.mo`` files."""
     template = extract()
+    if POT.exists():  # same strings as before: keep the date, so a rerun changes no file
+        with POT.open("rb") as fh:
+            old = read_po(fh)
+        if {m.id for m in old} == {m.id for m in template}:
+            template.creation_date = old.creation_date
     _write(template, POT)
     for lang in TRANSLATED:
         path = po_path(lang)
