@@ -12,8 +12,9 @@ from rich.markup import escape
 
 from ..analysis import gaps as gaps_mod
 from ..analysis import paths as ref_mod
-from ..analysis.reasons import need_reason
-from ..i18n import _, ngettext
+from ..analysis.reasons import REASONS, need_reason
+from ..i18n import _, format_decimal, format_int, format_percent, ngettext
+from ..labels import column_label, label
 from . import main
 from .common import analysis_options, as_of_phrase, as_of_value, command_wrapper, emit, load, rich_table
 
@@ -21,8 +22,8 @@ from .common import analysis_options, as_of_phrase, as_of_value, command_wrapper
 @main.command()
 @analysis_options
 @click.option("--by", "by", default="service", show_default=True, metavar="KEYS",
-              help=_("Group by any of service,region,sector,reason (comma-separated; '' for none)."))
-@click.option("--unmet", is_flag=True, help=_("List every unmet need with the reason it is unmet."))
+              help="Group by any of service,region,sector,reason (comma-separated; '' for none).")
+@click.option("--unmet", is_flag=True, help="List every unmet need with the reason it is unmet.")
 @click.option("--fail-under", type=click.FloatRange(0.0, 1.0), default=None, metavar="RATIO",
               help="Exit 1 when overall coverage is below RATIO (e.g. 0.8).")
 @command_wrapper
@@ -38,25 +39,30 @@ def gaps(dataset: str, ecosystem: str | None, as_of: int | str, max_hops: int, f
         table = report.unmet
 
     def render(console: Console) -> None:
-        console.print(f"[bold]{escape(eco.name)}[/]: " + gaps_mod.served_phrase(report.served, report.needs)
-                      + " " + _("({coverage:.1%}) within {max_hops} hops, {as_of}").format(
-                          coverage=report.coverage, max_hops=max_hops, as_of=as_of_phrase(eco)),
-                      markup=True, highlight=False)
+        console.print(f"[bold]{escape(eco.name)}[/]: " + escape(
+            ngettext("{served} of {needs} need served ({coverage}) within {hops} hops",
+                     "{served} of {needs} needs served ({coverage}) within {hops} hops", report.needs).format(
+                served=format_int(report.served), needs=format_int(report.needs),
+                coverage=format_percent(report.coverage, 1), hops=max_hops)
+            + ", " + as_of_phrase(eco)), markup=True, highlight=False)
         if keys:
-            console.print(rich_table(report.groups[[*keys, "needs", "served", "unmet", "coverage"]],
-                                     title=_("Coverage by {keys}").format(keys=", ".join(keys))), markup=False)
+            shown = report.groups[[*keys, "needs", "served", "unmet", "coverage"]]
+            if "service" in keys:  # the service's name beside its id
+                shown = shown.assign(service=[f"{eco.services['name'].get(s, s)} ({s})" for s in shown["service"]])
+            console.print(rich_table(shown,
+                                     title=_("Coverage by {keys}").format(
+                                         keys=", ".join(column_label(k) for k in keys))), markup=False)
         if unmet:
-            view = report.unmet.assign(hops=pd.Series([None if pd.isna(h) else int(h) for h in report.unmet["hops"]],
-                                                      dtype=object, index=report.unmet.index))
-            console.print(rich_table(view, title=_("Unmet needs")), markup=False)
-            console.print(_("reason: no_provider = nobody offers the service; out_of_scope = no offer covers "
-                            "the actor's region and sector; no_path = no referral route to a provider in "
-                            "scope; too_far = the nearest one is hops links away, more than {max_hops}."
-                            ).format(max_hops=max_hops), markup=False)
+            console.print(rich_table(report.unmet, title=_("Unmet needs")), markup=False)
+            console.print(_("reason: {no_provider} = nobody offers the service; {out_of_scope} = no offer covers "
+                            "the actor's region and sector; {no_path} = no referral route to a provider in "
+                            "scope; {too_far} = the nearest one is hops links away, more than {max_hops}.").format(
+                **{r: label("reason", r) for r in REASONS}, max_hops=max_hops), markup=False)
 
     emit(fmt=fmt, output=output, data=data, table=table, render=render)
     if fail_under is not None and report.coverage < fail_under:
-        click.echo(f"coverage {report.coverage:.4f} is below --fail-under {fail_under}", err=True)
+        click.echo(_("coverage {coverage} is below --fail-under {limit}").format(
+            coverage=f"{report.coverage:.4f}", limit=fail_under), err=True)
         sys.exit(1)
 
 
@@ -88,23 +94,25 @@ def refer(dataset: str, ecosystem: str | None, as_of: int | str, max_hops: int, 
         who = f"{names.at[actor]} ({actor})"
         what = f"{eco.services.at[service, 'name']} ({service})"
         if refs:
-            console.print(_("{who} needs {what} ({as_of}):").format(who=who, what=what, as_of=as_of_phrase(eco)),
-                          markup=False, highlight=False)
+            console.print(f"[bold]{escape(who)}[/] " + escape(_("needs {service}:").format(service=what))
+                          + " (" + escape(as_of_phrase(eco)) + ")", markup=True, highlight=False)
             for i, r in enumerate(refs, 1):
                 console.print(f"{i}. {names.at[r.provider]} ({r.provider}) — "
-                              + ngettext("{n} hop", "{n} hops", r.hops).format(n=r.hops)
-                              + ", " + _("strength {strength:.3f}").format(strength=r.strength), markup=False)
+                              + ngettext("{n} hop, strength {strength}", "{n} hops, strength {strength}",
+                                         r.hops).format(n=r.hops, strength=format_decimal(r.strength, 3)),
+                              markup=False)
                 for s in r.steps:
                     console.print(f"     {s.describe()}", markup=False)
         else:
-            console.print(_("{who} cannot be referred to any provider of {what} within {max_hops} hops "
-                            "({as_of}): {why}.").format(who=who, what=what, max_hops=max_hops,
-                                                         as_of=as_of_phrase(eco),
-                                                         why=why.describe(max_hops=max_hops) if why else ""),
-                          markup=False, highlight=False)
+            console.print(f"[bold]{escape(who)}[/] " + escape(
+                _("cannot be referred to any provider of {service} within {hops} hops.").format(
+                    service=what, hops=max_hops)) + " " + escape(
+                _("Why: {why} ({as_of}).").format(why=why.describe(max_hops=max_hops) if why else "",
+                                                  as_of=as_of_phrase(eco))), markup=True, highlight=False)
         if missing:
             console.print(_("Providers of the service out of reach:"), markup=False)
             for u in missing:
-                console.print(f"  - {u.name} ({u.provider}): {u.detail}", markup=False)
+                console.print(f"  - {u.name} ({u.provider}): {label('reason', u.reason)} — {u.detail}",
+                              markup=False)
 
     emit(fmt=fmt, output=output, data=data, table=table, render=render)

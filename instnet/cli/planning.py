@@ -12,7 +12,8 @@ from . import main
 from .common import (DATA_YEAR, analysis_options, as_of_phrase, as_of_value, command_wrapper, emit, err_console, load,
                      output_options, rich_table, years_options)
 from ..errors import UsageError
-from ..i18n import _, ngettext
+from ..i18n import _, format_int, format_percent, ngettext
+from ..labels import column_label
 
 
 def _families(text: str) -> list[str]:
@@ -21,8 +22,9 @@ def _families(text: str) -> list[str]:
     out = [p.strip() for p in text.split(",") if p.strip()]
     bad = [p for p in out if p not in FAMILIES]
     if bad or not out:
-        raise UsageError(f"--actions: unknown action family {bad[0] if bad else text!r}; "
-                         f"choose from {', '.join(FAMILIES)} (comma-separated)")
+        raise UsageError(_("--actions: unknown action family {family!r}; choose from {families} "
+                           "(comma-separated)").format(family=bad[0] if bad else text,
+                                                       families=", ".join(FAMILIES)))
     return out
 
 
@@ -47,14 +49,14 @@ def recommend(dataset: str, ecosystem: str | None, as_of: int | str, max_hops: i
     fams = _families(families)
     eco = load(dataset, ecosystem=ecosystem, as_of=as_of)
     console = err_console()
-    with console.status("recommending") as status:
+    with console.status(_("recommending")) as status:
         plan = run(eco, budget=budget, actions=fams, max_hops=max_hops, centre_services=centre_services,
                    progress=lambda msg: status.update(msg))
     if write_dir is not None:
         write_dataset(plan.ecosystem, write_dir)
-        console.print(ngettext("wrote the ecosystem after {n} action to {folder}",
-                               "wrote the ecosystem after {n} actions to {folder}",
-                               len(plan.recommendations)).format(n=len(plan.recommendations), folder=write_dir),
+        console.print(ngettext("wrote the ecosystem after {n} action to {path}",
+                               "wrote the ecosystem after {n} actions to {path}",
+                               len(plan.recommendations)).format(n=len(plan.recommendations), path=write_dir),
                       markup=False)
     data = {"name": eco.name, "as_of": as_of_value(eco), "budget": budget, "actions": fams, **plan.to_dict()}
     table = plan.table()
@@ -67,15 +69,17 @@ def recommend(dataset: str, ecosystem: str | None, as_of: int | str, max_hops: i
 
     def render(c: Console) -> None:
         d = plan.to_dict()
-        c.print(f"{eco.name}, {as_of_phrase(eco)}: {plan.served_before} of {plan.needs} needs served "
-                f"({d['coverage_before']:.1%}); "
-                + ngettext("after {n} action", "after {n} actions", len(plan.recommendations)).format(
-                    n=len(plan.recommendations)) + ": "
-                f"{plan.served_after} ({d['coverage_after']:.1%})", markup=False)
+        c.print(f"{eco.name}, {as_of_phrase(eco)}: " + ngettext(
+            "{served} of {needs} needs served ({before}); after {n} action: {after_served} ({after})",
+            "{served} of {needs} needs served ({before}); after {n} actions: {after_served} ({after})",
+            len(plan.recommendations)).format(
+            served=format_int(plan.served_before), needs=format_int(plan.needs),
+            before=format_percent(d["coverage_before"], 1), n=len(plan.recommendations),
+            after_served=format_int(plan.served_after), after=format_percent(d["coverage_after"], 1)), markup=False)
         if plan.recommendations:
-            c.print(rich_table(table, title="Recommended interventions (greedy, in order)"), markup=False)
+            c.print(rich_table(table, title=_("Recommended interventions (greedy, in order)")), markup=False)
         else:
-            c.print("no action serves any unmet need", markup=False)
+            c.print(_("no action serves any unmet need"), markup=False)
 
     emit(fmt=fmt, output=output, data=data, table=table, render=render)
 
@@ -100,12 +104,14 @@ def trend(dataset: str, ecosystem: str | None, max_hops: int, fmt: str, output: 
     table["bottlenecks"] = [", ".join(f"{b['id']}({b['impact']})" for b in bs) for bs in frame["bottlenecks"]]
 
     def render(c: Console) -> None:
-        cols = {"year": "year", "needs": "needs", "served": "served", "coverage": "cover", "avg_hops": "hops",
-                "network_share": "in net", "density": "density", "centralisation": "central",
-                "top1_load_share": "top1", "bottlenecks": "top bottleneck (impact)"}
+        cols = {"year": "year", "needs": "needs", "served": "served", "coverage": _("cover"),
+                "avg_hops": "hops", "network_share": _("in net"), "density": _("density"),
+                "centralisation": _("central"), "top1_load_share": _("top1"),
+                "bottlenecks": _("top bottleneck (impact)")}
         view = table[list(cols)].rename(columns=cols)
         view[cols["bottlenecks"]] = [f"{bs[0]['id']} ({bs[0]['impact']})" if bs else "" for bs in frame["bottlenecks"]]
-        c.print(rich_table(view, title=f"{eco.name}: trend {start}-{end}"), markup=False)
+        c.print(rich_table(view, title=_("{name}: trend {start}-{end}").format(name=eco.name, start=start, end=end)),
+                markup=False)
 
     emit(fmt=fmt, output=output, data=data, table=table, render=render)
 
@@ -128,7 +134,7 @@ def diff(dataset: str, other: str | None, start: int | None, end: int | None, ec
 
     if other is None:
         if start is None or end is None:
-            raise UsageError("diff needs two datasets, or one dataset with --from YEAR --to YEAR")
+            raise UsageError(_("diff needs two datasets, or one dataset with --from YEAR --to YEAR"))
         eco = load(dataset, ecosystem=ecosystem, as_of="all")
         a, b, la, lb = eco.as_of(start), eco.as_of(end), str(start), str(end)
     else:
@@ -142,20 +148,21 @@ def diff(dataset: str, other: str | None, start: int | None, end: int | None, ec
     table = d.summary()
 
     def render(c: Console) -> None:
-        c.print(f"{la} -> {lb}: coverage {d.coverage_a:.1%} -> {d.coverage_b:.1%}", markup=False)
-        c.print(rich_table(table, title="Changes"), markup=False)
+        c.print(_("{a} -> {b}: coverage {before} -> {after}").format(
+            a=la, b=lb, before=format_percent(d.coverage_a, 1), after=format_percent(d.coverage_b, 1)), markup=False)
+        c.print(rich_table(table, title=_("Changes")), markup=False)
         for title, f, cols in (
-            ("Actors added", d.actors_added, ["id", "name", "kind"]),
-            ("Actors removed", d.actors_removed, ["id", "name", "kind"]),
-            ("Links added", d.links_added, ["source", "target", "type"]),
-            ("Links removed", d.links_removed, ["source", "target", "type"]),
-            ("Gaps closed", d.gaps_closed, ["actor", "service"]),
-            ("Gaps opened", d.gaps_opened, ["actor", "service"]),
-            ("Bottlenecks that rose", d.rose, ["id", "name", "impact_a", "impact_b", "load_a", "load_b"]),
-            ("Bottlenecks that fell", d.fell, ["id", "name", "impact_a", "impact_b", "load_a", "load_b"]),
+            (_("Actors added"), d.actors_added, ["id", "name", "kind"]),
+            (_("Actors removed"), d.actors_removed, ["id", "name", "kind"]),
+            (_("Links added"), d.links_added, ["source", "target", "type"]),
+            (_("Links removed"), d.links_removed, ["source", "target", "type"]),
+            (_("Gaps closed"), d.gaps_closed, ["actor", "service"]),
+            (_("Gaps opened"), d.gaps_opened, ["actor", "service"]),
+            (_("Bottlenecks that rose"), d.rose, ["id", "name", "impact_a", "impact_b", "load_a", "load_b"]),
+            (_("Bottlenecks that fell"), d.fell, ["id", "name", "impact_a", "impact_b", "load_a", "load_b"]),
         ):
             if len(f):
-                more = f" (first {limit} of {len(f)})" if len(f) > limit else ""
+                more = _(" (first {limit} of {n})").format(limit=limit, n=len(f)) if len(f) > limit else ""
                 # headings name the two sides (years or datasets), not "_a"/"_b"
                 shown = f[cols].head(limit).rename(columns=lambda col: _side_heading(col, la, lb))
                 c.print(rich_table(shown, title=title + more), markup=False)
@@ -171,7 +178,7 @@ def _side_heading(column: str, label_a: str, label_b: str) -> str:
     >>> _side_heading("load_b", "1996", "1998"), _side_heading("name", "1996", "1998")
     ('load 1998', 'name')
     """
-    for suffix, label in (("_a", label_a), ("_b", label_b)):
+    for suffix, side in (("_a", label_a), ("_b", label_b)):
         if column.endswith(suffix):
-            return _("{measure} {side}").format(measure=column[: -len(suffix)], side=label)
+            return _("{measure} {side}").format(measure=column_label(column[: -len(suffix)]), side=side)
     return column
