@@ -2,29 +2,37 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import functools
 import json
 import logging
+import math
+import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import click
 import pandas as pd
 from rich.console import Console
-from rich.table import Table
 
-from ..errors import DatasetError, InstnetError
+from ..errors import DatasetError, InstnetError, OutputError
+from ..i18n import _
+from ..io.outfile import atomic_file, spreadsheet_safe
 from ..model import Ecosystem
 from ..io.read import read_dataset
+from ..render.privacy import Masker
+from .output import FrameView, frame_view, make_console, masking, round_floats
 
 log = logging.getLogger("instnet")
 MAX_SHOWN_PROBLEMS = 50
 
 
 def err_console() -> Console:
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    """The console for messages and progress (standard error)."""
+    return make_console(stderr=True)
 
 
 def report_error(exc: InstnetError) -> None:
@@ -42,13 +50,45 @@ def report_error(exc: InstnetError) -> None:
         console.print(str(exc), markup=False)
 
 
+def _os_error(exc: OSError) -> OutputError:
+    """An OS error no command turned into a message: what failed, on which path."""
+    reason = exc.strerror or exc.__class__.__name__
+    where = exc.filename if exc.filename is not None else _("standard output")
+    return OutputError(_("{reason}: {path}").format(reason=reason, path=where))
+
+
+def _flush_stdout() -> None:
+    """Flush standard output now, so that a full disk or a closed pipe is reported (exit 2)."""
+    try:
+        sys.stdout.flush()
+    except OSError as exc:
+        # Nothing more can reach this stream: point it at /dev/null so that
+        # Python's own flush at exit stays quiet.
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise OutputError(_("cannot write to standard output: {reason}").format(
+            reason=exc.strerror or exc.__class__.__name__)) from exc
+
+
 class InstnetGroup(click.Group):
     """A click group that turns instnet's own errors into a message and exit code."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            try:
+                result = super().invoke(ctx)
+            except OSError as exc:
+                if isinstance(exc, InstnetError):
+                    raise
+                if exc.errno in (errno.EPIPE, errno.ENOSPC, errno.EIO) and exc.filename is None:
+                    raise OutputError(_("cannot write to standard output: {reason}").format(
+                        reason=exc.strerror or exc.__class__.__name__)) from exc
+                raise _os_error(exc) from exc
+            _flush_stdout()
+            return result
         except InstnetError as exc:
+            with contextlib.suppress(OutputError):
+                _flush_stdout()
             report_error(exc)
             ctx.exit(exc.exit_code)
 
@@ -90,40 +130,58 @@ def output_options(f: Callable) -> Callable:
                         show_default=True, help="Output format.")(f)
 
 
-def rich_table(frame: pd.DataFrame, *, title: str | None = None) -> Table:
-    table = Table(title=title, title_justify="left", show_lines=False)
-    for col in frame.columns:
-        numeric = pd.api.types.is_numeric_dtype(frame[col])
-        table.add_column(str(col), justify="right" if numeric else "left")
-    for row in frame.itertuples(index=False):
-        table.add_row(*("" if (v is None or (isinstance(v, float) and pd.isna(v))) else
-                        (f"{v:.3f}" if isinstance(v, float) else str(v)) for v in row))
-    return table
+def rich_table(frame: pd.DataFrame, *, title: str | None = None,
+               legend: Mapping[str, str] | None = None) -> FrameView:
+    """``frame`` as a terminal table that never cuts a cell (see :mod:`instnet.cli.output`)."""
+    return frame_view(frame, title=title, legend=legend)
 
 
 def emit(*, fmt: str, output: Path | None, data: dict, table: pd.DataFrame,
-         render: Callable[[Console], None] | None = None) -> None:
-    """Write a result as a terminal table, CSV (of ``table``) or JSON (of ``data``)."""
+         render: Callable[[Console], None] | None = None, masker: Masker | None = None,
+         legend: Mapping[str, str] | None = None) -> None:
+    """Write a result as a terminal table, CSV (of ``table``) or JSON (of ``data``).
+
+    ``masker`` hides private actors in all three; a file given as ``output`` is
+    replaced only once it is complete.
+    """
+    if masker is not None:
+        data, table = masker.data(data), masker.frame(table)
     if fmt == "json":
-        text = json.dumps(data, indent=2, ensure_ascii=False, default=_json_default) + "\n"
+        text = json.dumps(_finite(data), indent=2, ensure_ascii=False, default=_json_default,
+                          allow_nan=False) + "\n"
     elif fmt == "csv":
-        text = table.to_csv(index=False, lineterminator="\n")
+        safe = round_floats(table).map(spreadsheet_safe)
+        text = safe.to_csv(index=False, lineterminator="\n")
     else:
-        console = Console(file=output.open("w", encoding="utf-8") if output else None,
-                          soft_wrap=False, width=None if output is None else 160)
-        try:
-            if render is not None:
-                render(console)
-            else:
-                console.print(rich_table(table), markup=False)
-        finally:
-            if output is not None:
-                console.file.close()
+        def show(console: Console) -> None:
+            with masking(masker):
+                if render is not None:
+                    render(console)
+                else:
+                    console.print(rich_table(table, legend=legend))
+
+        if output is None:
+            show(make_console())
+        else:
+            with atomic_file(output) as handle:
+                show(make_console(handle))
         return
     if output is None:
         sys.stdout.write(text)
     else:
-        output.write_text(text, encoding="utf-8")
+        with atomic_file(output) as handle:
+            handle.write(text)
+
+
+def _finite(value: Any) -> Any:
+    """``value`` with NaN and infinities (not JSON) as null."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
 
 
 def _json_default(value: Any) -> Any:

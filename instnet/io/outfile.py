@@ -63,7 +63,9 @@ def atomic_file(path: str | os.PathLike[str], *, mode: str = "w",
     """Open a temporary sibling of ``path`` for writing; rename it onto ``path`` on success.
 
     On any exception (or interruption) the temporary file is removed and ``path`` is
-    left as it was. ``mode`` is ``"w"`` (text) or ``"wb"`` (binary).
+    left as it was. ``mode`` is ``"w"`` (text) or ``"wb"`` (binary). A symbolic link
+    is followed (the file it names is replaced); a device or pipe (``/dev/stdout``)
+    is written directly, since nothing can be renamed onto it.
 
     Raises
     ------
@@ -72,13 +74,20 @@ def atomic_file(path: str | os.PathLike[str], *, mode: str = "w",
     """
     target = Path(path)
     binary = "b" in mode
+    options: dict = {} if binary else {"encoding": encoding, "newline": ""}
+    if target.exists() and not target.is_file():
+        # A device, a pipe or a socket (``-o /dev/stdout``): nothing to rename onto.
+        yield from _write_through(target, mode, options)
+        return
+    if target.is_symlink():
+        target = Path(os.path.realpath(target))  # replace the file the link names, keep the link
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent or ".")
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     except OSError as exc:
-        raise OutputError(_describe(exc, target)) from exc
+        raise OutputError(_describe(exc, Path(path))) from exc
     tmp = Path(tmp_name)
     try:
-        with os.fdopen(fd, mode, **({} if binary else {"encoding": encoding, "newline": ""})) as handle:
+        with os.fdopen(fd, mode, **options) as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
@@ -86,10 +95,21 @@ def atomic_file(path: str | os.PathLike[str], *, mode: str = "w",
         os.replace(tmp, target)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise OutputError(_describe(exc, target)) from exc
+        raise OutputError(_describe(exc, Path(path))) from exc
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def _write_through(target: Path, mode: str, options: dict) -> Iterator[IO]:
+    """Write straight into a special file, with its OS errors as :class:`OutputError`."""
+    if target.is_dir():
+        raise OutputError(f"cannot write {str(target)!r}: it is a folder")
+    try:
+        with open(target, mode, **options) as handle:
+            yield handle
+    except OSError as exc:
+        raise OutputError(_describe(exc, target)) from exc
 
 
 def _keep_mode(target: Path, tmp: Path) -> None:

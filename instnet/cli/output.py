@@ -1,0 +1,223 @@
+"""How the command line shows data: inert text, tables that never cut, private actors hidden.
+
+* Text from a dataset is data, never markup or terminal control: :func:`visible`
+  spells control characters out (``ESC`` becomes ``\\x1b``) and every console made
+  here applies it to the strings it prints; markup in data is escaped at the few
+  places that style a line.
+* :func:`frame_view` shows a table that never cuts an id or a name. It is laid out
+  when it is printed: a table whose every column fits its longest word, else one
+  record per block. Piped or written to a file the width is unbounded, so the
+  table prints whole. Headings that are abbreviations are explained under it.
+* Numbers print the way a person writes them (``0.72``, not ``0.7200000000000001``).
+* The :class:`~instnet.render.privacy.Masker` of the running command (set by
+  :func:`masking`) hides private actors in every table printed meanwhile.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import math
+import re
+import sys
+from collections.abc import Iterator, Mapping
+from typing import IO, Any
+
+import pandas as pd
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.markup import escape
+from rich.measure import Measurement
+from rich.table import Table
+from rich.text import Text
+
+from ..render.privacy import Masker
+
+__all__ = ["visible", "markup_safe", "make_console", "frame_view", "cell_text", "masking", "current_masker",
+           "round_floats"]
+
+#: Width of a console that is not a terminal: wide enough that nothing wraps or is cut.
+UNBOUNDED = 1_000_000
+
+# C0 and C1 controls, DEL, and the bidirectional overrides that can make text read backwards.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+_masker: contextvars.ContextVar[Masker | None] = contextvars.ContextVar("instnet_masker", default=None)
+
+
+def visible(text: str) -> str:
+    r"""``text`` with every control character written out, so a terminal shows it, never obeys it.
+
+    Examples
+    --------
+    >>> visible("a\x1b[2Jb\tc")
+    'a\\x1b[2Jb\\tc'
+    >>> visible("Kingston")
+    'Kingston'
+    """
+    if not _CONTROL.search(text):
+        return text
+    return _CONTROL.sub(lambda m: _NAMED.get(m.group(), f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256
+                                             else f"\\u{ord(m.group()):04x}"), text)
+
+
+def markup_safe(value: Any) -> str:
+    """``value`` as text to put inside a rich markup string: markup escaped, controls visible.
+
+    Examples
+    --------
+    >>> markup_safe("[/] [draft]")
+    '\\\\[/] \\\\[draft]'
+    """
+    return escape(visible(str(value)))
+
+
+class SafeConsole(Console):
+    """A rich console that shows control characters in the strings it prints (:func:`visible`)."""
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:  # noqa: D102 (rich's own)
+        super().print(*(visible(o) if isinstance(o, str) else o for o in objects), **kwargs)
+
+
+def make_console(file: IO[str] | None = None, *, stderr: bool = False) -> Console:
+    """A console for output (``file`` or standard output) or for messages (``stderr``).
+
+    A terminal keeps its width (tables wrap, or drop to blocks); anything else gets
+    an unbounded width so that nothing is ever cut.
+    """
+    probe = Console(file=file, stderr=stderr)
+    width = None if probe.is_terminal else UNBOUNDED
+    return SafeConsole(file=file, stderr=stderr, width=width, highlight=False, soft_wrap=stderr,
+                       emoji=False)
+
+
+def current_masker() -> Masker | None:
+    """The :class:`Masker` of the command running now (None: show everything)."""
+    return _masker.get()
+
+
+@contextlib.contextmanager
+def masking(masker: Masker | None) -> Iterator[None]:
+    """Hide private actors, by ``masker``'s rule, in every table made meanwhile."""
+    token = _masker.set(masker)
+    try:
+        yield
+    finally:
+        _masker.reset(token)
+
+
+def cell_text(value: Any) -> str:
+    """A table cell as a person writes it: blanks for missing values, floats without noise.
+
+    Examples
+    --------
+    >>> [cell_text(v) for v in (0.7200000000000001, 2.0, 1234.5678, 0.000123456, None, True, "a\\x07")]
+    ['0.72', '2', '1234.57', '0.000123', '', 'yes', 'a\\\\x07']
+    """
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else ""
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        if abs(value) >= 1:
+            return f"{value:.2f}".rstrip("0").rstrip(".")
+        return f"{value:.3g}"
+    if isinstance(value, list | tuple):
+        return " > ".join(cell_text(v) for v in value)
+    if hasattr(value, "item") and not isinstance(value, str):
+        return cell_text(value.item())
+    return visible(str(value))
+
+
+def round_floats(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with float columns rounded to 12 significant digits (CSV without noise).
+
+    Examples
+    --------
+    >>> round_floats(pd.DataFrame({"s": [0.7200000000000001]}))["s"].tolist()
+    [0.72]
+    """
+    cols = [c for c in frame.columns if pd.api.types.is_float_dtype(frame[c])]
+    if not cols:
+        return frame
+    out = frame.copy()
+    for c in cols:
+        out[c] = [v if pd.isna(v) else float(f"{v:.12g}") for v in out[c].to_numpy(dtype=float)]
+    return out
+
+
+class FrameView:
+    """A table that lays itself out at print time; see :func:`frame_view`."""
+
+    def __init__(self, frame: pd.DataFrame, title: str | None, legend: Mapping[str, str] | None):
+        self.frame = frame
+        self.title = title
+        self.legend = {k: v for k, v in (legend or {}).items() if k in frame.columns}
+
+    def _rows(self) -> list[list[str]]:
+        return [[cell_text(v) for v in row] for row in self.frame.itertuples(index=False)]
+
+    def _table(self, rows: list[list[str]]) -> Table:
+        table = Table(title=visible(self.title) if self.title else None, title_justify="left", show_lines=False)
+        for col in self.frame.columns:
+            numeric = pd.api.types.is_numeric_dtype(self.frame[col]) and not pd.api.types.is_bool_dtype(self.frame[col])
+            table.add_column(Text(visible(str(col))), justify="right" if numeric else "left", overflow="fold")
+        for row in rows:
+            table.add_row(*(Text(c) for c in row))
+        return table
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        rows = self._rows()
+        table = self._table(rows)
+        if Measurement.get(console, options, table).minimum <= options.max_width:
+            yield table
+        else:
+            yield from self._blocks(rows)
+        for col, meaning in self.legend.items():
+            yield Text(f"  {col}: {meaning}", style="dim")
+
+    def _blocks(self, rows: list[list[str]]) -> Iterator[Any]:
+        """One record per block, ``heading  value`` lines (a terminal too narrow for the table)."""
+        if self.title:
+            yield Text(visible(self.title), style="italic")
+        heads = [visible(str(c)) for c in self.frame.columns]
+        for i, row in enumerate(rows):
+            grid = Table.grid(padding=(0, 2))
+            grid.add_column(style="bold", no_wrap=True)
+            grid.add_column(overflow="fold")
+            for head, value in zip(heads, row):
+                grid.add_row(Text(head), Text(value))
+            if i:
+                yield Text("")
+            yield grid
+
+
+def frame_view(frame: pd.DataFrame, *, title: str | None = None, legend: Mapping[str, str] | None = None,
+               ) -> FrameView:
+    """``frame`` as a printable table: never cut, private actors hidden, headings explained.
+
+    Examples
+    --------
+    >>> import io
+    >>> out = io.StringIO()
+    >>> make_console(out).print(frame_view(pd.DataFrame({"id": ["a_very_long_identifier"], "s": [0.5]})))
+    >>> "a_very_long_identifier" in out.getvalue() and "0.5" in out.getvalue()
+    True
+    """
+    masker = current_masker()
+    if masker is not None:
+        frame = masker.frame(frame)
+    return FrameView(frame, title, legend)
+
+
+def write_text(stream: IO[str], text: str) -> None:
+    """Write ``text`` to ``stream`` and flush it (so that a write error surfaces here)."""
+    stream.write(text)
+    stream.flush()
+
+
+def stdout() -> IO[str]:
+    """Standard output (looked up when called: tests replace it)."""
+    return sys.stdout
