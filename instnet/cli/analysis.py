@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -12,7 +13,8 @@ from rich.console import Console
 from ..analysis import gaps as gaps_mod
 from ..analysis import paths as ref_mod
 from . import main
-from .common import analysis_options, command_wrapper, emit, load, rich_table
+from .common import analysis_options, command_wrapper, emit, load, masker, rich_table
+from .output import cell_text, markup_safe
 
 
 @main.command()
@@ -31,22 +33,24 @@ def gaps(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: int, 
     report = gaps_mod.coverage(eco, by=keys, max_hops=max_hops)
     data = report.to_dict(unmet=unmet)
     table = report.groups[[*keys, "needs", "served", "unmet", "coverage"]]
+    names = eco.actors["name"]
+    if unmet:
+        unmet_table = report.unmet.assign(name=names.reindex(report.unmet["actor"].to_numpy()).to_numpy())
+        unmet_table = unmet_table[["actor", "name", *[c for c in unmet_table.columns if c not in ("actor", "name")]]]
     if fmt == "csv" and unmet:
-        table = report.unmet
+        table = unmet_table
 
     def render(console: Console) -> None:
-        console.print(f"[bold]{eco.name}[/]: {report.served} of {report.needs} needs served "
+        console.print(f"[bold]{markup_safe(eco.name)}[/]: {report.served} of {report.needs} needs served "
                       f"({report.coverage:.1%}) within {max_hops} hops" + (f", as of {as_of}" if as_of else ""),
                       markup=True, highlight=False)
         if keys:
             console.print(rich_table(report.groups[[*keys, "needs", "served", "unmet", "coverage"]],
                                      title="Coverage by " + ", ".join(keys)), markup=False)
         if unmet:
-            names = eco.actors["name"]
-            frame = report.unmet.assign(name=names.reindex(report.unmet["actor"].to_numpy()).to_numpy())
-            console.print(rich_table(frame[["actor", "name", "service"]], title="Unmet needs"), markup=False)
+            console.print(rich_table(unmet_table[["actor", "name", "service"]], title="Unmet needs"))
 
-    emit(fmt=fmt, output=output, data=data, table=table, render=render)
+    emit(fmt=fmt, output=output, data=data, table=table, render=render, masker=masker(eco))
     if fail_under is not None and report.coverage < fail_under:
         click.echo(f"coverage {report.coverage:.4f} is below --fail-under {fail_under}", err=True)
         sys.exit(1)
@@ -68,29 +72,30 @@ def refer(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: int,
             "referrals": [r.to_dict() for r in refs],
             "out_of_reach": [{"provider": u.provider, "name": u.name, "reason": u.reason, "hops": u.hops,
                               "detail": u.detail} for u in missing]}
-    table = pd.DataFrame([{"rank": i + 1, "provider": r.provider, "hops": r.hops, "strength": r.strength,
-                           "path": " > ".join(r.path)} for i, r in enumerate(refs)],
-                         columns=["rank", "provider", "hops", "strength", "path"])
     names = eco.actors["name"]
+    m = masker(eco, typed=(actor,))
+    table = pd.DataFrame([{"rank": i + 1, "provider": r.provider, "name": names.at[r.provider], "hops": r.hops,
+                           "strength": r.strength, "path": " > ".join(m.ids(r.path))} for i, r in enumerate(refs)],
+                         columns=["rank", "provider", "name", "hops", "strength", "path"])
 
     def render(console: Console) -> None:
-        who = f"{names.at[actor]} ({actor})"
-        what = f"{eco.services.at[service, 'name']} ({service})"
+        who = markup_safe(f"{m.name(actor, names.at[actor])} ({actor})")
+        what = markup_safe(f"{eco.services.at[service, 'name']} ({service})")
         if refs:
             console.print(f"[bold]{who}[/] needs {what}:", markup=True, highlight=False)
             for i, r in enumerate(refs, 1):
-                console.print(f"{i}. {names.at[r.provider]} ({r.provider}) — {r.hops} hop"
-                              f"{'s' if r.hops != 1 else ''}, strength {r.strength:.3f}", markup=False)
-                for s in r.steps:
-                    console.print(f"     {s.describe()}", markup=False)
+                console.print(f"{i}. {m.name(r.provider, names.at[r.provider])} ({m.id(r.provider)}) — {r.hops} hop"
+                              f"{'s' if r.hops != 1 else ''}, strength {cell_text(r.strength)}", markup=False)
+                for step in r.steps:
+                    console.print(f"     {replace(step, name=m.name(step.id, step.name)).describe()}", markup=False)
         else:
             console.print(f"[bold]{who}[/] cannot be referred to any provider of {what} "
                           f"within {max_hops} hops.", markup=True, highlight=False)
             if missing:
                 console.print("Nearest providers out of reach:", markup=False)
                 for u in missing:
-                    console.print(f"  - {u.name} ({u.provider}): {u.detail}", markup=False)
+                    console.print(f"  - {m.name(u.provider, u.name)} ({m.id(u.provider)}): {u.detail}", markup=False)
             else:
                 console.print("Nobody offers this service.", markup=False)
 
-    emit(fmt=fmt, output=output, data=data, table=table, render=render)
+    emit(fmt=fmt, output=output, data=data, table=table, render=render, masker=m)

@@ -10,7 +10,11 @@ from rich.console import Console
 
 from ..analysis import bottlenecks as bn
 from . import main
-from .common import analysis_options, command_wrapper, emit, err_console, load, rich_table
+from ..errors import UsageError
+from ..i18n import _
+from ..render.privacy import Masker
+from .common import analysis_options, command_wrapper, emit, err_console, load, masker, rich_table
+from .output import markup_safe
 
 
 
@@ -19,6 +23,7 @@ def _display(shown: pd.DataFrame) -> pd.DataFrame:
     util = shown["utilisation"]
     return pd.DataFrame({
         "id": shown.index.to_numpy(dtype=object),
+        "name": shown["name"].to_numpy(dtype=object),
         "kind": shown["kind"].to_numpy(dtype=object),
         "impact": shown["impact"].to_numpy(),
         "cut": shown["actors_cut"].to_numpy(),
@@ -29,6 +34,20 @@ def _display(shown: pd.DataFrame) -> pd.DataFrame:
         "cutpt": ["yes" if a else "" for a in shown["articulation"]],
         "brok": shown["brokerage"].to_numpy(),
     })
+
+
+def _legend() -> dict[str, str]:
+    """What the terminal table's short headings mean (printed under it)."""
+    return {
+        "impact": _("needs no longer served if the institution and its links disappear"),
+        "cut": _("enterprises and networks that lose at least one served need without it"),
+        "load": _("served needs whose best referral path runs through it or ends at it"),
+        "cap": _("capacity: clients a year, from the dataset"),
+        "util": _("utilisation: load / capacity"),
+        "betw": _("betweenness: shortest referral paths from actors with needs to providers through it"),
+        "cutpt": _("articulation point: removing it splits the institution graph"),
+        "brok": _("brokerage: Gould-Fernandez roles, all kinds summed"),
+    }
 
 
 def _split_ids(value: str | None) -> list[str]:
@@ -59,8 +78,13 @@ def bottlenecks(dataset: str, ecosystem: str | None, as_of: int | None, max_hops
     Sorted by impact, then load.
     """
     eco = load(dataset, ecosystem=ecosystem, as_of=as_of)
+    if remove is not None and show_lost:
+        raise UsageError(_("--show-lost lists what each institution of the table cuts off; with --remove, "
+                           "the needs lost are in the what-if output already: give one of them"))
+    m = masker(eco)
     if remove is not None:
-        _what_if(eco, _split_ids(remove), max_hops=max_hops, as_of=as_of, fmt=fmt, output=output, top=top)
+        _what_if(eco, _split_ids(remove), max_hops=max_hops, as_of=as_of, fmt=fmt, output=output, top=top,
+                 m=masker(eco, typed=tuple(_split_ids(remove))))
         return
     status = err_console()
     with status.status("analysing bottlenecks"):
@@ -72,37 +96,38 @@ def bottlenecks(dataset: str, ecosystem: str | None, as_of: int | None, max_hops
     shown = result.table if n is None else result.table.head(n)
     table = shown.reset_index()
     if fmt == "csv" and show_lost:
+        names = eco.actors["name"]
         table = pd.DataFrame(
-            [(r["id"], x["actor"], x["service"]) for r in records for x in r["lost"]],
-            columns=["institution", "actor", "service"])
+            [(r["id"], x["actor"], names.at[x["actor"]], x["service"]) for r in records for x in r["lost"]],
+            columns=["institution", "actor", "name", "service"])
 
     def render(console: Console) -> None:
-        console.print(f"[bold]{eco.name}[/]: {len(result.table)} institutions, "
+        console.print(f"[bold]{markup_safe(eco.name)}[/]: {len(result.table)} institutions, "
                       f"{int(result.engine.served.sum())} of {len(result.engine.served)} needs served "
                       f"within {max_hops} hops" + (f", as of {as_of}" if as_of else ""),
                       markup=True, highlight=False)
-        console.print(rich_table(_display(shown), title="Bottlenecks (impact = needs lost without it)"),
-                      markup=False)
+        console.print(rich_table(_display(shown), title="Bottlenecks (impact = needs lost without it)",
+                                 legend=_legend()))
         for rec in records[: (len(records) if show_lost else 1)]:
-            _explain(console, eco, result, rec, full=show_lost)
+            _explain(console, eco, result, rec, full=show_lost, m=m)
         if len(result.bridges):
-            pairs = ", ".join(f"{s}–{t}" for s, t in result.bridges.itertuples(index=False))
+            pairs = ", ".join(f"{m.id(s)}–{m.id(t)}" for s, t in result.bridges.itertuples(index=False))
             console.print(f"Bridges of the institution graph: {pairs}", markup=False)
 
-    emit(fmt=fmt, output=output, data=data, table=table, render=render)
+    emit(fmt=fmt, output=output, data=data, table=table, render=render, masker=m)
 
 
-def _explain(console: Console, eco, result: bn.Bottlenecks, rec: dict, *, full: bool) -> None:
+def _explain(console: Console, eco, result: bn.Bottlenecks, rec: dict, *, full: bool, m: Masker) -> None:
     """Why an institution matters: who it cuts off, by sector and service."""
-    ident = rec["id"]
+    ident = m.id(rec["id"])
     if rec["impact"] == 0:
         console.print(f"{ident}: removing it cuts off no need (every need it serves has another path).",
                       markup=False)
         return
-    lost = result.engine.lost(ident)
+    lost = result.engine.lost(rec["id"])
     sectors = lost["sector"].replace("", "(none)").value_counts()
     services = lost["service"].value_counts()
-    line = (f"{ident} ({rec['name']}): removing it cuts off {rec['impact']} needs of "
+    line = (f"{ident} ({m.name(rec['id'], rec['name'])}): removing it cuts off {rec['impact']} needs of "
             f"{lost['actor'].nunique()} enterprises/networks — sectors "
             + ", ".join(f"{k} {v}" for k, v in sectors.head(5).items())
             + "; services " + ", ".join(f"{k} {v}" for k, v in services.head(5).items()))
@@ -113,11 +138,11 @@ def _explain(console: Console, eco, result: bn.Bottlenecks, rec: dict, *, full: 
         names = eco.actors["name"]
         frame = lost.assign(name=names.reindex(lost["actor"].to_numpy()).to_numpy())
         console.print(rich_table(frame[["actor", "name", "service", "region", "sector"]],
-                                 title=f"Needs cut off without {ident}"), markup=False)
+                                 title=f"Needs cut off without {ident}"))
 
 
 def _what_if(eco, ids: list[str], *, max_hops: int, as_of: int | None, fmt: str, output: Path | None,
-             top: int) -> None:
+             top: int, m: Masker) -> None:
     ids = bn.check_institutions(eco, ids)
     w = bn.what_if(eco, ids, max_hops=max_hops)
     groups = w.groups if top == 0 else w.groups.head(top)
@@ -125,10 +150,11 @@ def _what_if(eco, ids: list[str], *, max_hops: int, as_of: int | None, fmt: str,
     data["what_if"]["lost_needs"] = w.lost_needs[["actor", "service"]].to_dict("records")
 
     def render(console: Console) -> None:
-        console.print(f"[bold]{eco.name}[/]: without {', '.join(ids)}", markup=True, highlight=False)
+        console.print(f"[bold]{markup_safe(eco.name)}[/]: without {markup_safe(', '.join(ids))}", markup=True,
+                      highlight=False)
         console.print(f"coverage {w.coverage_before:.1%} -> {w.coverage_after:.1%} "
                       f"({w.served_before} -> {w.served_after} of {w.needs} needs served, "
                       f"{w.served_before - w.served_after} lost)", markup=False)
-        console.print(rich_table(groups, title="Groups that lose most"), markup=False)
+        console.print(rich_table(groups, title="Groups that lose most"))
 
-    emit(fmt=fmt, output=output, data=data, table=groups, render=render)
+    emit(fmt=fmt, output=output, data=data, table=groups, render=render, masker=m)

@@ -95,6 +95,9 @@ class InstnetGroup(click.Group):
 
 def load(dataset: str, *, ecosystem: str | None = None, as_of: int | None = None) -> Ecosystem:
     """Load DATASET (folder, workbook, built-in name or ``neo4j``) for a command."""
+    if ecosystem and dataset != "neo4j":
+        raise click.UsageError(_("--ecosystem names an ecosystem stored in Neo4j; it needs DATASET 'neo4j', "
+                                 "not {dataset!r}").format(dataset=dataset))
     if dataset == "neo4j":
         if not ecosystem:
             raise click.UsageError("DATASET 'neo4j' needs --ecosystem NAME")
@@ -115,11 +118,40 @@ def dataset_argument(f: Callable) -> Callable:
     return click.argument("dataset")(f)
 
 
+#: The --max-hops every command accepts.
+MAX_HOPS = click.IntRange(1, 12)
+
+
+def max_hops_option(f: Callable) -> Callable:
+    """--max-hops, 1 to 12 in every command."""
+    return click.option("--max-hops", type=MAX_HOPS, default=4, show_default=True,
+                        help=_("Longest referral path, in links."))(f)
+
+
+def _remember_private(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    ctx.meta["instnet.include_private"] = value
+
+
+def private_option(f: Callable) -> Callable:
+    """--include-private (read back with :func:`masker`)."""
+    return click.option("--include-private", is_flag=True, default=False, expose_value=False,
+                        callback=_remember_private,
+                        help=_("Show the names and ids of actors marked private (default: their kind and "
+                               "a pseudonym that stays the same in every output of the dataset)."))(f)
+
+
+def masker(*ecosystems: Ecosystem, typed: tuple[str, ...] = ()) -> Masker:
+    """The private-actor rule for this command's output (``typed``: ids the user gave)."""
+    ctx = click.get_current_context(silent=True)
+    include = bool(ctx and ctx.find_root().meta.get("instnet.include_private"))
+    return Masker(*ecosystems, include_private=include, typed=typed)
+
+
 def analysis_options(f: Callable) -> Callable:
-    """DATASET, --ecosystem, --as-of, --max-hops, --format and -o."""
+    """DATASET, --ecosystem, --as-of, --max-hops, --include-private, --format and -o."""
     f = output_options(f)
-    f = click.option("--max-hops", type=click.IntRange(1, 12), default=4, show_default=True,
-                     help="Longest referral path, in links.")(f)
+    f = private_option(f)
+    f = max_hops_option(f)
     return dataset_argument(f)
 
 

@@ -20,13 +20,14 @@ import contextvars
 import math
 import re
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import IO, Any
 
 import pandas as pd
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.markup import escape
 from rich.measure import Measurement
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
@@ -73,10 +74,21 @@ def markup_safe(value: Any) -> str:
 
 
 class SafeConsole(Console):
-    """A rich console that shows control characters in the strings it prints (:func:`visible`)."""
+    """A rich console whose output never carries a control character from the data.
+
+    Strings given to :meth:`print` are made :func:`visible`; and whatever a renderable
+    holds (a table cell, a ``Text``), the text of every segment is cleaned again when
+    the console writes it, so only rich's own styling reaches the terminal.
+    """
 
     def print(self, *objects: Any, **kwargs: Any) -> None:  # noqa: D102 (rich's own)
         super().print(*(visible(o) if isinstance(o, str) else o for o in objects), **kwargs)
+
+    def _render_buffer(self, buffer: Iterable[Segment]) -> str:
+        return super()._render_buffer(
+            seg if seg.control or not _CONTROL.search(seg.text.replace("\n", ""))
+            else Segment("\n".join(visible(part) for part in seg.text.split("\n")), seg.style, seg.control)
+            for seg in buffer)
 
 
 def make_console(file: IO[str] | None = None, *, stderr: bool = False) -> Console:
