@@ -52,7 +52,7 @@ __all__ = ["Masker", "display_ids", "display_names", "ID_KEYS"]
 
 #: Keys (JSON) and columns (tables) whose values are actor ids.
 ID_KEYS = ("id", "actor", "provider", "institution", "source", "target", "path", "via", "lost_actors",
-           "client")
+           "client", "coordinator", "networks")
 #: Which id key a ``name`` beside it describes, first present wins.
 _NAME_OWNER = ("id", "actor", "provider", "institution", "client")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,18 +41,20 @@ class Action:
     services: tuple[str, ...] = ()
     networks: tuple[str, ...] = ()
 
-    def describe(self) -> str:
+    def describe(self, shown: Callable[[str], str] = str) -> str:
+        """The action in words; ``shown`` maps an actor id to the text printed for it."""
+        source, target = shown(self.source) if self.source else "", shown(self.target)
         if self.kind == "link":
-            return f"link {self.source} -> {self.target} (refers_to)"
+            return f"link {source} -> {target} (refers_to)"
         if self.kind == "scope":
-            return f"extend offer {self.source}/{self.service} to {self.axis} {self.value}"
+            return f"extend offer {source}/{self.service} to {self.axis} {self.value}"
         if self.kind == "offer":
             where = ", ".join(x for x in (self.regions and f"regions {self.regions}",
                                           self.sectors and f"sectors {self.sectors}") if x)
-            return f"{self.source} offers {self.service}" + (f" ({where})" if where else "")
-        coord = f", coordinated by {self.source}" if self.source else ""
-        return (f"new centre {self.target} in {self.value} offering {';'.join(self.services) or 'nothing'}"
-                f"{coord}, brokering {len(self.networks)} network(s)")
+            return f"{source} offers {self.service}" + (f" ({where})" if where else "")
+        coord = f", coordinated by {source}" if self.source else ""
+        return (f"new centre {target} in {self.value} offering {';'.join(self.services) or 'nothing'}"
+                f"{coord}, brokering {len(self.networks)} network(s): {', '.join(map(shown, self.networks))}")
 
     def key(self) -> tuple:
         return (_KIND_ORDER[self.kind], self.source, self.target, self.service, self.offer, self.axis,
@@ -109,11 +112,12 @@ class Plan:
                 "max_hops": self.max_hops,
                 "recommendations": [r.to_dict() for r in self.recommendations]}
 
-    def table(self) -> pd.DataFrame:
+    def table(self, shown: Callable[[str], str] = str) -> pd.DataFrame:
+        """One row per recommendation; ``shown`` as in :meth:`Action.describe`."""
         rows = []
         for r in self.recommendations:
             top = ", ".join(f"{g['service']}@{g['region'] or '*'}/{g['sector'] or '*'}:{g['needs']}"
                             for g in r.groups[:3])
             more = f" (+{len(r.groups) - 3} groups)" if len(r.groups) > 3 else ""
-            rows.append((r.rank, r.action.kind, r.action.describe(), r.gain, top + more))
+            rows.append((r.rank, r.action.kind, r.action.describe(shown), r.gain, top + more))
         return pd.DataFrame(rows, columns=["rank", "kind", "action", "gain", "newly served (service@region/sector)"])
