@@ -123,11 +123,14 @@ def _keep_mode(target: Path, tmp: Path) -> None:
 
 
 @contextlib.contextmanager
-def atomic_dir(path: str | os.PathLike[str]) -> Iterator[Path]:
+def atomic_dir(path: str | os.PathLike[str], *, keep_others: bool = False) -> Iterator[Path]:
     """Yield a temporary folder beside ``path``; it replaces ``path`` on success.
 
     The old folder (if any) is moved aside and removed only after the new one is in
-    place, so an interruption leaves either the old or the new folder whole.
+    place, so an interruption leaves either the old or the new folder whole. With
+    ``keep_others``, entries of the old folder that the new one does not have are
+    carried over (hard links where the file system allows, else copies) before the
+    swap, so a user's other files in the folder survive.
 
     Raises
     ------
@@ -143,6 +146,8 @@ def atomic_dir(path: str | os.PathLike[str]) -> Iterator[Path]:
         raise OutputError(_describe(exc, target)) from exc
     try:
         yield tmp
+        if keep_others and target.is_dir():
+            _carry_over(target, tmp)
         old = None
         if target.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent or "."))
@@ -156,3 +161,25 @@ def atomic_dir(path: str | os.PathLike[str]) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def _carry_over(old: Path, new: Path) -> None:
+    """Link (or copy) into ``new`` every entry of ``old`` that ``new`` lacks."""
+    for entry in old.iterdir():
+        dest = new / entry.name
+        if dest.exists() or dest.is_symlink():
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.copytree(entry, dest, symlinks=True, copy_function=_link_or_copy)
+        else:
+            _link_or_copy(entry, dest)
+
+
+def _link_or_copy(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
+    if os.path.islink(src):
+        os.symlink(os.readlink(src), dst)
+        return
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
