@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import math
+import os
 import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping
@@ -31,6 +32,8 @@ from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
+from ..errors import OutputError
+from ..i18n import _
 from ..render.privacy import Masker
 
 __all__ = ["visible", "markup_safe", "make_console", "frame_view", "cell_text", "masking", "current_masker",
@@ -83,6 +86,12 @@ class SafeConsole(Console):
 
     def print(self, *objects: Any, **kwargs: Any) -> None:  # noqa: D102 (rich's own)
         super().print(*(visible(o) if isinstance(o, str) else o for o in objects), **kwargs)
+
+    def on_broken_pipe(self) -> None:
+        """The reader of standard output has gone: one message and exit 2 (rich's own exits 1, silently)."""
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise OutputError(_("cannot write to standard output: {reason}").format(reason="Broken pipe"))
 
     def _render_buffer(self, buffer: Iterable[Segment]) -> str:
         return super()._render_buffer(
@@ -172,7 +181,8 @@ class FrameView:
         return [[cell_text(v) for v in row] for row in self.frame.itertuples(index=False)]
 
     def _table(self, rows: list[list[str]]) -> Table:
-        table = Table(title=visible(self.title) if self.title else None, title_justify="left", show_lines=False)
+        table = Table(title=Text(visible(self.title)) if self.title else None, title_justify="left",
+                      show_lines=False)
         for col in self.frame.columns:
             numeric = pd.api.types.is_numeric_dtype(self.frame[col]) and not pd.api.types.is_bool_dtype(self.frame[col])
             table.add_column(Text(visible(str(col))), justify="right" if numeric else "left", overflow="fold")
@@ -223,13 +233,3 @@ def frame_view(frame: pd.DataFrame, *, title: str | None = None, legend: Mapping
         frame = masker.frame(frame)
     return FrameView(frame, title, legend)
 
-
-def write_text(stream: IO[str], text: str) -> None:
-    """Write ``text`` to ``stream`` and flush it (so that a write error surfaces here)."""
-    stream.write(text)
-    stream.flush()
-
-
-def stdout() -> IO[str]:
-    """Standard output (looked up when called: tests replace it)."""
-    return sys.stdout

@@ -152,7 +152,13 @@ def atomic_dir(path: str | os.PathLike[str], *, keep_others: bool = False) -> It
         if target.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent or "."))
             os.replace(target, old / "previous")
-        os.replace(tmp, target)
+        try:
+            os.replace(tmp, target)
+        except BaseException:
+            if old is not None:  # put the old folder back where it was
+                os.replace(old / "previous", target)
+                shutil.rmtree(old, ignore_errors=True)
+            raise
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
     except OSError as exc:
