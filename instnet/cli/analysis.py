@@ -14,6 +14,7 @@ from ..analysis import gaps as gaps_mod
 from ..analysis import paths as ref_mod
 from . import main
 from .common import analysis_options, command_wrapper, emit, load, masker, rich_table
+from ..i18n import _
 from .output import cell_text, markup_safe
 
 
@@ -88,6 +89,7 @@ def refer(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: int,
                               f"{'s' if r.hops != 1 else ''}, strength {cell_text(r.strength)}", markup=False)
                 for step in r.steps:
                     console.print(f"     {replace(step, name=m.name(step.id, step.name)).describe()}", markup=False)
+                console.print(f"     {_('path')}: {' > '.join(m.ids(r.path))}", markup=False)
         else:
             console.print(f"[bold]{who}[/] cannot be referred to any provider of {what} "
                           f"within {max_hops} hops.", markup=True, highlight=False)

@@ -156,5 +156,9 @@ def _what_if(eco, ids: list[str], *, max_hops: int, as_of: int | None, fmt: str,
                       f"({w.served_before} -> {w.served_after} of {w.needs} needs served, "
                       f"{w.served_before - w.served_after} lost)", markup=False)
         console.print(rich_table(groups, title="Groups that lose most"))
+        if len(w.lost_needs):
+            lost = w.lost_needs[["actor", "service"]]
+            lost = lost.assign(name=eco.actors["name"].reindex(lost["actor"].to_numpy()).to_numpy())
+            console.print(rich_table(lost[["actor", "name", "service"]], title=_("Needs lost")))
 
     emit(fmt=fmt, output=output, data=data, table=groups, render=render, masker=m)

@@ -25,9 +25,9 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import IO, Any
 
 import pandas as pd
+from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.markup import escape
-from rich.measure import Measurement
 from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
@@ -180,21 +180,45 @@ class FrameView:
     def _rows(self) -> list[list[str]]:
         return [[cell_text(v) for v in row] for row in self.frame.itertuples(index=False)]
 
-    def _table(self, rows: list[list[str]]) -> Table:
+    def _widths(self, rows: list[list[str]], heads: list[str], available: int) -> list[int] | None:
+        """Column widths that fit ``available`` cells, or None when even the narrowest layout does not.
+
+        A column is never narrower than its longest word (so an id is never cut);
+        the columns with room to spare (long names) give it up in proportion.
+        """
+        natural = [max([cell_len(h)] + [cell_len(line) for row in rows for line in row[j].split("\n")])
+                   for j, h in enumerate(heads)]
+        least = [max([0] + [cell_len(w) for w in heads[j].split()] + [cell_len(w) for row in rows
+                                                                      for w in row[j].split()])
+                 for j in range(len(heads))]
+        room = available - 3 * len(heads) - 1  # borders and one space of padding each side
+        if sum(natural) <= room:
+            return natural
+        if sum(least) > room:
+            return None
+        slack = [n - m for n, m in zip(natural, least)]
+        spare = room - sum(least)
+        widths = [m + (s * spare) // sum(slack) for m, s in zip(least, slack)]
+        for j in sorted(range(len(widths)), key=lambda j: -slack[j])[: room - sum(widths)]:
+            widths[j] += 1
+        return widths
+
+    def _table(self, rows: list[list[str]], heads: list[str], widths: list[int]) -> Table:
         table = Table(title=Text(visible(self.title)) if self.title else None, title_justify="left",
                       show_lines=False)
-        for col in self.frame.columns:
+        for col, head, width in zip(self.frame.columns, heads, widths):
             numeric = pd.api.types.is_numeric_dtype(self.frame[col]) and not pd.api.types.is_bool_dtype(self.frame[col])
-            table.add_column(Text(visible(str(col))), justify="right" if numeric else "left", overflow="fold")
+            table.add_column(Text(head), justify="right" if numeric else "left", overflow="fold", width=width)
         for row in rows:
             table.add_row(*(Text(c) for c in row))
         return table
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         rows = self._rows()
-        table = self._table(rows)
-        if Measurement.get(console, options, table).minimum <= options.max_width:
-            yield table
+        heads = [visible(str(c)) for c in self.frame.columns]
+        widths = self._widths(rows, heads, options.max_width)
+        if widths is not None:
+            yield self._table(rows, heads, widths)
         else:
             yield from self._blocks(rows)
         for col, meaning in self.legend.items():
