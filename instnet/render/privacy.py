@@ -147,7 +147,6 @@ class Masker:
         self.include_private = include_private
         self._ids: dict[str, str] = {}
         self._names: dict[str, str] = {}
-        self._secret_names: set[str] = set()
         if include_private:
             return
         for eco in ecosystems:
@@ -156,23 +155,12 @@ class Masker:
                 continue
             shown_ids = display_ids(eco)[private]
             shown_names = display_names(eco)[private]
-            for ident, pseudo, label, real in zip(shown_ids.index, shown_ids.to_numpy(), shown_names.to_numpy(),
-                                                   eco.actors["name"].to_numpy(dtype=object)[private]):
+            for ident, pseudo, label in zip(shown_ids.index, shown_ids.to_numpy(), shown_names.to_numpy()):
                 self._ids.setdefault(str(ident), str(pseudo))
                 self._names.setdefault(str(ident), str(label))
-                self._secret_names.add(str(real))
         for ident in typed:
             if ident in self._ids:
                 self._ids[ident] = ident
-
-    @property
-    def hides_anything(self) -> bool:
-        """True when some actor is hidden."""
-        return bool(self._names)
-
-    def is_private(self, actor: str) -> bool:
-        """True when ``actor`` is a hidden private actor."""
-        return actor in self._names
 
     def id(self, actor: Any) -> Any:
         """The id to show for ``actor`` (anything that is not a private id passes unchanged)."""
@@ -217,14 +205,6 @@ class Masker:
             return [self.data(v) for v in value]
         if isinstance(value, pd.DataFrame):
             return self.frame(value)
-        return value
-
-    def text(self, value: str) -> str:
-        """``value`` unless it is a private actor's id or name (then its pseudonym or label)."""
-        if value in self._ids:
-            return self._ids[value]
-        if value in self._secret_names:
-            return _("(private)")
         return value
 
     def _masked(self, v: Any) -> Any:
