@@ -106,8 +106,12 @@ def make_console(file: IO[str] | None = None, *, stderr: bool = False) -> Consol
     A terminal keeps its width (tables wrap, or drop to blocks); anything else gets
     an unbounded width so that nothing is ever cut.
     """
-    probe = Console(file=file, stderr=stderr)
-    width = None if probe.is_terminal else UNBOUNDED
+    stream = file if file is not None else (sys.stderr if stderr else sys.stdout)
+    try:
+        terminal = stream.isatty()  # not rich's is_terminal: FORCE_COLOR must not bring back a width
+    except (AttributeError, ValueError):
+        terminal = False
+    width = None if terminal else UNBOUNDED
     return SafeConsole(file=file, stderr=stderr, width=width, highlight=False, soft_wrap=stderr,
                        emoji=False)
 
