@@ -167,6 +167,13 @@ def test_an_id_the_user_typed_is_echoed_but_its_name_stays_hidden(folder):
     assert m.id(SECRET_ID) == SECRET_ID and m.name(SECRET_ID, SECRET_NAME) != SECRET_NAME
 
 
+def test_no_error_message_suggests_a_private_id(folder):
+    r = run("refer", folder, "zq_secret_cx", "s1")
+    assert r.exit_code == 2 and "unknown actor" in r.output and SECRET_ID not in r.output
+    r = run("refer", folder, "zq_secret_cx", "s1", "--include-private")
+    assert r.exit_code == 2 and SECRET_ID in r.output
+
+
 # ------------------------------------------------------------------ item 2: formulas
 
 CSV_RUNS = [("gaps", "{d}", "--unmet"), ("gaps", "{d}", "--by", "region"), ("bottlenecks", "{d}", "--top", "0"),

@@ -18,7 +18,7 @@ import click
 import pandas as pd
 from rich.console import Console
 
-from ..errors import DatasetError, InstnetError, OutputError
+from ..errors import DatasetError, InstnetError, OutputError, UnknownIdError
 from ..i18n import _
 from ..io.outfile import atomic_file, spreadsheet_safe
 from ..model import Ecosystem
@@ -89,7 +89,7 @@ class InstnetGroup(click.Group):
         except InstnetError as exc:
             with contextlib.suppress(OutputError):
                 _flush_stdout()
-            report_error(exc)
+            report_error(_without_private_suggestions(exc, ctx))
             ctx.exit(exc.exit_code)
 
 
@@ -106,7 +106,25 @@ def load(dataset: str, *, ecosystem: str | None = None, as_of: int | None = None
         eco = read_ecosystem(ecosystem)
     else:
         eco = read_dataset(dataset)
+    _remember_private_ids(eco)
     return eco.as_of(as_of)
+
+
+def _remember_private_ids(eco: Ecosystem) -> None:
+    """Note the private ids of a loaded dataset, so that no error message suggests one."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is None or ctx.meta.get("instnet.include_private"):
+        return
+    private = eco.actors.index[eco.actors["private"].to_numpy(dtype=bool)]
+    ctx.meta["instnet.private_ids"] = ctx.meta.get("instnet.private_ids", frozenset()) | frozenset(private)
+
+
+def _without_private_suggestions(exc: InstnetError, ctx: click.Context) -> InstnetError:
+    """``exc``, with the private ids dropped from its "did you mean" list."""
+    hidden = ctx.meta.get("instnet.private_ids")
+    if not isinstance(exc, UnknownIdError) or not hidden or not set(exc.suggestions) & hidden:
+        return exc
+    return UnknownIdError(exc.what, exc.value, [x for x in exc.suggestions if x not in hidden])
 
 
 def dataset_argument(f: Callable) -> Callable:
