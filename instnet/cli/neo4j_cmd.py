@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from . import main
 from .common import err_console, load as load_dataset, max_hops_option
+from .output import visible
 
 _STATE_DIR = click.option(
     "--state-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -195,7 +196,7 @@ def list_cmd() -> None:
     if not rows:
         err_console().print("no ecosystems", markup=False)
     for r in rows:
-        click.echo(f"{r['name']}\t{r['version']}\tactors={r['actors']}\tservices={r['services']}\t"
+        click.echo(f"{visible(str(r['name']))}\t{r['version']}\tactors={r['actors']}\tservices={r['services']}\t"
                    f"offers={r['offers']}\tneeds={r['needs']}\tlinks={r['links']}")
 
 
