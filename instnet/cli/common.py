@@ -8,7 +8,6 @@ import functools
 import json
 import logging
 import math
-import os
 import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -24,7 +23,7 @@ from ..io.outfile import atomic_file, spreadsheet_safe
 from ..model import Ecosystem
 from ..io.read import read_dataset
 from ..render.privacy import Masker
-from .output import FrameView, frame_view, make_console, masking, round_floats
+from .output import FrameView, frame_view, make_console, masking, round_floats, stdout_failed
 
 log = logging.getLogger("instnet")
 MAX_SHOWN_PROBLEMS = 50
@@ -62,12 +61,7 @@ def _flush_stdout() -> None:
     try:
         sys.stdout.flush()
     except OSError as exc:
-        # Nothing more can reach this stream: point it at /dev/null so that
-        # Python's own flush at exit stays quiet.
-        with contextlib.suppress(OSError, ValueError):
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        raise OutputError(_("cannot write to standard output: {reason}").format(
-            reason=exc.strerror or exc.__class__.__name__)) from exc
+        raise stdout_failed(exc.strerror or exc.__class__.__name__) from exc
 
 
 class InstnetGroup(click.Group):
@@ -81,8 +75,7 @@ class InstnetGroup(click.Group):
                 if isinstance(exc, InstnetError):
                     raise
                 if exc.errno in (errno.EPIPE, errno.ENOSPC, errno.EIO) and exc.filename is None:
-                    raise OutputError(_("cannot write to standard output: {reason}").format(
-                        reason=exc.strerror or exc.__class__.__name__)) from exc
+                    raise stdout_failed(exc.strerror or exc.__class__.__name__) from exc
                 raise _os_error(exc) from exc
             _flush_stdout()
             return result

@@ -89,15 +89,24 @@ class SafeConsole(Console):
 
     def on_broken_pipe(self) -> None:
         """The reader of standard output has gone: one message and exit 2 (rich's own exits 1, silently)."""
-        with contextlib.suppress(OSError, ValueError):
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        raise OutputError(_("cannot write to standard output: {reason}").format(reason="Broken pipe"))
+        raise stdout_failed("Broken pipe")
 
     def _render_buffer(self, buffer: Iterable[Segment]) -> str:
         return super()._render_buffer(
             seg if seg.control or not _CONTROL.search(seg.text.replace("\n", ""))
             else Segment("\n".join(visible(part) for part in seg.text.split("\n")), seg.style, seg.control)
             for seg in buffer)
+
+
+def stdout_failed(reason: str) -> OutputError:
+    """The error for a standard output that cannot be written (full disk, closed pipe).
+
+    Standard output is pointed at /dev/null first, so that Python's own flush at
+    exit stays quiet: nothing more can reach it anyway.
+    """
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return OutputError(_("cannot write to standard output: {reason}").format(reason=reason))
 
 
 def make_console(file: IO[str] | None = None, *, stderr: bool = False) -> Console:
