@@ -410,6 +410,26 @@ def test_output_into_a_missing_folder_or_under_a_file_is_one_line_exit_2(tmp_pat
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]
 
 
+def test_a_read_only_output_folder_is_one_line_exit_2(tmp_path, monkeypatch):
+    # (the tests may run as root, for whom chmod does not bite: the OS's refusal is simulated)
+    import tempfile
+
+    out = tmp_path / "gaps.json"
+    out.write_text("previous", encoding="utf-8")
+
+    def refused(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "mkstemp", refused)
+    monkeypatch.setattr(tempfile, "mkdtemp", refused)
+    for args in (("gaps", "jamaica", "--format", "json", "-o", out), ("export", "gexf", "jamaica", "-o", out),
+                 ("generate", "-o", tmp_path / "g", "--enterprises", "5", "--institutions", "8")):
+        r = run(*args)
+        assert r.exit_code == 2 and "Permission denied" in r.output and "Traceback" not in r.output
+        assert len(r.output.strip().splitlines()) == 1
+    assert out.read_text(encoding="utf-8") == "previous" and not (tmp_path / "g").exists()
+
+
 def test_an_unreadable_input_file_is_one_line_exit_2(tmp_path, monkeypatch):
     d = write_dataset(read_dataset("jamaica"), tmp_path / "d")
     real = Path.read_bytes
