@@ -207,6 +207,17 @@ def test_formula_names_are_kept_readable_in_csv(folder):
     assert "'" + FORMULA in r.output
 
 
+def test_a_carriage_return_in_a_cell_stays_in_its_cell(tmp_path):
+    eco = Ecosystem.from_records(
+        actors=[{"id": "e\r1", "name": "line\rbreak", "kind": "enterprise"},
+                {"id": "e2", "name": "B", "kind": "enterprise"}],
+        services=[{"id": "s", "name": "S", "category": "training"}],
+        needs=[{"actor": "e\r1", "service": "s"}, {"actor": "e2", "service": "s"}])
+    d = write_dataset(eco, tmp_path / "eco")
+    rows = list(csv.DictReader(io.StringIO(run("gaps", d, "--unmet", "--format", "csv").output, newline="")))
+    assert [(r["actor"], r["name"]) for r in rows] == [("e\r1", "line\rbreak"), ("e2", "B")]
+
+
 # ------------------------------------------------------------------ item 4: whole or nothing
 
 def _interrupting(real, after_bytes: int = 10):
@@ -239,8 +250,8 @@ def test_an_interrupted_cli_output_leaves_the_previous_file(tmp_path, monkeypatc
     def broken(*args, **kwargs):
         raise RuntimeError("interrupted")
 
-    # the table renders through rich_table, CSV through spreadsheet_safe, JSON through _finite
-    monkeypatch.setattr(common, {"table": "frame_view", "csv": "spreadsheet_safe", "json": "_finite"}[fmt], broken)
+    # the table renders through frame_view, CSV through csv_text, JSON through _finite
+    monkeypatch.setattr(common, {"table": "frame_view", "csv": "csv_text", "json": "_finite"}[fmt], broken)
     r = run("gaps", "jamaica", "--format", fmt, "-o", out)
     assert isinstance(r.exception, RuntimeError)
     assert out.read_text(encoding="utf-8") == "previous"

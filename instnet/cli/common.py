@@ -22,6 +22,7 @@ from ..i18n import _
 from ..io.outfile import atomic_file, spreadsheet_safe
 from ..model import Ecosystem
 from ..io.read import read_dataset
+from ..io.write import csv_text
 from ..render.privacy import Masker
 from .output import FrameView, frame_view, make_console, masking, round_floats, stdout_failed
 
@@ -193,8 +194,7 @@ def emit(*, fmt: str, output: Path | None, data: dict, table: pd.DataFrame,
         text = json.dumps(_finite(data), indent=2, ensure_ascii=False, default=_json_default,
                           allow_nan=False) + "\n"
     elif fmt == "csv":
-        safe = round_floats(table).map(spreadsheet_safe)
-        text = safe.to_csv(index=False, lineterminator="\n")
+        text = csv_text(round_floats(table).map(_csv_cell))
     else:
         def show(console: Console) -> None:
             with masking(masker):
@@ -214,6 +214,13 @@ def emit(*, fmt: str, output: Path | None, data: dict, table: pd.DataFrame,
     else:
         with atomic_file(output) as handle:
             handle.write(text)
+
+
+def _csv_cell(value: Any) -> str:
+    """One CSV cell: blank when missing, never a formula (quoting is :func:`csv_text`'s)."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(spreadsheet_safe(value))
 
 
 def _finite(value: Any) -> Any:
