@@ -65,6 +65,11 @@ def visible(text: str) -> str:
                                              else f"\\u{ord(m.group()):04x}"), text)
 
 
+def _visible_lines(text: str) -> str:
+    """:func:`visible` but for line breaks, which a console may print as they are."""
+    return "\n".join(visible(part) for part in text.split("\n"))
+
+
 def markup_safe(value: Any) -> str:
     """``value`` as text to put inside a rich markup string: markup escaped, controls visible.
 
@@ -85,7 +90,7 @@ class SafeConsole(Console):
     """
 
     def print(self, *objects: Any, **kwargs: Any) -> None:  # noqa: D102 (rich's own)
-        super().print(*(visible(o) if isinstance(o, str) else o for o in objects), **kwargs)
+        super().print(*(_visible_lines(o) if isinstance(o, str) else o for o in objects), **kwargs)
 
     def on_broken_pipe(self) -> None:
         """The reader of standard output has gone: one message and exit 2 (rich's own exits 1, silently)."""
@@ -94,7 +99,7 @@ class SafeConsole(Console):
     def _render_buffer(self, buffer: Iterable[Segment]) -> str:
         return super()._render_buffer(
             seg if seg.control or not _CONTROL.search(seg.text.replace("\n", ""))
-            else Segment("\n".join(visible(part) for part in seg.text.split("\n")), seg.style, seg.control)
+            else Segment(_visible_lines(seg.text), seg.style, seg.control)
             for seg in buffer)
 
 
