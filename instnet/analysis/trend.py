@@ -26,9 +26,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..i18n import _
 from .bottlenecks import bottlenecks
 from ..errors import UsageError
-from ..i18n import _
 from .indicators import INDICATORS, indicators
 from ..model import Ecosystem
 from .paths import best_paths

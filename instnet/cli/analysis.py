@@ -9,13 +9,15 @@ from pathlib import Path
 import click
 import pandas as pd
 from rich.console import Console
+from rich.markup import escape
 
 from ..analysis import gaps as gaps_mod
 from ..analysis import paths as ref_mod
+from ..i18n import _, format_decimal, format_int, format_percent, ngettext
+from ..labels import column_label
 from . import main
 from .common import analysis_options, command_wrapper, emit, load, masker, rich_table
-from ..i18n import _
-from .output import cell_text, markup_safe
+from .output import markup_safe, visible
 
 
 @main.command()
@@ -42,18 +44,25 @@ def gaps(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: int, 
         table = unmet_table
 
     def render(console: Console) -> None:
-        console.print(f"[bold]{markup_safe(eco.name)}[/]: {report.served} of {report.needs} needs served "
-                      f"({report.coverage:.1%}) within {max_hops} hops" + (f", as of {as_of}" if as_of else ""),
-                      markup=True, highlight=False)
+        console.print(f"[bold]{markup_safe(eco.name)}[/]: " + escape(
+            _("{served} of {needs} needs served ({coverage}) within {hops} hops").format(
+                served=format_int(report.served), needs=format_int(report.needs),
+                coverage=format_percent(report.coverage, 1), hops=max_hops)
+            + (_(", as of {year}").format(year=as_of) if as_of else "")), markup=True, highlight=False)
         if keys:
-            console.print(rich_table(report.groups[[*keys, "needs", "served", "unmet", "coverage"]],
-                                     title="Coverage by " + ", ".join(keys)), markup=False)
+            shown = report.groups[[*keys, "needs", "served", "unmet", "coverage"]]
+            if "service" in keys:  # the service's name beside its id
+                shown = shown.assign(service=[f"{eco.services['name'].get(s, s)} ({s})" for s in shown["service"]])
+            console.print(rich_table(shown,
+                                     title=_("Coverage by {keys}").format(
+                                         keys=", ".join(column_label(k) for k in keys))), markup=False)
         if unmet:
-            console.print(rich_table(unmet_table[["actor", "name", "service"]], title="Unmet needs"))
+            console.print(rich_table(unmet_table[["actor", "name", "service"]], title=_("Unmet needs")))
 
     emit(fmt=fmt, output=output, data=data, table=table, render=render, masker=masker(eco))
     if fail_under is not None and report.coverage < fail_under:
-        click.echo(f"coverage {report.coverage:.4f} is below --fail-under {fail_under}", err=True)
+        click.echo(_("coverage {coverage} is below --fail-under {limit}").format(
+            coverage=f"{report.coverage:.4f}", limit=fail_under), err=True)
         sys.exit(1)
 
 
@@ -80,24 +89,28 @@ def refer(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: int,
                          columns=["rank", "provider", "name", "hops", "strength", "path"])
 
     def render(console: Console) -> None:
-        who = markup_safe(f"{m.name(actor, names.at[actor])} ({actor})")
-        what = markup_safe(f"{eco.services.at[service, 'name']} ({service})")
+        who = visible(f"{m.name(actor, names.at[actor])} ({actor})")
+        what = visible(f"{eco.services.at[service, 'name']} ({service})")
         if refs:
-            console.print(f"[bold]{who}[/] needs {what}:", markup=True, highlight=False)
+            console.print(f"[bold]{escape(who)}[/] " + escape(_("needs {service}:").format(service=what)),
+                          markup=True, highlight=False)
             for i, r in enumerate(refs, 1):
-                console.print(f"{i}. {m.name(r.provider, names.at[r.provider])} ({m.id(r.provider)}) — {r.hops} hop"
-                              f"{'s' if r.hops != 1 else ''}, strength {cell_text(r.strength)}", markup=False)
+                console.print(f"{i}. {m.name(r.provider, names.at[r.provider])} ({m.id(r.provider)}) — "
+                              + ngettext("{n} hop, strength {strength}", "{n} hops, strength {strength}",
+                                         r.hops).format(n=r.hops, strength=format_decimal(r.strength, 3)),
+                              markup=False)
                 for step in r.steps:
                     console.print(f"     {replace(step, name=m.name(step.id, step.name)).describe()}", markup=False)
                 console.print(f"     {_('path')}: {' > '.join(m.ids(r.path))}", markup=False)
         else:
-            console.print(f"[bold]{who}[/] cannot be referred to any provider of {what} "
-                          f"within {max_hops} hops.", markup=True, highlight=False)
+            console.print(f"[bold]{escape(who)}[/] " + escape(
+                _("cannot be referred to any provider of {service} within {hops} hops.").format(
+                    service=what, hops=max_hops)), markup=True, highlight=False)
             if missing:
-                console.print("Nearest providers out of reach:", markup=False)
+                console.print(_("Nearest providers out of reach:"), markup=False)
                 for u in missing:
                     console.print(f"  - {m.name(u.provider, u.name)} ({m.id(u.provider)}): {u.detail}", markup=False)
             else:
-                console.print("Nobody offers this service.", markup=False)
+                console.print(_("Nobody offers this service."), markup=False)
 
     emit(fmt=fmt, output=output, data=data, table=table, render=render, masker=m)

@@ -18,9 +18,11 @@ import pandas as pd
 from rich.console import Console
 
 from ..errors import DatasetError, InstnetError, OutputError, UnknownIdError
-from ..i18n import _
+from ..i18n import _, format_decimal, format_int, format_percent, ngettext
 from ..io.outfile import atomic_file, spreadsheet_safe
+from ..labels import column_label, label
 from ..model import Ecosystem
+from .lang import LocalisedGroup
 from ..io.read import read_dataset
 from ..io.write import csv_text
 from ..render.privacy import Masker
@@ -40,13 +42,15 @@ def report_error(exc: InstnetError) -> None:
     console = err_console()
     if isinstance(exc, DatasetError):
         n = len(exc.problems)
-        console.print(f"[bold red]error:[/] {n} problem{'s' if n != 1 else ''} in the dataset", markup=True)
+        console.print("[bold red]" + _("error:") + "[/] "
+                      + ngettext("{n} problem in the dataset", "{n} problems in the dataset", n).format(n=n),
+                      markup=True)
         for p in exc.problems[:MAX_SHOWN_PROBLEMS]:
             console.print(f"  {p}", markup=False)
         if n > MAX_SHOWN_PROBLEMS:
-            console.print(f"  ... and {n - MAX_SHOWN_PROBLEMS} more", markup=False)
+            console.print("  " + _("... and {n} more").format(n=n - MAX_SHOWN_PROBLEMS), markup=False)
     else:
-        console.print("[bold red]error:[/] ", end="", markup=True)
+        console.print("[bold red]" + _("error:") + "[/] ", end="", markup=True)
         console.print(str(exc), markup=False)
 
 
@@ -65,7 +69,7 @@ def _flush_stdout() -> None:
         raise stdout_failed(exc.strerror or exc.__class__.__name__) from exc
 
 
-class InstnetGroup(click.Group):
+class InstnetGroup(LocalisedGroup):
     """A click group that turns instnet's own errors into a message and exit code."""
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -94,7 +98,7 @@ def load(dataset: str, *, ecosystem: str | None = None, as_of: int | None = None
                                  "not {dataset!r}").format(dataset=dataset))
     if dataset == "neo4j":
         if not ecosystem:
-            raise click.UsageError("DATASET 'neo4j' needs --ecosystem NAME")
+            raise click.UsageError(_("DATASET 'neo4j' needs --ecosystem NAME"))
         from ..neo4j.pull import read_ecosystem
 
         eco = read_ecosystem(ecosystem)
@@ -174,10 +178,35 @@ def output_options(f: Callable) -> Callable:
                         show_default=True, help="Output format.")(f)
 
 
+#: Columns whose cells are codes of a fixed vocabulary (shown as labels in terminal tables).
+_VOCABULARY_COLUMNS = {"kind": "kind", "type": "type", "category": "category", "size": "size", "fee": "fee",
+                       "status": "status", "reason": "reason", "change": "change"}
+#: Float columns that hold a share (0..1), shown as a percentage.
+_SHARE_COLUMNS = frozenset({"coverage", "utilisation"})
+#: Integer columns that hold years (never grouped: 1999, not 1,999).
+_YEAR_COLUMNS = frozenset({"year", "since", "until", "as_of", "from", "to"})
+
+
+def _cell(column: str, value: Any) -> str:
+    """One terminal-table cell: labels for codes, numbers formatted for the language in force."""
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+        return ""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, float):
+        return format_percent(value, 1) if column in _SHARE_COLUMNS else format_decimal(value, 3)
+    if isinstance(value, int) or hasattr(value, "dtype") and pd.api.types.is_integer_dtype(value.dtype):
+        return str(int(value)) if column in _YEAR_COLUMNS else format_int(int(value))
+    if column in _VOCABULARY_COLUMNS:
+        return label(_VOCABULARY_COLUMNS[column], str(value))
+    return str(value)
+
+
 def rich_table(frame: pd.DataFrame, *, title: str | None = None,
                legend: Mapping[str, str] | None = None) -> FrameView:
-    """``frame`` as a terminal table that never cuts a cell (see :mod:`instnet.cli.output`)."""
-    return frame_view(frame, title=title, legend=legend)
+    """A terminal table of ``frame`` that never cuts a cell: translated headings, labels for codes,
+    locale numbers (see :mod:`instnet.cli.output`)."""
+    return frame_view(frame, title=title, legend=legend, cell=_cell, heading=lambda c: column_label(str(c)))
 
 
 def emit(*, fmt: str, output: Path | None, data: dict, table: pd.DataFrame,

@@ -10,6 +10,7 @@ from rich.console import Console
 
 from ..analysis import indicators
 from ..analysis import info as info_mod
+from ..i18n import _, format_int
 from . import main
 from .common import (analysis_options, command_wrapper, dataset_argument, emit, err_console, load, masker,
                      private_option, rich_table)
@@ -25,12 +26,10 @@ def validate(dataset: str, ecosystem: str | None, as_of: int | None) -> None:
     eco = load(dataset, ecosystem=ecosystem, as_of=as_of)
     console = err_console()
     for w in info_mod.warnings(eco, shown=masker(eco).id):
-        console.print(f"[yellow]warning:[/] {markup_safe(w)}", markup=True, highlight=False)
+        console.print("[yellow]" + _("warning:") + "[/] " + markup_safe(w), markup=True, highlight=False)
     c = info_mod.counts(eco)["totals"]
-    click.echo(
-        f"{visible(eco.name)}: valid ({c['actors']} actors, {c['services']} services, {c['offers']} offers, "
-        f"{c['needs']} needs, {c['links']} links)"
-    )
+    click.echo(_("{name}: valid ({actors} actors, {services} services, {offers} offers, {needs} needs, "
+                 "{links} links)").format(name=visible(eco.name), **{k: format_int(v) for k, v in c.items()}))
 
 
 @main.command()
@@ -54,17 +53,18 @@ def info(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: int, 
         meta = eco.meta
         console.print(f"[bold]{markup_safe(eco.name)}[/]"
                       + (f" — {markup_safe(meta.get('country'))}" if meta.get("country") else "")
-                      + (f", as of {as_of}" if as_of else ""), markup=True, highlight=False)
+                      + (_(", as of {year}").format(year=as_of) if as_of else ""), markup=True, highlight=False)
         if meta.get("description"):
             console.print(str(meta["description"]), markup=False)
-        for group, title in (("actors", "Actors by kind"), ("links", "Links by type"),
-                             ("services", "Services by category")):
-            frame = pd.DataFrame([(k, n) for k, n in counts[group].items() if n], columns=[group[:-1], "count"])
+        for group, title, column in (("actors", _("Actors by kind"), "kind"), ("links", _("Links by type"), "type"),
+                                     ("services", _("Services by category"), "category")):
+            frame = pd.DataFrame([(k, n) for k, n in counts[group].items() if n], columns=[column, "count"])
             console.print(rich_table(frame, title=title))
         t = counts["totals"]
-        console.print(f"{t['offers']} offers, {t['needs']} needs", markup=False)
+        console.print(_("{offers} offers, {needs} needs").format(offers=format_int(t["offers"]),
+                                                                  needs=format_int(t["needs"])), markup=False)
         for w in warns:
-            console.print(f"[yellow]warning:[/] {markup_safe(w)}", markup=True, highlight=False)
+            console.print("[yellow]" + _("warning:") + "[/] " + markup_safe(w), markup=True, highlight=False)
         if panel is not None:
             indicators.render(console, panel)
 
@@ -83,7 +83,7 @@ def generate(out_dir: Path, enterprises: int, institutions: int, seed: int) -> N
     from ..generate import generate as generate_dataset
 
     console = err_console()
-    with console.status("generating") as status:
+    with console.status(_("generating")) as status:
         path = generate_dataset(out_dir, enterprises=enterprises, institutions=institutions, seed=seed,
                                 progress=lambda msg: status.update(msg))
-    click.echo(f"wrote {path}")
+    click.echo(_("wrote {path}").format(path=path))

@@ -21,7 +21,7 @@ import math
 import os
 import re
 import sys
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import IO, Any
 
 import pandas as pd
@@ -190,13 +190,22 @@ def round_floats(frame: pd.DataFrame) -> pd.DataFrame:
 class FrameView:
     """A table that lays itself out at print time; see :func:`frame_view`."""
 
-    def __init__(self, frame: pd.DataFrame, title: str | None, legend: Mapping[str, str] | None):
+    def __init__(self, frame: pd.DataFrame, title: str | None, legend: Mapping[str, str] | None,
+                 cell: Callable[[str, Any], str] | None = None, heading: Callable[[Any], str] = str):
         self.frame = frame
         self.title = title
         self.legend = {k: v for k, v in (legend or {}).items() if k in frame.columns}
+        self.cell = cell
+        self.heading = heading
+
+    def _text(self, column: str, value: Any) -> str:
+        if isinstance(value, list | tuple) or self.cell is None:
+            return cell_text(value)
+        return visible(self.cell(column, value))
 
     def _rows(self) -> list[list[str]]:
-        return [[cell_text(v) for v in row] for row in self.frame.itertuples(index=False)]
+        cols = [str(c) for c in self.frame.columns]
+        return [[self._text(c, v) for c, v in zip(cols, row)] for row in self.frame.itertuples(index=False)]
 
     def _widths(self, rows: list[list[str]], heads: list[str], available: int) -> list[int] | None:
         """Column widths that fit ``available`` cells, or None when even the narrowest layout does not.
@@ -233,20 +242,20 @@ class FrameView:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         rows = self._rows()
-        heads = [visible(str(c)) for c in self.frame.columns]
+        heads = [visible(self.heading(c)) for c in self.frame.columns]
         widths = self._widths(rows, heads, options.max_width)
         if widths is not None:
             yield self._table(rows, heads, widths)
         else:
             yield from self._blocks(rows)
         for col, meaning in self.legend.items():
-            yield Text(f"  {col}: {meaning}", style="dim")
+            yield Text(f"  {visible(self.heading(col))}: {visible(meaning)}", style="dim")
 
     def _blocks(self, rows: list[list[str]]) -> Iterator[Any]:
         """One record per block, ``heading  value`` lines (a terminal too narrow for the table)."""
         if self.title:
             yield Text(visible(self.title), style="italic")
-        heads = [visible(str(c)) for c in self.frame.columns]
+        heads = [visible(self.heading(c)) for c in self.frame.columns]
         for i, row in enumerate(rows):
             grid = Table.grid(padding=(0, 2))
             grid.add_column(style="bold", no_wrap=True)
@@ -259,8 +268,11 @@ class FrameView:
 
 
 def frame_view(frame: pd.DataFrame, *, title: str | None = None, legend: Mapping[str, str] | None = None,
-               ) -> FrameView:
+               cell: Callable[[str, Any], str] | None = None, heading: Callable[[Any], str] = str) -> FrameView:
     """``frame`` as a printable table: never cut, private actors hidden, headings explained.
+
+    ``cell(column, value)`` formats a cell (default :func:`cell_text`) and ``heading``
+    a column's heading; whatever they return is shown, never obeyed (:func:`visible`).
 
     Examples
     --------
@@ -273,5 +285,5 @@ def frame_view(frame: pd.DataFrame, *, title: str | None = None, legend: Mapping
     masker = current_masker()
     if masker is not None:
         frame = masker.frame(frame)
-    return FrameView(frame, title, legend)
+    return FrameView(frame, title, legend, cell, heading)
 

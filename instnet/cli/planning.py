@@ -12,10 +12,10 @@ from . import main
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ..analysis.trend import trend_years
-from ..i18n import _
 from .common import (analysis_options, command_wrapper, emit, err_console, load, masker, max_hops_option,
                      output_options, private_option, rich_table)
 from ..errors import UsageError
+from ..i18n import _, format_int, format_percent
 
 
 def _families(text: str) -> list[str]:
@@ -24,8 +24,9 @@ def _families(text: str) -> list[str]:
     out = [p.strip() for p in text.split(",") if p.strip()]
     bad = [p for p in out if p not in FAMILIES]
     if bad or not out:
-        raise UsageError(f"--actions: unknown action family {bad[0] if bad else text!r}; "
-                         f"choose from {', '.join(FAMILIES)} (comma-separated)")
+        raise UsageError(_("--actions: unknown action family {family!r}; choose from {families} "
+                           "(comma-separated)").format(family=bad[0] if bad else text,
+                                                       families=", ".join(FAMILIES)))
     return out
 
 
@@ -50,13 +51,13 @@ def recommend(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: 
     fams = _families(families)
     eco = load(dataset, ecosystem=ecosystem, as_of=as_of)
     console = err_console()
-    with console.status("recommending") as status:
+    with console.status(_("recommending")) as status:
         plan = run(eco, budget=budget, actions=fams, max_hops=max_hops, centre_services=centre_services,
                    progress=lambda msg: status.update(msg))
     if write_dir is not None:
         write_dataset(plan.ecosystem, write_dir)
-        console.print(f"wrote the ecosystem after {len(plan.recommendations)} action(s) to {write_dir}",
-                      markup=False)
+        console.print(_("wrote the ecosystem after {n} action(s) to {path}").format(
+            n=len(plan.recommendations), path=write_dir), markup=False)
     m = masker(eco)
     data = {"name": eco.name, "as_of": as_of, "budget": budget, "actions": fams, **plan.to_dict()}
     for rec, r in zip(data["recommendations"], plan.recommendations):
@@ -71,13 +72,15 @@ def recommend(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: 
 
     def render(c: Console) -> None:
         d = plan.to_dict()
-        c.print(f"{eco.name}: {plan.served_before} of {plan.needs} needs served "
-                f"({d['coverage_before']:.1%}); after {len(plan.recommendations)} action(s): "
-                f"{plan.served_after} ({d['coverage_after']:.1%})", markup=False)
+        c.print(f"{eco.name}: " + _("{served} of {needs} needs served ({before}); after {n} action(s): "
+                                    "{after_served} ({after})").format(
+            served=format_int(plan.served_before), needs=format_int(plan.needs),
+            before=format_percent(d["coverage_before"], 1), n=len(plan.recommendations),
+            after_served=format_int(plan.served_after), after=format_percent(d["coverage_after"], 1)), markup=False)
         if plan.recommendations:
-            c.print(rich_table(table, title="Recommended interventions (greedy, in order)"))
+            c.print(rich_table(table, title=_("Recommended interventions (greedy, in order)")))
         else:
-            c.print("no action serves any unmet need", markup=False)
+            c.print(_("no action serves any unmet need"), markup=False)
 
     emit(fmt=fmt, output=output, data=data, table=table, render=render, masker=m)
 
@@ -95,7 +98,7 @@ def trend(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: int,
     from ..analysis.trend import trend as run
 
     if as_of is not None:
-        raise UsageError("trend takes --from/--to, not --as-of")
+        raise UsageError(_("trend takes --from/--to, not --as-of"))
     eco = load(dataset, ecosystem=ecosystem)
     years = trend_years(start, end, step=step)
     with _year_progress() as bar:
@@ -110,24 +113,27 @@ def trend(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: int,
                             for r in records]
 
     def render(c: Console) -> None:
-        cols = {"year": "year", "needs": "needs", "served": "served", "coverage": "cover", "avg_hops": "hops",
-                "network_share": "in net", "density": "density", "centralisation": "central",
-                "top1_load_share": "top1", "bottlenecks": "top bottlenecks (impact)"}
+        cols = {"year": "year", "needs": "needs", "served": "served", "coverage": _("cover"),
+                "avg_hops": "hops", "network_share": _("in net"), "density": _("density"),
+                "centralisation": _("central"), "top1_load_share": _("top1"),
+                "bottlenecks": _("top bottleneck (impact)")}
         view = table[list(cols)].rename(columns=cols)
-        c.print(rich_table(view, title=f"{eco.name}: trend {start}-{end}", legend=_trend_legend()))
+        c.print(rich_table(view, title=_("{name}: trend {start}-{end}").format(name=eco.name, start=start, end=end),
+                           legend=_trend_legend(cols)))
 
     emit(fmt=fmt, output=output, data=data, table=table, render=render, masker=m)
 
 
-def _trend_legend() -> dict[str, str]:
+def _trend_legend(cols: dict[str, str]) -> dict[str, str]:
+    """What trend's short headings mean, keyed by the headings shown."""
     return {
-        "cover": _("coverage: served needs / needs"),
-        "hops": _("average hops of the best paths of served needs"),
-        "in net": _("share of enterprises with a member_of link to a network"),
-        "density": _("density of the institution graph"),
-        "central": _("Freeman degree centralisation of the institution graph"),
-        "top1": _("load of the most loaded institution / total load of all institutions"),
-        "top bottlenecks (impact)": _("id (name) and impact of the institutions with the highest impact"),
+        cols["coverage"]: _("coverage: served needs / needs"),
+        cols["avg_hops"]: _("average hops of the best paths of served needs"),
+        cols["network_share"]: _("share of enterprises with a member_of link to a network"),
+        cols["density"]: _("density of the institution graph"),
+        cols["centralisation"]: _("Freeman degree centralisation of the institution graph"),
+        cols["top1_load_share"]: _("load of the most loaded institution / total load of all institutions"),
+        cols["bottlenecks"]: _("id (name) and impact of the institutions with the highest impact"),
     }
 
 
@@ -155,7 +161,7 @@ def diff(dataset: str, other: str | None, start: int | None, end: int | None, ec
 
     if other is None:
         if start is None or end is None:
-            raise UsageError("diff needs two datasets, or one dataset with --from YEAR --to YEAR")
+            raise UsageError(_("diff needs two datasets, or one dataset with --from YEAR --to YEAR"))
         eco = load(dataset, ecosystem=ecosystem)
         a, b, la, lb = eco.as_of(start), eco.as_of(end), str(start), str(end)
     else:
@@ -174,23 +180,25 @@ def diff(dataset: str, other: str | None, start: int | None, end: int | None, ec
         return f.assign(name=names.reindex(f["actor"].to_numpy()).to_numpy())
 
     def render(c: Console) -> None:
-        c.print(f"{la} -> {lb}: coverage {d.coverage_a:.1%} -> {d.coverage_b:.1%}", markup=False)
-        c.print(rich_table(table, title="Changes"))
+        c.print(_("{a} -> {b}: coverage {before} -> {after}").format(
+            a=la, b=lb, before=format_percent(d.coverage_a, 1), after=format_percent(d.coverage_b, 1)), markup=False)
+        c.print(rich_table(table, title=_("Changes")))
         shown = limit if limit is not None else (20 if c.is_terminal else None)
         for title, f, cols in (
-            ("Actors added", d.actors_added, ["id", "name", "kind"]),
-            ("Actors removed", d.actors_removed, ["id", "name", "kind"]),
-            ("Links added", d.links_added, ["source", "target", "type"]),
-            ("Links removed", d.links_removed, ["source", "target", "type"]),
-            ("Offers added", named(d.offers_added), ["actor", "name", "service"]),
-            ("Offers removed", named(d.offers_removed), ["actor", "name", "service"]),
-            ("Gaps closed", named(d.gaps_closed), ["actor", "name", "service"]),
-            ("Gaps opened", named(d.gaps_opened), ["actor", "name", "service"]),
-            ("Bottlenecks that rose", d.rose, ["id", "name", "impact_a", "impact_b", "load_a", "load_b"]),
-            ("Bottlenecks that fell", d.fell, ["id", "name", "impact_a", "impact_b", "load_a", "load_b"]),
+            (_("Actors added"), d.actors_added, ["id", "name", "kind"]),
+            (_("Actors removed"), d.actors_removed, ["id", "name", "kind"]),
+            (_("Links added"), d.links_added, ["source", "target", "type"]),
+            (_("Links removed"), d.links_removed, ["source", "target", "type"]),
+            (_("Offers added"), named(d.offers_added), ["actor", "name", "service"]),
+            (_("Offers removed"), named(d.offers_removed), ["actor", "name", "service"]),
+            (_("Gaps closed"), named(d.gaps_closed), ["actor", "name", "service"]),
+            (_("Gaps opened"), named(d.gaps_opened), ["actor", "name", "service"]),
+            (_("Bottlenecks that rose"), d.rose, ["id", "name", "impact_a", "impact_b", "load_a", "load_b"]),
+            (_("Bottlenecks that fell"), d.fell, ["id", "name", "impact_a", "impact_b", "load_a", "load_b"]),
         ):
             if len(f):
-                more = f" (first {shown} of {len(f)})" if shown is not None and len(f) > shown else ""
+                more = (_(" (first {limit} of {n})").format(limit=shown, n=len(f))
+                        if shown is not None and len(f) > shown else "")
                 c.print(rich_table(f[cols].head(shown), title=title + more))
 
     emit(fmt=fmt, output=output, data=data, table=table, render=render, masker=masker(b, a))

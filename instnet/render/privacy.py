@@ -58,9 +58,9 @@ _NAME_OWNER = ("id", "actor", "provider", "institution", "client")
 
 
 def _kind_label(kind: str) -> str:
-    from .views.style import KIND_STYLE  # here: the views import this module
+    from .views.style import KIND_STYLE, kind_text  # here: the views import this module
 
-    return KIND_STYLE[kind][2] if kind in KIND_STYLE else str(kind)
+    return kind_text(kind) if kind in KIND_STYLE else str(kind)
 
 
 def _codes(eco: Ecosystem) -> pd.Series:

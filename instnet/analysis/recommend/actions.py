@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ...i18n import _
 from ...model import Ecosystem
 
 
@@ -45,16 +46,20 @@ class Action:
         """The action in words; ``shown`` maps an actor id to the text printed for it."""
         source, target = shown(self.source) if self.source else "", shown(self.target)
         if self.kind == "link":
-            return f"link {source} -> {target} (refers_to)"
+            return _("link {source} -> {target} (refers_to)").format(source=source, target=target)
         if self.kind == "scope":
-            return f"extend offer {source}/{self.service} to {self.axis} {self.value}"
+            return (_("extend offer {source}/{service} to region {value}") if self.axis == "region" else
+                    _("extend offer {source}/{service} to sector {value}")).format(
+                source=source, service=self.service, value=self.value)
         if self.kind == "offer":
-            where = ", ".join(x for x in (self.regions and f"regions {self.regions}",
-                                          self.sectors and f"sectors {self.sectors}") if x)
-            return f"{source} offers {self.service}" + (f" ({where})" if where else "")
-        coord = f", coordinated by {source}" if self.source else ""
-        return (f"new centre {target} in {self.value} offering {';'.join(self.services) or 'nothing'}"
-                f"{coord}, brokering {len(self.networks)} network(s): {', '.join(map(shown, self.networks))}")
+            where = ", ".join(x for x in (self.regions and _("regions {list}").format(list=self.regions),
+                                          self.sectors and _("sectors {list}").format(list=self.sectors)) if x)
+            return _("{source} offers {service}").format(source=source, service=self.service) + (
+                f" ({where})" if where else "")
+        coord = _(", coordinated by {source}").format(source=source) if self.source else ""
+        return _("new centre {id} in {region} offering {services}").format(
+            id=target, region=self.value, services=";".join(self.services) or _("nothing")) + coord + _(
+            ", brokering {n} network(s)").format(n=len(self.networks)) + f": {', '.join(map(shown, self.networks))}"
 
     def key(self) -> tuple:
         return (_KIND_ORDER[self.kind], self.source, self.target, self.service, self.offer, self.axis,
@@ -118,6 +123,6 @@ class Plan:
         for r in self.recommendations:
             top = ", ".join(f"{g['service']}@{g['region'] or '*'}/{g['sector'] or '*'}:{g['needs']}"
                             for g in r.groups[:3])
-            more = f" (+{len(r.groups) - 3} groups)" if len(r.groups) > 3 else ""
+            more = " " + _("(+{n} groups)").format(n=len(r.groups) - 3) if len(r.groups) > 3 else ""
             rows.append((r.rank, r.action.kind, r.action.describe(shown), r.gain, top + more))
         return pd.DataFrame(rows, columns=["rank", "kind", "action", "gain", "newly served (service@region/sector)"])

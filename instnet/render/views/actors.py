@@ -9,7 +9,6 @@ from ...model import Ecosystem
 from ...schema import INSTITUTION_KINDS
 from ..privacy import display_ids, display_names
 from .analysis import Analysis, load_from_paths
-from .style import KIND_STYLE
 
 
 def actor_frame(eco: Ecosystem, analysis: Analysis | None = None, *, include_private: bool = False) -> pd.DataFrame:
