@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -16,7 +17,8 @@ from ..analysis.reasons import REASONS, need_reason
 from ..i18n import _, format_decimal, format_int, format_percent, ngettext
 from ..labels import column_label, label
 from . import main
-from .common import analysis_options, as_of_phrase, as_of_value, command_wrapper, emit, load, rich_table
+from .common import analysis_options, as_of_phrase, as_of_value, command_wrapper, emit, load, masker, rich_table
+from .output import markup_safe, visible
 
 
 @main.command()
@@ -35,11 +37,15 @@ def gaps(dataset: str, ecosystem: str | None, as_of: int | str, max_hops: int, f
     report = gaps_mod.coverage(eco, by=keys, max_hops=max_hops, reasons=unmet)
     data = report.to_dict(unmet=unmet)
     table = report.groups[[*keys, "needs", "served", "unmet", "coverage"]]
+    names = eco.actors["name"]
+    if unmet:
+        unmet_table = report.unmet.assign(name=names.reindex(report.unmet["actor"].to_numpy()).to_numpy())
+        unmet_table = unmet_table[["actor", "name", *[c for c in unmet_table.columns if c not in ("actor", "name")]]]
     if fmt == "csv" and unmet:
-        table = report.unmet
+        table = unmet_table
 
     def render(console: Console) -> None:
-        console.print(f"[bold]{escape(eco.name)}[/]: " + escape(
+        console.print(f"[bold]{markup_safe(eco.name)}[/]: " + escape(
             ngettext("{served} of {needs} need served ({coverage}) within {hops} hops",
                      "{served} of {needs} needs served ({coverage}) within {hops} hops", report.needs).format(
                 served=format_int(report.served), needs=format_int(report.needs),
@@ -53,13 +59,13 @@ def gaps(dataset: str, ecosystem: str | None, as_of: int | str, max_hops: int, f
                                      title=_("Coverage by {keys}").format(
                                          keys=", ".join(column_label(k) for k in keys))), markup=False)
         if unmet:
-            console.print(rich_table(report.unmet, title=_("Unmet needs")), markup=False)
+            console.print(rich_table(unmet_table, title=_("Unmet needs")))
             console.print(_("reason: {no_provider} = nobody offers the service; {out_of_scope} = no offer covers "
                             "the actor's region and sector; {no_path} = no referral route to a provider in "
                             "scope; {too_far} = the nearest one is hops links away, more than {max_hops}.").format(
                 **{r: label("reason", r) for r in REASONS}, max_hops=max_hops), markup=False)
 
-    emit(fmt=fmt, output=output, data=data, table=table, render=render)
+    emit(fmt=fmt, output=output, data=data, table=table, render=render, masker=masker(eco))
     if fail_under is not None and report.coverage < fail_under:
         click.echo(_("coverage {coverage} is below --fail-under {limit}").format(
             coverage=f"{report.coverage:.4f}", limit=fail_under), err=True)
@@ -85,24 +91,26 @@ def refer(dataset: str, ecosystem: str | None, as_of: int | str, max_hops: int, 
             "reason": None if why is None else why.reason, "hops": None if why is None else why.hops,
             "out_of_reach": [{"provider": u.provider, "name": u.name, "reason": u.reason, "hops": u.hops,
                               "detail": u.detail} for u in missing]}
-    table = pd.DataFrame([{"rank": i + 1, "provider": r.provider, "hops": r.hops, "strength": r.strength,
-                           "path": " > ".join(r.path)} for i, r in enumerate(refs)],
-                         columns=["rank", "provider", "hops", "strength", "path"])
     names = eco.actors["name"]
+    m = masker(eco, typed=(actor,))
+    table = pd.DataFrame([{"rank": i + 1, "provider": r.provider, "name": names.at[r.provider], "hops": r.hops,
+                           "strength": r.strength, "path": " > ".join(m.ids(r.path))} for i, r in enumerate(refs)],
+                         columns=["rank", "provider", "name", "hops", "strength", "path"])
 
     def render(console: Console) -> None:
-        who = f"{names.at[actor]} ({actor})"
-        what = f"{eco.services.at[service, 'name']} ({service})"
+        who = visible(f"{m.name(actor, names.at[actor])} ({actor})")
+        what = visible(f"{eco.services.at[service, 'name']} ({service})")
         if refs:
             console.print(f"[bold]{escape(who)}[/] " + escape(_("needs {service}:").format(service=what))
                           + " (" + escape(as_of_phrase(eco)) + ")", markup=True, highlight=False)
             for i, r in enumerate(refs, 1):
-                console.print(f"{i}. {names.at[r.provider]} ({r.provider}) — "
+                console.print(f"{i}. {m.name(r.provider, names.at[r.provider])} ({m.id(r.provider)}) — "
                               + ngettext("{n} hop, strength {strength}", "{n} hops, strength {strength}",
                                          r.hops).format(n=r.hops, strength=format_decimal(r.strength, 3)),
                               markup=False)
-                for s in r.steps:
-                    console.print(f"     {s.describe()}", markup=False)
+                for step in r.steps:
+                    console.print(f"     {replace(step, name=m.name(step.id, step.name)).describe()}", markup=False)
+                console.print(f"     {_('path')}: {' > '.join(m.ids(r.path))}", markup=False)
         else:
             console.print(f"[bold]{escape(who)}[/] " + escape(
                 _("cannot be referred to any provider of {service} within {hops} hops.").format(
@@ -112,7 +120,7 @@ def refer(dataset: str, ecosystem: str | None, as_of: int | str, max_hops: int, 
         if missing:
             console.print(_("Providers of the service out of reach:"), markup=False)
             for u in missing:
-                console.print(f"  - {u.name} ({u.provider}): {label('reason', u.reason)} — {u.detail}",
-                              markup=False)
+                console.print(f"  - {m.name(u.provider, u.name)} ({m.id(u.provider)}): {label('reason', u.reason)}"
+                              f" — {u.detail}", markup=False)
 
-    emit(fmt=fmt, output=output, data=data, table=table, render=render)
+    emit(fmt=fmt, output=output, data=data, table=table, render=render, masker=m)
