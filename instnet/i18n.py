@@ -21,8 +21,10 @@ Examples
 from __future__ import annotations
 
 import datetime as _dt
+import contextlib
 import gettext as _gettext
 import os
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
@@ -73,6 +75,23 @@ def translation(lang: str) -> _gettext.NullTranslations:
     if lang == "en":
         return _gettext.NullTranslations()
     return _gettext.translation(DOMAIN, localedir=str(LOCALE_DIR), languages=[lang], fallback=True)
+
+
+@contextlib.contextmanager
+def using_language(lang: str) -> Iterator[str]:
+    """Use ``lang`` inside the ``with`` block, then the language in force before.
+
+    Examples
+    --------
+    >>> with using_language("en"):
+    ...     _("coverage")
+    'coverage'
+    """
+    before = current_language()
+    try:
+        yield set_language(lang)
+    finally:
+        set_language(before)
 
 
 def current_language() -> str:

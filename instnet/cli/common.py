@@ -266,7 +266,7 @@ def emit(*, fmt: str, output: Path | None, data: dict, table: pd.DataFrame,
     replaced only once it is complete.
     """
     if masker is not None:
-        data, table = masker.data(data), masker.frame(table)
+        data, table = masker.data(data), masker.frame(table, plain=fmt != "table")
     if fmt == "json":
         text = json.dumps(_finite(data), indent=2, ensure_ascii=False, default=_json_default,
                           allow_nan=False) + "\n"

@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ..i18n import _
+from ..i18n import _, using_language
 
 if TYPE_CHECKING:
     from ..model import Ecosystem
@@ -147,6 +147,7 @@ class Masker:
         self.include_private = include_private
         self._ids: dict[str, str] = {}
         self._names: dict[str, str] = {}
+        self._plain: dict[str, str] = {}  # the same names in English: JSON and CSV never change with --lang
         if include_private:
             return
         for eco in ecosystems:
@@ -155,6 +156,10 @@ class Masker:
                 continue
             shown_ids = display_ids(eco)[private]
             shown_names = display_names(eco)[private]
+            with using_language("en"):
+                plain_names = display_names(eco)[private]
+            for ident, label in zip(plain_names.index, plain_names.to_numpy()):
+                self._plain.setdefault(str(ident), str(label))
             for ident, pseudo, label in zip(shown_ids.index, shown_ids.to_numpy(), shown_names.to_numpy()):
                 self._ids.setdefault(str(ident), str(pseudo))
                 self._names.setdefault(str(ident), str(label))
@@ -174,15 +179,19 @@ class Masker:
         """:meth:`id` of each value."""
         return [self.id(v) for v in values]
 
-    def frame(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """A copy of ``frame`` with id columns (:data:`ID_KEYS`) and the ``name`` beside them masked."""
+    def frame(self, frame: pd.DataFrame, *, plain: bool = False) -> pd.DataFrame:
+        """A copy of ``frame`` with id columns (:data:`ID_KEYS`) and the ``name`` beside them masked.
+
+        ``plain``: names in English whatever the language (CSV and JSON do not change with it).
+        """
         if not self._names or frame.empty:
             return frame
+        names = self._plain if plain else self._names
         out = frame.copy()
         owner = next((c for c in _NAME_OWNER if c in out.columns), None)
         if owner is not None and "name" in out.columns:
             own = out[owner].to_numpy(dtype=object)
-            out["name"] = [self._names.get(o, n) if isinstance(o, str) else n
+            out["name"] = [names.get(o, n) if isinstance(o, str) else n
                            for o, n in zip(own, out["name"].to_numpy(dtype=object))]
         for col in out.columns:
             if col in ID_KEYS:
@@ -190,21 +199,22 @@ class Masker:
         return out
 
     def data(self, value: Any) -> Any:
-        """A copy of JSON-like ``value`` with every id key and the ``name`` beside it masked."""
+        """A copy of JSON-like ``value`` with every id key and the ``name`` beside it masked (names in English:
+        JSON does not change with the language)."""
         if not self._names:
             return value
         if isinstance(value, Mapping):
             out = {k: (self._masked(v) if k in ID_KEYS else self.data(v)) for k, v in value.items()}
             owner = next((k for k in _NAME_OWNER if isinstance(value.get(k), str)), None)
             if owner is not None and "name" in out:
-                out["name"] = self._names.get(value[owner], out["name"])
+                out["name"] = self._plain.get(value[owner], out["name"])
                 if value[owner] in self._names and "contact" in out:
                     out["contact"] = {}
             return out
         if isinstance(value, list | tuple):
             return [self.data(v) for v in value]
         if isinstance(value, pd.DataFrame):
-            return self.frame(value)
+            return self.frame(value, plain=True)
         return value
 
     def _masked(self, v: Any) -> Any:
