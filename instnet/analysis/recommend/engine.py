@@ -13,6 +13,7 @@ from scipy.sparse.csgraph import dijkstra
 from ...graph import referral_edges
 from ...model import Ecosystem
 from ...schema import INSTITUTION_KINDS
+from .costs import need_weights
 
 
 INF = np.inf
@@ -88,6 +89,7 @@ class Engine:
         self.c_region = self.cls["region"].to_numpy(dtype=object)
         self.c_sector = self.cls["sector"].to_numpy(dtype=object)
         self.need_sig = need_sig
+        self.need_w = need_weights(needs["priority"]) if len(needs) else np.zeros(0, np.int64)
         self.use_offers(eco)
         # groups (sig, cls) of needs; needs of enterprises without hub contacts are never
         # reachable (no action gives an enterprise a link) and are left out
@@ -238,18 +240,28 @@ class Engine:
 
     # ---- groups and baseline
     def groups_all(self) -> None:
+        """Group needs by (signature, class); ``g_byw`` counts each group's needs of weight 3, 2, 1."""
         ok = self.need_sig >= 0
         key = self.need_sig * max(len(self.cls), 1) + self.need_cls
         key = np.where(ok, key, -1)
         order = np.argsort(key, kind="stable")
         k_sorted = key[order]
-        starts = np.flatnonzero(np.r_[True, k_sorted[1:] != k_sorted[:-1]]) if len(key) else np.zeros(0, int)
+        new_group = np.r_[True, k_sorted[1:] != k_sorted[:-1]] if len(key) else np.zeros(0, bool)
+        starts = np.flatnonzero(new_group)
         ends = np.r_[starts[1:], len(key)]
         keep = k_sorted[starts] >= 0 if len(key) else np.zeros(0, bool)
         self.g_sig = (k_sorted[starts] // max(len(self.cls), 1))[keep]
         self.g_cls = (k_sorted[starts] % max(len(self.cls), 1))[keep]
         self.g_needs = [order[s:e] for s, e, k in zip(starts, ends, keep) if k]
         self.g_count = np.array([len(x) for x in self.g_needs], dtype=np.int64)
+        label = np.cumsum(new_group) - 1
+        byw = np.bincount(label * 3 + (3 - self.need_w[order]), minlength=3 * len(starts)).reshape(-1, 3)
+        self.g_byw = byw[keep].astype(np.int64)
+
+    @property
+    def g_weight(self) -> np.ndarray:
+        """Total priority weight of each group's needs."""
+        return self.g_byw @ np.array([3, 2, 1], dtype=np.int64)
 
     def baseline_served(self, progress: Callable[[str], None] | None = None) -> np.ndarray:
         """Served flag of every group, by multi-source reverse search from each class's providers."""
@@ -285,6 +297,7 @@ class Engine:
         self.g_sig = self.g_sig[mask]
         self.g_cls = self.g_cls[mask]
         self.g_count = self.g_count[mask]
+        self.g_byw = self.g_byw[mask]
         self.g_needs = [n for n, k in zip(self.g_needs, mask) if k]
 
     # ---- exact gains (mask over current unmet groups)
@@ -306,8 +319,14 @@ class Engine:
             return g
         return g & (self.up(p)[self.g_sig] <= self.h)
 
-    def centre_eval(self, region: str, coord: int | None, networks: list[int], n_services: int,
+    def centre_eval(self, region: str, sector: str, coord: int | None, networks: list[int], n_services: int,
                     ) -> tuple[np.ndarray, tuple[str, ...]]:
+        """Groups a new centre for ``sector`` in ``region`` would serve, and the services it offers.
+
+        The centre offers the (at most ``n_services``) services whose unmet needs of that
+        sector and region, reachable through it, weigh most; it also opens the paths
+        network -> centre -> coordinating body -> provider to every need.
+        """
         dist_c = np.full(len(self.nodes), INF)
         if coord is not None:
             dist_c = np.minimum(dist_c, self.rev_dist(coord) + 1.0)
@@ -323,11 +342,12 @@ class Engine:
         side = np.zeros(len(self.g_sig), bool)
         if coord is not None:
             side = up_c + 1.0 + self.down(coord)[self.g_cls] <= self.h
-        direct = (up_c <= self.h) & (self.c_region[self.g_cls] == region) & ~side
+        direct = ((up_c <= self.h) & (self.c_region[self.g_cls] == region) & (self.c_sector[self.g_cls] == sector)
+                  & ~side)
         if not direct.any() or n_services <= 0:
             return side, ()
         svc = self.c_service[self.g_cls]
-        gain = pd.Series(self.g_count[direct]).groupby(svc[direct]).sum()
+        gain = pd.Series(self.g_weight[direct]).groupby(svc[direct]).sum()
         ranked = sorted(gain.items(), key=lambda kv: (-kv[1], kv[0]))[:n_services]
         chosen = tuple(sorted(s for s, _ in ranked))
         return side | (direct & np.isin(svc, chosen)), chosen
