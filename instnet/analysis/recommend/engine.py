@@ -257,6 +257,7 @@ class Engine:
         label = np.cumsum(new_group) - 1
         byw = np.bincount(label * 3 + (3 - self.need_w[order]), minlength=3 * len(starts)).reshape(-1, 3)
         self.g_byw = byw[keep].astype(np.int64)
+        self._service_groups: dict[str, np.ndarray] | None = None
 
     @property
     def g_weight(self) -> np.ndarray:
@@ -298,6 +299,7 @@ class Engine:
         self.g_cls = self.g_cls[mask]
         self.g_count = self.g_count[mask]
         self.g_byw = self.g_byw[mask]
+        self._service_groups = None
         self.g_needs = [n for n, k in zip(self.g_needs, mask) if k]
 
     # ---- exact gains (mask over current unmet groups)
@@ -313,11 +315,29 @@ class Engine:
         return r_ok & x_ok
 
     def offer_mask(self, p: int, service: str, cls_ok: np.ndarray) -> np.ndarray:
-        ok = cls_ok & (self.c_service == service)
-        g = ok[self.g_cls]
-        if not g.any():
-            return g
-        return g & (self.up(p)[self.g_sig] <= self.h)
+        """Unmet groups of ``service`` in the classes ``cls_ok`` that reach provider ``p`` in time."""
+        out = np.zeros(len(self.g_sig), bool)
+        g = self.service_groups().get(service)
+        if g is None:
+            return out
+        sel = g[cls_ok[self.g_cls[g]]]
+        if len(sel):
+            out[sel] = self.up_of(self.rev_dist(p), self.g_sig[sel]) <= self.h
+        return out
+
+    def service_groups(self) -> dict[str, np.ndarray]:
+        """The unmet groups of each service (computed once per set of groups)."""
+        if self._service_groups is None:
+            svc = self.c_service[self.g_cls]
+            self._service_groups = pd.Series(np.arange(len(svc))).groupby(svc).indices if len(svc) else {}
+        return self._service_groups
+
+    def up_of(self, dist_to: np.ndarray, sigs: np.ndarray) -> np.ndarray:
+        """:meth:`up_from` for the signatures ``sigs`` only."""
+        starts = self.sig_ptr[sigs]
+        lens = self.sig_ptr[sigs + 1] - starts
+        vals = self.at(dist_to, self.sig_nodes[ranges(starts, lens)])
+        return 1.0 + np.minimum.reduceat(vals, np.r_[0, np.cumsum(lens)[:-1]])
 
     def centre_eval(self, region: str, sector: str, coord: int | None, networks: list[int], n_services: int,
                     ) -> tuple[np.ndarray, tuple[str, ...]]:
