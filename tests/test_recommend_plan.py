@@ -154,7 +154,8 @@ def test_sector_institutions_stay_in_their_sector(eco):
 
 
 def leather_and_dairy() -> Ecosystem:
-    """A leather centre certifies leather firms; dairy firms reach it but need certification too."""
+    """A leather centre certifies leather firms; dairy firms (in a network) reach it through
+    the broker but need certification too."""
     return Ecosystem.from_records(
         actors=[{"id": "ctc_cuero", "name": "Leather centre", "kind": "specialized_centre", "sector": "leather",
                  "region": "north"},
@@ -162,14 +163,16 @@ def leather_and_dairy() -> Ecosystem:
                 {"id": "lab", "name": "Lab", "kind": "bds_provider", "region": "north"},
                 *({"id": f"dairy{i}", "name": f"Dairy {i}", "kind": "enterprise", "sector": "dairy",
                    "region": "north"} for i in range(3)),
-                {"id": "tannery", "name": "Tannery", "kind": "enterprise", "sector": "leather", "region": "north"}],
+                {"id": "tannery", "name": "Tannery", "kind": "enterprise", "sector": "leather", "region": "north"},
+                {"id": "dairy_net", "name": "Dairy network", "kind": "network", "sector": "dairy", "region": "north"}],
         services=[{"id": "certification", "name": "Certification", "category": "technology"},
                   {"id": "testing", "name": "Testing", "category": "technology"}],
         offers=[{"actor": "ctc_cuero", "service": "certification", "sectors": "leather"},
                 {"actor": "lab", "service": "testing"}],
         needs=[*({"actor": f"dairy{i}", "service": "certification"} for i in range(3)),
                {"actor": "tannery", "service": "certification"}],
-        links=[*({"source": f"dairy{i}", "target": "broker", "type": "client_of"} for i in range(3)),
+        links=[*({"source": f"dairy{i}", "target": "dairy_net", "type": "member_of"} for i in range(3)),
+               {"source": "dairy_net", "target": "broker", "type": "brokered_by"},
                {"source": "tannery", "target": "broker", "type": "client_of"},
                {"source": "broker", "target": "ctc_cuero", "type": "refers_to"},
                {"source": "broker", "target": "lab", "type": "refers_to"}])
@@ -351,3 +354,48 @@ def test_jamaica_plan_reads_like_the_paper():
     kinds = [r.action.kind for r in plan.recommendations]
     assert "centre" in kinds and kinds[0] in ("link", "scope")
     check_plan(eco, plan)
+
+
+@settings(max_examples=40, deadline=None)
+@given(planned_ecosystems(), st.sampled_from(["", "service", "region,sector"]))
+def test_weighted_coverage_against_the_reference(eco, by):
+    from instnet.analysis.gaps import coverage, parse_by
+
+    from reference import ref_best_paths
+
+    rep = coverage(eco, by=by, weighted=True)
+    served = ref_best_paths(eco, max_hops=4)["served"].to_numpy(dtype=bool)
+    w = weights_of(eco)
+    assert rep.weighted_coverage == pytest.approx(w[served].sum() / w.sum() if len(w) else 1.0)
+    assert rep.groups["weight"].sum() == w.sum() and rep.groups["weight_served"].sum() == w[served].sum()
+    keys = parse_by(by)
+    if keys:
+        frame = pd.DataFrame({"service": eco.needs["service"].to_numpy(),
+                              "region": eco.actors["region"].reindex(eco.needs["actor"]).to_numpy(),
+                              "sector": eco.actors["sector"].reindex(eco.needs["actor"]).to_numpy(),
+                              "w": w, "ws": w * served})
+        want = frame.groupby(list(keys))[["w", "ws"]].sum()
+        got = rep.groups.set_index(list(keys))
+        for key, row in want.iterrows():
+            assert got.loc[key, "weight"] == row["w"] and got.loc[key, "weight_served"] == row["ws"]
+    assert "weighted_coverage" not in coverage(eco, by=by).groups
+
+
+def test_gaps_weighted_cli_hand_example():
+    """Priorities 3, 3 served and 1 unmet: plain coverage 2/3, weighted (1 + 1) / (1 + 1 + 3) = 0.4."""
+    eco = priorities().replace_tables(links=pd.DataFrame(
+        {"source": ["low1", "low2", "urgent", "b1"], "target": ["b1", "b1", "b2", "p"],
+         "type": ["client_of", "client_of", "client_of", "refers_to"], "weight": [1.0] * 4,
+         "since": pd.array([pd.NA] * 4, dtype="Int64"), "until": pd.array([pd.NA] * 4, dtype="Int64")}))
+    from instnet.analysis.gaps import coverage
+
+    rep = coverage(eco, by="", weighted=True)
+    assert (rep.served, rep.needs, rep.weighted_coverage) == (2, 3, 0.4)
+    res = CliRunner().invoke(main, ["gaps", "honduras", "--weighted", "--by", "", "--format", "json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    honduras = read_dataset("honduras")
+    w = weights_of(honduras)
+    served = best_paths(honduras)["served"].to_numpy(dtype=bool)
+    assert data["weighted_coverage"] == pytest.approx(w[served].sum() / w.sum())
+    assert data["groups"][0]["weighted_coverage"] == pytest.approx(data["weighted_coverage"])

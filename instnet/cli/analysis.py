@@ -11,6 +11,7 @@ from rich.console import Console
 
 from ..analysis import gaps as gaps_mod
 from ..analysis import paths as ref_mod
+from ..i18n import _
 from . import main
 from .common import analysis_options, command_wrapper, emit, load, rich_table
 
@@ -22,15 +23,18 @@ from .common import analysis_options, command_wrapper, emit, load, rich_table
 @click.option("--unmet", is_flag=True, help="List every unmet need (actor, service).")
 @click.option("--fail-under", type=click.FloatRange(0.0, 1.0), default=None, metavar="RATIO",
               help="Exit 1 when overall coverage is below RATIO (e.g. 0.8).")
+@click.option("--weighted", is_flag=True,
+              help=_("Also show coverage with each need weighted by 4 - priority (empty priority = 2)."))
 @command_wrapper
 def gaps(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: int, fmt: str,
-         output: Path | None, by: str, unmet: bool, fail_under: float | None) -> None:
+         output: Path | None, by: str, unmet: bool, fail_under: float | None, weighted: bool) -> None:
     """Service gaps: coverage of needs overall and per group, worst groups first."""
     keys = gaps_mod.parse_by(by)
     eco = load(dataset, ecosystem=ecosystem, as_of=as_of)
-    report = gaps_mod.coverage(eco, by=keys, max_hops=max_hops)
+    report = gaps_mod.coverage(eco, by=keys, max_hops=max_hops, weighted=weighted)
     data = report.to_dict(unmet=unmet)
-    table = report.groups[[*keys, "needs", "served", "unmet", "coverage"]]
+    cols = [*keys, "needs", "served", "unmet", "coverage", *(("weighted_coverage",) if weighted else ())]
+    table = report.groups[cols]
     if fmt == "csv" and unmet:
         table = report.unmet
 
@@ -38,8 +42,11 @@ def gaps(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: int, 
         console.print(f"[bold]{eco.name}[/]: {report.served} of {report.needs} needs served "
                       f"({report.coverage:.1%}) within {max_hops} hops" + (f", as of {as_of}" if as_of else ""),
                       markup=True, highlight=False)
+        if report.weighted_coverage is not None:
+            console.print(_("weighted by priority (4 - priority, empty = 2): {coverage:.1%} of the needs' "
+                            "weight served").format(coverage=report.weighted_coverage), markup=False)
         if keys:
-            console.print(rich_table(report.groups[[*keys, "needs", "served", "unmet", "coverage"]],
+            console.print(rich_table(report.groups[cols],
                                      title="Coverage by " + ", ".join(keys)), markup=False)
         if unmet:
             names = eco.actors["name"]

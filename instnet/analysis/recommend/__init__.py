@@ -29,7 +29,8 @@ the ecosystem left by the previous actions with a vectorised reachability engine
 
 from .actions import FAMILIES, Action, Plan, Recommendation
 from .apply import apply_action, apply_actions, coordinating_body
-from .costs import COST_KINDS, DEFAULT_COSTS, UNIT_COSTS, Costs, need_weights
+from ..gaps import need_weights
+from .costs import COST_KINDS, DEFAULT_COSTS, UNIT_COSTS, Costs
 from .feasible import DEFAULT_CENTRE_MIN_NEEDS, Feasibility
 from .greedy import recommend
 from .pool import candidates

@@ -7,9 +7,9 @@ wider scope is an existing service carried to more clients; a new service is
 staff and training inside an existing institution; a new centre is a building,
 staff and years (docs/recommend.md gives the reasoning).
 
-A need weighs ``4 - priority`` (priority 1 high .. 3 low; empty = 2): what the
-greedy maximises is the weight of the needs an action newly serves and its
-providers can absorb.
+A need weighs ``4 - priority`` (priority 1 high .. 3 low; empty = 2,
+:func:`instnet.analysis.gaps.need_weights`): what the greedy maximises is the
+weight of the needs an action newly serves and its providers can absorb.
 """
 
 from __future__ import annotations
@@ -19,13 +19,10 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-import numpy as np
-import pandas as pd
-
 from ...errors import DatasetError, Problem, UsageError
 from ...i18n import _
 
-__all__ = ["COST_KINDS", "DEFAULT_COSTS", "UNIT_COSTS", "Costs", "need_weights"]
+__all__ = ["COST_KINDS", "DEFAULT_COSTS", "UNIT_COSTS", "Costs"]
 
 #: The action kinds that have a cost, in the order ``--costs`` lists them.
 COST_KINDS = ("link", "scope", "offer", "centre")
@@ -137,15 +134,3 @@ def _checked(values: Mapping[str, Any]) -> tuple[dict[str, float], list[tuple[st
 DEFAULT_COSTS = Costs()
 #: Every action costs one unit: the budget is a number of actions.
 UNIT_COSTS = Costs(1, 1, 1, 1)
-
-
-def need_weights(priority: pd.Series) -> np.ndarray:
-    """The weight ``4 - priority`` of every need (priority 1..3; empty counts as 2).
-
-    Examples
-    --------
-    >>> need_weights(pd.Series([1, 3, None], dtype="Int64")).tolist()
-    [3, 1, 2]
-    """
-    p = pd.Series(priority).astype("Float64").fillna(2).to_numpy(dtype=np.float64)
-    return (4 - np.clip(p, 1, 3)).astype(np.int64)

@@ -13,7 +13,7 @@ from scipy.sparse.csgraph import dijkstra
 from ...graph import referral_edges
 from ...model import Ecosystem
 from ...schema import INSTITUTION_KINDS
-from .costs import need_weights
+from ..gaps import need_weights
 
 
 INF = np.inf

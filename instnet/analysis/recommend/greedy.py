@@ -207,9 +207,11 @@ def recommend(eco: Ecosystem, *, budget: float = 3, actions: Sequence[str] = ("l
     Examples
     --------
     >>> from instnet import read_dataset
-    >>> plan = recommend(read_dataset("jamaica"), budget=2)
-    >>> [r.action.kind for r in plan.recommendations], plan.cost_total <= 2
-    (['link', 'link'], True)
+    >>> plan = recommend(read_dataset("jamaica"), budget=5)
+    >>> [(r.action.kind, r.cost, r.gain, r.absorbed, r.weighted_gain) for r in plan.recommendations]
+    [('scope', 2, 2, 2, 5), ('offer', 3, 2, 2, 5)]
+    >>> plan.cost_total, plan.served_before, plan.served_after
+    (5, 60, 64)
     """
     kinds = _check(budget, max_hops, actions, centre_min_needs)
     costs = Costs.of_meta(eco.meta) if costs is None else costs
