@@ -4,7 +4,7 @@
 the standard budgeted maximum-coverage rule: the better of the ratio greedy (largest
 weighted gain per cost first) and the best single affordable action. The weighted
 gain of an action is the priority weight (4 - priority, empty = 2) of the currently
-unmet needs (DESIGN section 3's gaps) it newly serves that the institutions it
+unmet needs (gaps) it newly serves that the institutions it
 touches have capacity for. Candidates come from three families:
 
 ``link``
