@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -55,7 +55,8 @@ class Engine:
         self.n_needs = len(needs)
         n_actor = needs["actor"].to_numpy()
         first = pd.DataFrame({"s": src[is_hub_tgt], "t": tgt[is_hub_tgt]})
-        first = first[first["s"].isin(pd.unique(n_actor)).to_numpy()]
+        needing = pd.Index(pd.unique(n_actor))
+        first = first[needing.get_indexer(first["s"].to_numpy(dtype=object)) >= 0]
         first = first.assign(t=first["t"].map(idx).to_numpy(dtype=np.int64)).sort_values(["s", "t"], kind="stable")
         s_arr = first["s"].to_numpy()
         t_arr = first["t"].to_numpy()
@@ -96,14 +97,21 @@ class Engine:
         self.groups_all()
 
     @classmethod
-    def of_unmet(cls, eco: Ecosystem, max_hops: int,
-                 progress: Callable[[str], None] | None = None) -> tuple[Engine, int]:
-        """An engine over the needs of ``eco`` that are unmet, and the number of needs served."""
+    def of_unmet(cls, eco: Ecosystem, max_hops: int, served: np.ndarray | None = None) -> tuple[Engine, int]:
+        """An engine over the needs of ``eco`` that are unmet, and the number of needs served.
+
+        ``served`` is the served flag of every need (``best_paths(eco)["served"]``),
+        computed here when not given. The needs of one group share it: they have the
+        same first contacts and the same class.
+        """
+        if served is None:
+            from ..paths import best_paths
+
+            served = best_paths(eco, max_hops=max_hops)["served"].to_numpy(dtype=bool)
         eng = cls(eco, max_hops)
-        served = eng.baseline_served(progress)
-        n_served = int(eng.g_count[served].sum())
-        eng.keep_groups(~served)
-        return eng, n_served
+        g_served = np.asarray(served, dtype=bool)[eng.g_first]
+        eng.keep_groups(~g_served)
+        return eng, int(np.count_nonzero(served))
 
     # ---- signatures
     def _set_sigs(self, sig: np.ndarray, node: np.ndarray) -> None:
@@ -253,6 +261,7 @@ class Engine:
         self.g_sig = (k_sorted[starts] // max(len(self.cls), 1))[keep]
         self.g_cls = (k_sorted[starts] % max(len(self.cls), 1))[keep]
         self.g_needs = [order[s:e] for s, e, k in zip(starts, ends, keep) if k]
+        self.g_first = order[starts[keep]] if len(key) else np.zeros(0, np.int64)
         self.g_count = np.array([len(x) for x in self.g_needs], dtype=np.int64)
         label = np.cumsum(new_group) - 1
         byw = np.bincount(label * 3 + (3 - self.need_w[order]), minlength=3 * len(starts)).reshape(-1, 3)
@@ -264,41 +273,12 @@ class Engine:
         """Total priority weight of each group's needs."""
         return self.g_byw @ np.array([3, 2, 1], dtype=np.int64)
 
-    def baseline_served(self, progress: Callable[[str], None] | None = None) -> np.ndarray:
-        """Served flag of every group, by multi-source reverse search from each class's providers."""
-        served = np.zeros(len(self.g_sig), dtype=bool)
-        if not len(self.g_sig):
-            return served
-        # classes with the same valid providers share one search
-        keys = [self.cls_prov[self.cls_ptr[c]:self.cls_ptr[c + 1]].tobytes() if self.cls_has_prov[c] else b""
-                for c in range(len(self.cls))]
-        key_codes, _ = pd.factorize(pd.Series(keys, dtype=object))
-        g_key = np.asarray(key_codes, dtype=np.int64)[self.g_cls]
-        order = np.argsort(g_key, kind="stable")
-        key_sorted = g_key[order]
-        bounds = np.flatnonzero(np.r_[True, key_sorted[1:] != key_sorted[:-1], True])
-        if progress is not None:
-            progress(f"baseline: {len(bounds) - 1:,} distinct provider sets, {len(self.g_sig):,} need groups")
-        for b0, b1 in zip(bounds[:-1], bounds[1:]):
-            c = int(self.g_cls[order[b0]])
-            if not self.cls_has_prov[c]:
-                continue
-            provs = self.cls_prov[self.cls_ptr[c]:self.cls_ptr[c + 1]]
-            dist = self._bfs(self.rev, provs, self.h - 1)
-            gs = order[b0:b1]
-            sigs = self.g_sig[gs]
-            starts = self.sig_ptr[sigs]
-            lens = self.sig_ptr[sigs + 1] - starts
-            vals = self.at(dist, self.sig_nodes[ranges(starts, lens)])
-            seg = np.r_[0, np.cumsum(lens)[:-1]]
-            served[gs] = 1.0 + np.minimum.reduceat(vals, seg) <= self.h
-        return served
-
     def keep_groups(self, mask: np.ndarray) -> None:
         self.g_sig = self.g_sig[mask]
         self.g_cls = self.g_cls[mask]
         self.g_count = self.g_count[mask]
         self.g_byw = self.g_byw[mask]
+        self.g_first = self.g_first[mask]
         self._service_groups = None
         self.g_needs = [n for n, k in zip(self.g_needs, mask) if k]
 

@@ -19,6 +19,7 @@ from ...errors import UsageError
 from ...i18n import _
 from ...model import Ecosystem
 from ..impact import check_institutions, load
+from ..paths import best_paths
 from .actions import FAMILIES, Action, Plan, Recommendation
 from .apply import apply_action, coordinating_body
 from .costs import Costs
@@ -116,7 +117,7 @@ def _value(eng: Engine, mask: np.ndarray, action: Action, remaining: dict[str, i
     return gain, absorbed, weighted, limited_by if absorbed < gain else ""
 
 
-def _capacity(eco: Ecosystem, *, max_hops: int, paths: pd.DataFrame | None) -> tuple[dict[str, int], dict[str, int]]:
+def _capacity(eco: Ecosystem, *, max_hops: int, paths: pd.DataFrame) -> tuple[dict[str, int], dict[str, int]]:
     """Capacity and load of every institution that has a capacity."""
     cap = eco.actors["capacity"].reindex(eco.institution_ids)
     cap = cap[cap.notna().to_numpy()]
@@ -177,7 +178,8 @@ def recommend(eco: Ecosystem, *, budget: float = 3, actions: Sequence[str] = ("l
     ignore_capacity : bool
         Value every newly served need, whatever the capacity of its institutions.
     paths : DataFrame, optional
-        Precomputed :func:`~instnet.analysis.paths.best_paths` (for the load).
+        Precomputed :func:`~instnet.analysis.paths.best_paths` ``(eco, max_hops=max_hops)``
+        (which needs are served, and the load of institutions).
     max_link_candidates : int or None
         Link candidates evaluated exactly per step; ``None`` evaluates every ordered
         pair of institutions (also done whenever there are at most that many pairs).
@@ -217,10 +219,15 @@ def recommend(eco: Ecosystem, *, budget: float = 3, actions: Sequence[str] = ("l
     costs = Costs.of_meta(eco.meta) if costs is None else costs
     rules = Feasibility.of(eco, lock=check_institutions(eco, list(lock)), centre_min_needs=centre_min_needs)
     say = progress or (lambda msg: None)
+    say(_("finding the best referral paths"))
+    if paths is None:
+        paths = best_paths(eco, max_hops=max_hops)
+    served = paths["served"].to_numpy(dtype=bool)
     capacity, load_before = ({}, {}) if ignore_capacity else _capacity(eco, max_hops=max_hops, paths=paths)
+    del paths  # the engine below needs the memory more
     remaining = {i: max(0, capacity[i] - load_before[i]) for i in capacity}
     say(_("indexing the referral graph"))
-    eng, served_before = Engine.of_unmet(eco, max_hops, say)
+    eng, served_before = Engine.of_unmet(eco, max_hops, served)
     coord = rules.coordinator(coordinating_body(eco))
     first_rules = rules
     current = eco
