@@ -222,6 +222,9 @@ class Engine:
                 offs = by_service.get(sv)
                 if not offs:
                     continue
+                # one offer per provider and service (the validator forbids a second), so
+                # providers sorted here stay sorted and unique in every class's list
+                offs = sorted(offs)
                 R = np.zeros((len(offs), len(r_uniq)), bool)
                 X = np.zeros((len(offs), len(x_uniq)), bool)
                 for k, (_, r, x) in enumerate(offs):
@@ -237,7 +240,7 @@ class Engine:
                 prov = np.array([o[0] for o in offs], dtype=np.int64)
                 ok = R[:, r_codes[cidx]] & X[:, x_codes[cidx]]  # offers x classes
                 for j, c in enumerate(cidx):
-                    lists[c] = np.unique(prov[ok[:, j]])
+                    lists[c] = prov[ok[:, j]]
         lens = np.array([max(len(x), 1) for x in lists], dtype=np.int64)
         self.cls_ptr = np.zeros(n_cls + 1, dtype=np.int64)
         self.cls_ptr[1:] = np.cumsum(lens)

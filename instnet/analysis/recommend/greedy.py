@@ -7,6 +7,7 @@ the plan returned is the better of that and the best single affordable action.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -236,7 +237,7 @@ def recommend(eco: Ecosystem, *, budget: float = 3, actions: Sequence[str] = ("l
     spent = 0.0
     single: _Choice | None = None
     pool = list(candidate_pool) if candidate_pool is not None else None
-    for step in range(1_000_000):
+    for step in itertools.count():
         left = budget - spent
         afford = {k for k in kinds if costs.of(k) <= left + _EPS}
         if not len(eng.g_sig) or not afford:
