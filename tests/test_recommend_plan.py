@@ -399,3 +399,16 @@ def test_gaps_weighted_cli_hand_example():
     served = best_paths(honduras)["served"].to_numpy(dtype=bool)
     assert data["weighted_coverage"] == pytest.approx(w[served].sum() / w.sum())
     assert data["groups"][0]["weighted_coverage"] == pytest.approx(data["weighted_coverage"])
+
+
+def test_csv_cells_never_start_a_formula(tmp_path: Path):
+    eco = at_capacity(10)
+    renamed = eco.replace_tables(
+        actors=eco.actors.rename(index={"b": "=HYPERLINK(1)"}),
+        links=eco.links.replace({"source": {"b": "=HYPERLINK(1)"}, "target": {"b": "=HYPERLINK(1)"}}))
+    folder = write_dataset(renamed, tmp_path / "eco")
+    res = CliRunner().invoke(main, ["recommend", str(folder), "--format", "csv", "--budget", "1"])
+    assert res.exit_code == 0, res.output
+    cells = [c for line in res.stdout.splitlines()[1:] for c in line.split(",")]
+    assert any("HYPERLINK" in c for c in cells)
+    assert not [c for c in cells if c.lstrip('"').startswith(("=", "+", "@"))]

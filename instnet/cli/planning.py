@@ -12,6 +12,7 @@ from . import main
 from .common import analysis_options, command_wrapper, emit, err_console, load, output_options, rich_table
 from ..errors import UsageError
 from ..i18n import _
+from ..io.outfile import spreadsheet_safe
 
 
 def _families(text: str) -> list[str]:
@@ -81,6 +82,7 @@ def recommend(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: 
                               for r in plan.recommendations for g in r.groups],
                              columns=["rank", "kind", "action", "cost", "gain", "absorbed", "weighted_gain",
                                       "gain_per_cost", "feasible", "service", "region", "sector", "needs"])
+        table = table.map(spreadsheet_safe)  # ids in descriptions could start like a formula
 
     def render(c: Console) -> None:
         d = plan.to_dict()
