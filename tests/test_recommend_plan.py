@@ -99,10 +99,11 @@ costs_st = st.builds(Costs, st.sampled_from([1, 2]), st.sampled_from([1, 2, 3]),
 
 @settings(max_examples=60, deadline=None)
 @given(planned_ecosystems(), st.sampled_from([0, 1, 2.5, 4, 7]), costs_st, st.sampled_from([2, 3, 4]),
-       st.booleans(), st.sampled_from([None, 3]))
-def test_every_figure_equals_a_rerun_of_the_analysis(eco, budget, costs, hops, ignore, max_links):
+       st.booleans(), st.sampled_from([None, 3]), st.sampled_from([3000, 2]))
+def test_every_figure_equals_a_rerun_of_the_analysis(eco, budget, costs, hops, ignore, max_links, max_evals):
+    # max_links=3 and max_evals=2 exercise the pruning of large ecosystems
     plan = recommend(eco, budget=budget, costs=costs, max_hops=hops, ignore_capacity=ignore, centre_min_needs=1,
-                     max_link_candidates=max_links)
+                     max_link_candidates=max_links, max_evaluations=max_evals)
     check_plan(eco, plan, hops, ignore_capacity=ignore)
     assert all(r.cost == costs.of(r.action.kind) for r in plan.recommendations)
 
