@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ...i18n import _, ngettext
+from ...i18n import _
 from ...model import Ecosystem
 
 
@@ -46,19 +46,18 @@ class Action:
         if self.kind == "link":
             return _("link {source} -> {target} (refers_to)").format(source=self.source, target=self.target)
         if self.kind == "scope":
-            return _("extend offer {provider}/{service} to {axis} {value}").format(
-                provider=self.source, service=self.service,
-                axis=_("region") if self.axis == "region" else _("sector"), value=self.value)
+            return (_("extend offer {source}/{service} to region {value}") if self.axis == "region" else
+                    _("extend offer {source}/{service} to sector {value}")).format(
+                source=self.source, service=self.service, value=self.value)
         if self.kind == "offer":
-            return _("{provider} offers {service} ({scope})").format(
-                provider=self.source, service=self.service, scope=scope_text(self.regions, self.sectors))
-        text = _("new centre {centre} for {sector} in {region} offering {services}").format(
-            centre=self.target, sector=self.sectors or _("every sector"), region=self.value,
-            services=";".join(self.services) or _("nothing"))
-        if self.source:
-            text += _(", coordinated by {coordinator}").format(coordinator=self.source)
-        return text + ngettext(", brokering {n} network", ", brokering {n} networks",
-                               len(self.networks)).format(n=len(self.networks))
+            where = scope_text(self.regions, self.sectors, everywhere="")
+            return _("{source} offers {service}").format(source=self.source, service=self.service) + (
+                f" ({where})" if where else "")
+        coord = _(", coordinated by {source}").format(source=self.source) if self.source else ""
+        return _("new centre {id} for {sector} in {region} offering {services}").format(
+            id=self.target, sector=self.sectors, region=self.value,
+            services=";".join(self.services) or _("nothing")) + coord + _(
+            ", brokering {n} network(s)").format(n=len(self.networks))
 
     def key(self) -> tuple:
         """Sort key for ties: kind (link, scope, offer, centre), then the fields."""
@@ -93,14 +92,14 @@ class Action:
         return d
 
 
-def scope_text(regions: str, sectors: str) -> str:
-    """An offer's scope in words: ``"regions a;b, sectors x"``, or ``"everywhere"``."""
+def scope_text(regions: str, sectors: str, *, everywhere: str | None = None) -> str:
+    """An offer's scope in words: ``"regions a;b, sectors x"``, or ``everywhere`` (default: "everywhere")."""
     parts = []
     if regions:
-        parts.append(_("regions {regions}").format(regions=regions))
+        parts.append(_("regions {list}").format(list=regions))
     if sectors:
-        parts.append(_("sectors {sectors}").format(sectors=sectors))
-    return ", ".join(parts) or _("everywhere")
+        parts.append(_("sectors {list}").format(list=sectors))
+    return ", ".join(parts) or (_("everywhere") if everywhere is None else everywhere)
 
 
 @dataclass
@@ -216,7 +215,7 @@ class Plan:
         for r in self.recommendations:
             top = ", ".join(f"{g['service']}@{g['region'] or '*'}/{g['sector'] or '*'}:{g['needs']}"
                             for g in r.groups[:3])
-            more = _(" (+{n} groups)").format(n=len(r.groups) - 3) if len(r.groups) > 3 else ""
+            more = " " + _("(+{n} groups)").format(n=len(r.groups) - 3) if len(r.groups) > 3 else ""
             rows.append((r.rank, r.action.kind, r.action.describe(), r.cost, r.gain, r.absorbed, r.weighted_gain,
                          round(r.gain_per_cost, 3), r.reason, top + more))
         return pd.DataFrame(rows, columns=["rank", "kind", "action", "cost", "gain", "absorbed", "weighted_gain",

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ...i18n import _
 from ...errors import UsageError
 from ...i18n import _
 from ...model import Ecosystem
