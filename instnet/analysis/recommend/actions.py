@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,23 +42,24 @@ class Action:
     services: tuple[str, ...] = ()
     networks: tuple[str, ...] = ()
 
-    def describe(self) -> str:
-        """One line saying what the action does (ids as in the dataset)."""
+    def describe(self, shown: Callable[[str], str] = str) -> str:
+        """The action in words; ``shown`` maps an actor id to the text printed for it."""
+        source, target = shown(self.source) if self.source else "", shown(self.target)
         if self.kind == "link":
-            return _("link {source} -> {target} (refers_to)").format(source=self.source, target=self.target)
+            return _("link {source} -> {target} (refers_to)").format(source=source, target=target)
         if self.kind == "scope":
             return (_("extend offer {source}/{service} to region {value}") if self.axis == "region" else
                     _("extend offer {source}/{service} to sector {value}")).format(
-                source=self.source, service=self.service, value=self.value)
+                source=source, service=self.service, value=self.value)
         if self.kind == "offer":
             where = scope_text(self.regions, self.sectors, everywhere="")
-            return _("{source} offers {service}").format(source=self.source, service=self.service) + (
+            return _("{source} offers {service}").format(source=source, service=self.service) + (
                 f" ({where})" if where else "")
-        coord = _(", coordinated by {source}").format(source=self.source) if self.source else ""
+        coord = _(", coordinated by {source}").format(source=source) if self.source else ""
         return _("new centre {id} for {sector} in {region} offering {services}").format(
-            id=self.target, sector=self.sectors, region=self.value,
+            id=target, sector=self.sectors, region=self.value,
             services=";".join(self.services) or _("nothing")) + coord + _(
-            ", brokering {n} network(s)").format(n=len(self.networks))
+            ", brokering {n} network(s)").format(n=len(self.networks)) + f": {', '.join(map(shown, self.networks))}"
 
     def key(self) -> tuple:
         """Sort key for ties: kind (link, scope, offer, centre), then the fields."""
@@ -124,6 +126,13 @@ class Recommendation:
     cost: float = 1
     reason: str = ""
     limited_by: str = ""
+
+    def shown_reason(self, shown: Callable[[str], str] = str) -> str:
+        """``reason``, or a note that it is withheld when ``shown`` hides an actor it names."""
+        named = [x for x in (self.action.source, *self.action.touches()) if x]
+        if all(shown(x) == x for x in named):
+            return self.reason
+        return _("(withheld: it names a private actor)")
 
     @property
     def not_absorbed(self) -> int:
@@ -209,15 +218,16 @@ class Plan:
                 "recommendations": [r.to_dict() for r in self.recommendations],
                 "utilisation": [{k: _plain(v) for k, v in row.items()} for row in util.to_dict("records")]}
 
-    def table(self) -> pd.DataFrame:
-        """One row per recommendation: what, cost, gains, why feasible, and the main needs served."""
+    def table(self, shown: Callable[[str], str] = str) -> pd.DataFrame:
+        """One row per recommendation: what, cost, gains, why feasible, the main needs served
+        (``shown`` as in :meth:`Action.describe`; a reason naming a hidden actor is withheld)."""
         rows = []
         for r in self.recommendations:
             top = ", ".join(f"{g['service']}@{g['region'] or '*'}/{g['sector'] or '*'}:{g['needs']}"
                             for g in r.groups[:3])
             more = " " + _("(+{n} groups)").format(n=len(r.groups) - 3) if len(r.groups) > 3 else ""
-            rows.append((r.rank, r.action.kind, r.action.describe(), r.cost, r.gain, r.absorbed, r.weighted_gain,
-                         round(r.gain_per_cost, 3), r.reason, top + more))
+            rows.append((r.rank, r.action.kind, r.action.describe(shown), r.cost, r.gain, r.absorbed, r.weighted_gain,
+                         round(r.gain_per_cost, 3), r.shown_reason(shown), top + more))
         return pd.DataFrame(rows, columns=["rank", "kind", "action", "cost", "gain", "absorbed", "weighted_gain",
                                            "gain_per_cost", "feasible", "newly served (service@region/sector)"])
 
