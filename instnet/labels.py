@@ -124,6 +124,11 @@ COLUMNS: Final[Mapping[str, str]] = MappingProxyType({
     "lost": N_("lost"), "detail": N_("detail"), "newly served": N_("newly served"), "where": N_("where"),
     "definition": N_("definition"), "overall": N_("overall"),
     "newly served (service@region/sector)": N_("newly served (service@region/sector)"),
+    "cost": N_("cost"), "absorbed": N_("absorbed"), "not_absorbed": N_("not absorbed"),
+    "weighted_gain": N_("weighted gain"), "gain_per_cost": N_("gain per cost"), "feasible": N_("feasible"),
+    "why feasible": N_("why feasible"), "added": N_("added"), "load_before": N_("load before"),
+    "load_after": N_("load after"), "utilisation_before": N_("use before"), "utilisation_after": N_("use after"),
+    "weight": N_("weight"), "weight_served": N_("weight served"), "weighted_coverage": N_("weighted coverage"),
 })
 
 

@@ -21,13 +21,27 @@ from ..model import Ecosystem
 from .paths import best_paths
 from .reasons import paths_and_reasons, unmet_reasons
 
-__all__ = ["GROUP_KEYS", "GapReport", "coverage", "served_phrase"]
+__all__ = ["GROUP_KEYS", "GapReport", "coverage", "need_weights", "served_phrase"]
 
 #: Keys a coverage report may be grouped by.
 GROUP_KEYS = ("service", "region", "sector", "reason")
 
 #: The ``reason`` group of the served needs when a report is grouped by reason.
 SERVED = "served"
+
+
+def need_weights(priority: pd.Series) -> np.ndarray:
+    """The weight ``4 - priority`` of every need (priority 1 high .. 3 low; empty counts as 2).
+
+    Weighted coverage and the gains of recommendations count a need by its weight.
+
+    Examples
+    --------
+    >>> need_weights(pd.Series([1, 3, None], dtype="Int64")).tolist()
+    [3, 1, 2]
+    """
+    p = pd.Series(priority).astype("Float64").fillna(2).to_numpy(dtype=np.float64)
+    return (4 - np.clip(p, 1, 3)).astype(np.int64)
 
 
 @dataclass(frozen=True)
@@ -57,6 +71,10 @@ class GapReport:
         The :func:`~instnet.analysis.paths.best_paths` table the report was built from.
     as_of : int or None
         The year the ecosystem was analysed as of (None: every row active).
+    weighted_coverage : float or None
+        With ``weighted=True``: served weight / weight of the needs, each need weighing
+        ``4 - priority`` (empty = 2); ``groups`` then also has ``weight``,
+        ``weight_served`` and ``weighted_coverage``.
     """
 
     needs: int
@@ -68,6 +86,7 @@ class GapReport:
     unmet: pd.DataFrame
     paths: pd.DataFrame
     as_of: int | None = None
+    weighted_coverage: float | None = None
 
     def to_dict(self, *, unmet: bool = False) -> dict[str, Any]:
         """The JSON shape of the gaps command (``unmet`` list only when asked).
@@ -88,9 +107,15 @@ class GapReport:
              "coverage": float(g.coverage)}
             for g in self.groups.itertuples(index=False)
         ]
+        if self.weighted_coverage is not None:
+            for d, w, ws, wc in zip(groups, self.groups["weight"], self.groups["weight_served"],
+                                    self.groups["weighted_coverage"]):
+                d.update(weight=int(w), weight_served=int(ws), weighted_coverage=float(wc))
         out: dict[str, Any] = {"needs": self.needs, "served": self.served, "coverage": self.coverage,
                                "max_hops": self.max_hops, "as_of": "all" if self.as_of is None else self.as_of,
                                "by": list(self.by), "groups": groups}
+        if self.weighted_coverage is not None:
+            out["weighted_coverage"] = self.weighted_coverage
         if unmet:
             cols = [c for c in ("actor", "name", "service", "region", "sector", "reason", "hops")
                     if c in self.unmet.columns]
@@ -142,7 +167,7 @@ def parse_by(text: str | Sequence[str]) -> tuple[str, ...]:
 
 
 def coverage(eco: Ecosystem, *, by: str | Sequence[str] = ("service",), max_hops: int = 4,
-             paths: pd.DataFrame | None = None, reasons: bool = False) -> GapReport:
+             paths: pd.DataFrame | None = None, reasons: bool = False, weighted: bool = False) -> GapReport:
     """Coverage of the needs of ``eco``, overall and per group.
 
     Parameters
@@ -160,6 +185,9 @@ def coverage(eco: Ecosystem, *, by: str | Sequence[str] = ("service",), max_hops
     reasons : bool, default False
         Add each unmet need's ``reason`` and ``hops`` to ``unmet`` (always done
         when grouping by reason).
+    weighted : bool, default False
+        Also weigh each need by ``4 - priority`` (empty = 2): ``weighted_coverage``
+        overall and per group.
 
     Returns
     -------
@@ -200,6 +228,9 @@ def coverage(eco: Ecosystem, *, by: str | Sequence[str] = ("service",), max_hops
     n, k = len(paths), int(served.sum())
     frame = pd.DataFrame({"service": paths["service"].to_numpy(dtype=object),
                           "served": served.astype(np.int64)})
+    w = need_weights(eco.needs["priority"]) if weighted else np.ones(n, np.int64)
+    frame["weight"] = w
+    frame["weight_served"] = w * served
     actors = paths["actor"]
     for key in ("region", "sector"):
         if key in keys:
@@ -210,9 +241,12 @@ def coverage(eco: Ecosystem, *, by: str | Sequence[str] = ("service",), max_hops
         frame["reason"] = SERVED
         frame.loc[~served, "reason"] = why["reason"].to_numpy(dtype=object)
     if keys:
-        g = frame.groupby(list(keys), sort=True, dropna=False)["served"].agg(["size", "sum"]).reset_index()
+        grouped = frame.groupby(list(keys), sort=True, dropna=False)
+        g = grouped["served"].agg(["size", "sum"]).join(grouped[["weight", "weight_served"]].sum()).reset_index()
     else:
-        g = pd.DataFrame({"size": [n], "sum": [k]}) if n else pd.DataFrame({"size": [], "sum": []})
+        g = pd.DataFrame({"size": [n], "sum": [k], "weight": [int(w.sum())],
+                          "weight_served": [int(frame["weight_served"].sum())]}) if n else \
+            pd.DataFrame({"size": [], "sum": [], "weight": [], "weight_served": []})
     groups = pd.DataFrame({
         key: (g[key].to_numpy(dtype=object) if key in keys else np.full(len(g), None, dtype=object))
         for key in GROUP_KEYS if key != "reason" or key in keys
@@ -222,11 +256,18 @@ def coverage(eco: Ecosystem, *, by: str | Sequence[str] = ("service",), max_hops
     groups["unmet"] = groups["needs"] - groups["served"]
     with np.errstate(invalid="ignore", divide="ignore"):
         groups["coverage"] = np.where(groups["needs"] > 0, groups["served"] / groups["needs"].clip(lower=1), 1.0)
+    if weighted:
+        groups["weight"] = g["weight"].to_numpy(dtype=np.int64)
+        groups["weight_served"] = g["weight_served"].to_numpy(dtype=np.int64)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            groups["weighted_coverage"] = np.where(groups["weight"] > 0,
+                                                   groups["weight_served"] / groups["weight"].clip(lower=1), 1.0)
     groups = groups.sort_values(["unmet", "coverage", *keys], ascending=[False, True, *([True] * len(keys))],
                                 kind="stable").reset_index(drop=True)
     unmet = _unmet_table(eco, paths.loc[~served, ["actor", "service"]], why)
+    wc = (float(frame["weight_served"].sum() / w.sum()) if n else 1.0) if weighted else None
     return GapReport(needs=n, served=k, coverage=(k / n) if n else 1.0, max_hops=int(max_hops), by=keys,
-                     groups=groups, unmet=unmet, paths=paths, as_of=eco.year)
+                     groups=groups, unmet=unmet, paths=paths, as_of=eco.year, weighted_coverage=wc)
 
 
 def _unmet_table(eco: Ecosystem, unmet: pd.DataFrame, why: pd.DataFrame | None) -> pd.DataFrame:

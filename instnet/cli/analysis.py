@@ -28,15 +28,18 @@ from .output import markup_safe, visible
 @click.option("--unmet", is_flag=True, help="List every unmet need with the reason it is unmet.")
 @click.option("--fail-under", type=click.FloatRange(0.0, 1.0), default=None, metavar="RATIO",
               help="Exit 1 when overall coverage is below RATIO (e.g. 0.8).")
+@click.option("--weighted", is_flag=True,
+              help=_("Also show coverage with each need weighted by 4 - priority (empty priority = 2)."))
 @command_wrapper
 def gaps(dataset: str, ecosystem: str | None, as_of: int | str, max_hops: int, fmt: str,
-         output: Path | None, by: str, unmet: bool, fail_under: float | None) -> None:
+         output: Path | None, by: str, unmet: bool, fail_under: float | None, weighted: bool) -> None:
     """Service gaps: coverage of needs overall and per group, worst groups first."""
     keys = gaps_mod.parse_by(by)
     eco = load(dataset, ecosystem=ecosystem, as_of=as_of)
-    report = gaps_mod.coverage(eco, by=keys, max_hops=max_hops, reasons=unmet)
+    report = gaps_mod.coverage(eco, by=keys, max_hops=max_hops, reasons=unmet, weighted=weighted)
     data = report.to_dict(unmet=unmet)
-    table = report.groups[[*keys, "needs", "served", "unmet", "coverage"]]
+    cols = [*keys, "needs", "served", "unmet", "coverage", *(("weighted_coverage",) if weighted else ())]
+    table = report.groups[cols]
     names = eco.actors["name"]
     if unmet:
         unmet_table = report.unmet.assign(name=names.reindex(report.unmet["actor"].to_numpy()).to_numpy())
@@ -51,8 +54,12 @@ def gaps(dataset: str, ecosystem: str | None, as_of: int | str, max_hops: int, f
                 served=format_int(report.served), needs=format_int(report.needs),
                 coverage=format_percent(report.coverage, 1), hops=max_hops)
             + ", " + as_of_phrase(eco)), markup=True, highlight=False)
+        if report.weighted_coverage is not None:
+            console.print(_("weighted by priority (4 - priority, empty = 2): {coverage} of the needs' "
+                            "weight served").format(coverage=format_percent(report.weighted_coverage, 1)),
+                          markup=False)
         if keys:
-            shown = report.groups[[*keys, "needs", "served", "unmet", "coverage"]]
+            shown = report.groups[cols]
             if "service" in keys:  # the service's name beside its id
                 shown = shown.assign(service=[f"{eco.services['name'].get(s, s)} ({s})" for s in shown["service"]])
             console.print(rich_table(shown,

@@ -16,6 +16,7 @@ from .common import (DATA_YEAR, analysis_options, as_of_phrase, as_of_value, com
                      masker, max_hops_option, output_options, private_option, rich_table, years_options)
 from ..errors import UsageError
 from ..i18n import _, format_int, format_percent, ngettext
+from ..io.outfile import spreadsheet_safe
 from ..labels import column_label
 
 
@@ -31,30 +32,47 @@ def _families(text: str) -> list[str]:
     return out
 
 
+def _ids(text: str) -> list[str]:
+    return [p.strip() for p in text.split(",") if p.strip()]
+
+
 @main.command()
 @analysis_options
-@click.option("--budget", type=click.IntRange(0), default=3, show_default=True,
-              help="Number of interventions to recommend.")
+@click.option("--budget", type=click.FloatRange(0), default=3, show_default=True,
+              help=_("Budget in cost units (see --costs)."))
+@click.option("--costs", "costs_text", default=None, metavar="KIND=N,...",
+              help=_("Cost of each action kind, e.g. link=1,scope=2,offer=3,centre=20 (default: the dataset's "
+                     "[costs], else those)."))
 @click.option("--actions", "families", default="link,scope,centre", show_default=True,
-              help="Comma-separated families of actions: link, scope, centre.")
+              help=_("Comma-separated families of actions: link, scope, centre."))
 @click.option("--centre-services", type=click.IntRange(1), default=3, show_default=True,
-              help="Most services a new specialised centre offers.")
+              help=_("Most services a new specialised centre offers."))
+@click.option("--centre-min-needs", type=click.IntRange(1), default=10, show_default=True,
+              help=_("Unmet needs of one sector in one region needed before a new centre is proposed."))
+@click.option("--lock", "lock", default="", metavar="ID,...",
+              help=_("Institutions to leave untouched (comma-separated ids)."))
+@click.option("--ignore-capacity", is_flag=True,
+              help=_("Value every newly served need, whatever the capacity left to its institutions."))
 @click.option("--write-dataset", "write_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Write the ecosystem after the recommended actions as a dataset folder.")
+              help=_("Write the ecosystem after the recommended actions as a dataset folder."))
 @command_wrapper
 def recommend(dataset: str, ecosystem: str | None, as_of: int | str, max_hops: int, fmt: str,
-              output: Path | None, budget: int, families: str, centre_services: int,
-              write_dir: Path | None) -> None:
-    """Interventions that serve the most unmet needs, chosen greedily by marginal gain."""
-    from ..analysis.recommend import recommend as run
+              output: Path | None, budget: float, costs_text: str | None, families: str, centre_services: int,
+              centre_min_needs: int, lock: str, ignore_capacity: bool, write_dir: Path | None) -> None:
+    """Feasible interventions that serve the most unmet needs per cost, within a budget."""
+    from ..analysis.recommend import Costs, recommend as run
     from ..io.write import write_dataset
 
     fams = _families(families)
     eco = load(dataset, ecosystem=ecosystem, as_of=as_of)
+    costs = Costs.of_meta(eco.meta)
+    if costs_text is not None:
+        costs = Costs.parse(costs_text, base=costs)
     console = err_console()
     with console.status(_("recommending")) as status:
-        plan = run(eco, budget=budget, actions=fams, max_hops=max_hops, centre_services=centre_services,
-                   progress=lambda msg: status.update(msg))
+        plan = run(eco, budget=_number(budget), actions=fams, max_hops=max_hops, centre_services=centre_services,
+                   costs=costs, lock=_ids(lock), centre_min_needs=centre_min_needs,
+                   ignore_capacity=ignore_capacity, progress=lambda msg: status.update(msg))
     if write_dir is not None:
         write_dataset(plan.ecosystem, write_dir)
         console.print(ngettext("wrote the ecosystem after {n} action to {path}",
@@ -62,32 +80,62 @@ def recommend(dataset: str, ecosystem: str | None, as_of: int | str, max_hops: i
                                len(plan.recommendations)).format(n=len(plan.recommendations), path=write_dir),
                       markup=False)
     m = masker(eco)
-    data = {"name": eco.name, "as_of": as_of_value(eco), "budget": budget, "actions": fams, **plan.to_dict()}
+    data = {"name": eco.name, "as_of": as_of_value(eco), "actions": fams, **plan.to_dict()}
     for rec, r in zip(data["recommendations"], plan.recommendations):
         rec["description"] = r.action.describe(m.id)
+        rec["feasible"] = r.shown_reason(m.id)
+    for u in data["utilisation"]:
+        u["id"] = m.id(u["id"])
     table = plan.table(m.id)
     if fmt == "csv":
         table = pd.DataFrame([{"rank": r.rank, "kind": r.action.kind, "action": r.action.describe(m.id),
-                               "gain": r.gain, "service": g["service"], "region": g["region"],
+                               "cost": r.cost, "gain": r.gain, "absorbed": r.absorbed,
+                               "weighted_gain": r.weighted_gain, "gain_per_cost": r.gain_per_cost,
+                               "feasible": r.shown_reason(m.id), "service": g["service"], "region": g["region"],
                                "sector": g["sector"], "needs": g["needs"]}
                               for r in plan.recommendations for g in r.groups],
-                             columns=["rank", "kind", "action", "gain", "service", "region", "sector", "needs"])
+                             columns=["rank", "kind", "action", "cost", "gain", "absorbed", "weighted_gain",
+                                      "gain_per_cost", "feasible", "service", "region", "sector", "needs"])
+        table = table.map(spreadsheet_safe)  # ids in descriptions could start like a formula
 
     def render(c: Console) -> None:
         d = plan.to_dict()
         c.print(f"{eco.name}, {as_of_phrase(eco)}: " + ngettext(
-            "{served} of {needs} needs served ({before}); after {n} action: {after_served} ({after})",
-            "{served} of {needs} needs served ({before}); after {n} actions: {after_served} ({after})",
+            "{served} of {needs} needs served ({before}); after {n} action costing {cost} of a budget of {budget}: "
+            "{after_served} ({after})",
+            "{served} of {needs} needs served ({before}); after {n} actions costing {cost} of a budget of {budget}: "
+            "{after_served} ({after})",
             len(plan.recommendations)).format(
             served=format_int(plan.served_before), needs=format_int(plan.needs),
             before=format_percent(d["coverage_before"], 1), n=len(plan.recommendations),
+            cost=f"{plan.cost_total:g}", budget=f"{plan.budget:g}",
             after_served=format_int(plan.served_after), after=format_percent(d["coverage_after"], 1)), markup=False)
-        if plan.recommendations:
-            c.print(rich_table(table, title=_("Recommended interventions (greedy, in order)")))
-        else:
-            c.print(_("no action serves any unmet need"), markup=False)
+        if not plan.recommendations:
+            c.print(_("no feasible, affordable action serves any unmet need"), markup=False)
+            return
+        if plan.strategy != "greedy":
+            c.print(_("the best single affordable action beats the greedy plan by weighted gain"), markup=False)
+        view = plan.table(m.id)[["rank", "action", "cost", "gain", "absorbed", "weighted_gain", "gain_per_cost"]]
+        c.print(rich_table(view, title=_("Recommended interventions (in order)")), markup=False)
+        for r in plan.recommendations:
+            c.print(_("{rank}. feasible: {reason}").format(rank=r.rank, reason=r.shown_reason(m.id)), markup=False)
+            if r.not_absorbed:
+                c.print(_("   {n} newly served need(s) could not be absorbed: {who} has no capacity left for "
+                          "them").format(n=r.not_absorbed, who=m.id(r.limited_by)), markup=False)
+        util = plan.utilisation()
+        util["id"] = util["id"].map(m.id)
+        if len(util):
+            for col in ("capacity", "load_before", "load_after"):
+                util[col] = util[col].astype(object).where(util[col].notna(), None)
+            c.print(rich_table(util, title=_("Institutions the plan touches: load and utilisation")),
+                    markup=False)
 
     emit(fmt=fmt, output=output, data=data, table=table, render=render, masker=m)
+
+
+def _number(value: float) -> float:
+    """``value`` as an int when it is whole (budgets read as 3, not 3.0)."""
+    return int(value) if float(value).is_integer() else value
 
 
 @main.command()

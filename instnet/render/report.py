@@ -26,6 +26,7 @@ from ..analysis.info import counts
 from ..analysis.reasons import REASONS, describe_reason, unmet_reasons
 from ..analysis.recommend import recommend
 from ..analysis.recommend.actions import brokering
+from ..i18n import _
 from ..io.outfile import atomic_file
 from ..model import Ecosystem
 from ..schema import INSTITUTION_KINDS, KINDS
@@ -236,12 +237,14 @@ def bottleneck_rows(eco: Ecosystem, analysis: Analysis, include_private: bool) -
 
 
 def recommendations(eco: Ecosystem, analysis: Analysis, include_private: bool = False,
-                    budget: int = 5) -> Section:
-    """The greedy plan of :func:`instnet.analysis.recommend.recommend`, described with display names."""
-    plan = recommend(eco, budget=budget, max_hops=analysis.max_hops)
+                    budget: float = 10) -> Section:
+    """The plan of :func:`instnet.analysis.recommend.recommend` within ``budget`` cost units
+    (the ecosystem's costs, else the defaults), described with display names."""
+    plan = recommend(eco, budget=budget, max_hops=analysis.max_hops, paths=analysis.paths)
     frame = actor_frame(eco, None, include_private=include_private)
     label = dict(zip(frame["actor"], frame["label"]))
     svc = eco.services["name"]
+    private = set(eco.actors.index[eco.actors["private"].to_numpy(dtype=bool)])
 
     def who(actor_id: str) -> str:
         return str(label.get(actor_id, actor_id))
@@ -261,8 +264,8 @@ def recommendations(eco: Ecosystem, analysis: Analysis, include_private: bool = 
             text = _("{source} offers {service}").format(source=who(a.source), service=svc.get(a.service, a.service)) \
                 + (f" ({where})" if where else "")
         else:
-            text = _("New specialised centre in {region} offering {services}").format(
-                region=a.value, services=", ".join(str(svc.get(x, x)) for x in a.services))
+            text = _("New specialised centre for {sector} in {region} offering {services}").format(
+                sector=a.sectors, region=a.value, services=", ".join(str(svc.get(x, x)) for x in a.services))
             if a.source:
                 text += _(", coordinated by {source}").format(source=who(a.source))
             text += ", " + brokering(len(a.networks))
@@ -272,15 +275,18 @@ def recommendations(eco: Ecosystem, analysis: Analysis, include_private: bool = 
             merged[k] = merged.get(k, 0) + int(g["needs"])
         groups = ", ".join(_("{service} in {region} ({n})").format(service=s_, region=r_, n=n_)
                            for (s_, r_), n_ in list(merged.items())[:3])
-        rows.append({"rank": r.rank, "action": text, "newly served": r.gain,
-                     "where": groups + (_(" and {n} more").format(n=len(merged) - 3) if len(merged) > 3 else "")})
+        hidden = not include_private and bool(private.intersection((a.source, *a.touches())))
+        rows.append({"rank": r.rank, "action": text, "cost": r.cost, "newly served": r.gain, "absorbed": r.absorbed,
+                     "where": groups + (_(" and {n} more").format(n=len(merged) - 3) if len(merged) > 3 else ""),
+                     "why feasible": _("(withheld: it names a private actor)") if hidden else r.reason})
     n = plan.needs
     top = max((row["newly served"] for row in rows), default=1) or 1
     for row in rows:
         row["frac"] = row["newly served"] / top
     return Section(True, rows=rows, extra={
         "before": _pct(plan.served_before / n) if n else "—",
-        "after": _pct(plan.served_after / n) if n else "—", "budget": budget})
+        "after": _pct(plan.served_after / n) if n else "—", "budget": f"{plan.budget:g}",
+        "cost_total": f"{plan.cost_total:g}", "costs": ", ".join(f"{k} {v:g}" for k, v in plan.costs.items())})
 
 
 def indicators(eco: Ecosystem, analysis: Analysis) -> Section:

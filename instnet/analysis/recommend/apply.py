@@ -66,11 +66,13 @@ def apply_action(eco: Ecosystem, action: Action) -> Ecosystem:
         return eco.replace_tables(offers=offers)
     if action.kind == "centre":
         c = action.target
-        actors = _append(eco.actors, [{"id": c, "name": f"Specialised centre ({action.value})",
+        where = ", ".join(x for x in (action.sectors, action.value) if x)
+        actors = _append(eco.actors, [{"id": c, "name": f"Specialised centre ({where})",
                                        "kind": "specialized_centre", "region": action.value,
+                                       "sector": action.sectors,
                                        "description": "recommended by instnet recommend"}], index="id")
-        offers = _append(eco.offers, [{"actor": c, "service": s, "regions": action.value}
-                                      for s in action.services])
+        offers = _append(eco.offers, [{"actor": c, "service": s, "regions": action.value,
+                                       "sectors": action.sectors} for s in action.services])
         rows = [{"source": action.source, "target": c, "type": "coordinates", "weight": 1.0}] if action.source else []
         rows += [{"source": n, "target": c, "type": "brokered_by", "weight": 1.0} for n in action.networks]
         return eco.replace_tables(actors=actors, offers=offers, links=_append(eco.links, rows))

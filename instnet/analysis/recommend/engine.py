@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -13,6 +13,7 @@ from scipy.sparse.csgraph import dijkstra
 from ...graph import referral_edges
 from ...model import Ecosystem
 from ...schema import INSTITUTION_KINDS
+from ..gaps import need_weights
 
 
 INF = np.inf
@@ -54,7 +55,8 @@ class Engine:
         self.n_needs = len(needs)
         n_actor = needs["actor"].to_numpy()
         first = pd.DataFrame({"s": src[is_hub_tgt], "t": tgt[is_hub_tgt]})
-        first = first[first["s"].isin(pd.unique(n_actor)).to_numpy()]
+        needing = pd.Index(pd.unique(n_actor))
+        first = first[needing.get_indexer(first["s"].to_numpy(dtype=object)) >= 0]
         first = first.assign(t=first["t"].map(idx).to_numpy(dtype=np.int64)).sort_values(["s", "t"], kind="stable")
         s_arr = first["s"].to_numpy()
         t_arr = first["t"].to_numpy()
@@ -88,20 +90,28 @@ class Engine:
         self.c_region = self.cls["region"].to_numpy(dtype=object)
         self.c_sector = self.cls["sector"].to_numpy(dtype=object)
         self.need_sig = need_sig
+        self.need_w = need_weights(needs["priority"]) if len(needs) else np.zeros(0, np.int64)
         self.use_offers(eco)
         # groups (sig, cls) of needs; needs of enterprises without hub contacts are never
         # reachable (no action gives an enterprise a link) and are left out
         self.groups_all()
 
     @classmethod
-    def of_unmet(cls, eco: Ecosystem, max_hops: int,
-                 progress: Callable[[str], None] | None = None) -> tuple[Engine, int]:
-        """An engine over the needs of ``eco`` that are unmet, and the number of needs served."""
+    def of_unmet(cls, eco: Ecosystem, max_hops: int, served: np.ndarray | None = None) -> tuple[Engine, int]:
+        """An engine over the needs of ``eco`` that are unmet, and the number of needs served.
+
+        ``served`` is the served flag of every need (``best_paths(eco)["served"]``),
+        computed here when not given. The needs of one group share it: they have the
+        same first contacts and the same class.
+        """
+        if served is None:
+            from ..paths import best_paths
+
+            served = best_paths(eco, max_hops=max_hops)["served"].to_numpy(dtype=bool)
         eng = cls(eco, max_hops)
-        served = eng.baseline_served(progress)
-        n_served = int(eng.g_count[served].sum())
-        eng.keep_groups(~served)
-        return eng, n_served
+        g_served = np.asarray(served, dtype=bool)[eng.g_first]
+        eng.keep_groups(~g_served)
+        return eng, int(np.count_nonzero(served))
 
     # ---- signatures
     def _set_sigs(self, sig: np.ndarray, node: np.ndarray) -> None:
@@ -212,6 +222,9 @@ class Engine:
                 offs = by_service.get(sv)
                 if not offs:
                     continue
+                # one offer per provider and service (the validator forbids a second), so
+                # providers sorted here stay sorted and unique in every class's list
+                offs = sorted(offs)
                 R = np.zeros((len(offs), len(r_uniq)), bool)
                 X = np.zeros((len(offs), len(x_uniq)), bool)
                 for k, (_, r, x) in enumerate(offs):
@@ -227,7 +240,7 @@ class Engine:
                 prov = np.array([o[0] for o in offs], dtype=np.int64)
                 ok = R[:, r_codes[cidx]] & X[:, x_codes[cidx]]  # offers x classes
                 for j, c in enumerate(cidx):
-                    lists[c] = np.unique(prov[ok[:, j]])
+                    lists[c] = prov[ok[:, j]]
         lens = np.array([max(len(x), 1) for x in lists], dtype=np.int64)
         self.cls_ptr = np.zeros(n_cls + 1, dtype=np.int64)
         self.cls_ptr[1:] = np.cumsum(lens)
@@ -238,53 +251,38 @@ class Engine:
 
     # ---- groups and baseline
     def groups_all(self) -> None:
+        """Group needs by (signature, class); ``g_byw`` counts each group's needs of weight 3, 2, 1."""
         ok = self.need_sig >= 0
         key = self.need_sig * max(len(self.cls), 1) + self.need_cls
         key = np.where(ok, key, -1)
         order = np.argsort(key, kind="stable")
         k_sorted = key[order]
-        starts = np.flatnonzero(np.r_[True, k_sorted[1:] != k_sorted[:-1]]) if len(key) else np.zeros(0, int)
+        new_group = np.r_[True, k_sorted[1:] != k_sorted[:-1]] if len(key) else np.zeros(0, bool)
+        starts = np.flatnonzero(new_group)
         ends = np.r_[starts[1:], len(key)]
         keep = k_sorted[starts] >= 0 if len(key) else np.zeros(0, bool)
         self.g_sig = (k_sorted[starts] // max(len(self.cls), 1))[keep]
         self.g_cls = (k_sorted[starts] % max(len(self.cls), 1))[keep]
         self.g_needs = [order[s:e] for s, e, k in zip(starts, ends, keep) if k]
+        self.g_first = order[starts[keep]] if len(key) else np.zeros(0, np.int64)
         self.g_count = np.array([len(x) for x in self.g_needs], dtype=np.int64)
+        label = np.cumsum(new_group) - 1
+        byw = np.bincount(label * 3 + (3 - self.need_w[order]), minlength=3 * len(starts)).reshape(-1, 3)
+        self.g_byw = byw[keep].astype(np.int64)
+        self._service_groups: dict[str, np.ndarray] | None = None
 
-    def baseline_served(self, progress: Callable[[str], None] | None = None) -> np.ndarray:
-        """Served flag of every group, by multi-source reverse search from each class's providers."""
-        served = np.zeros(len(self.g_sig), dtype=bool)
-        if not len(self.g_sig):
-            return served
-        # classes with the same valid providers share one search
-        keys = [self.cls_prov[self.cls_ptr[c]:self.cls_ptr[c + 1]].tobytes() if self.cls_has_prov[c] else b""
-                for c in range(len(self.cls))]
-        key_codes, _ = pd.factorize(pd.Series(keys, dtype=object))
-        g_key = np.asarray(key_codes, dtype=np.int64)[self.g_cls]
-        order = np.argsort(g_key, kind="stable")
-        key_sorted = g_key[order]
-        bounds = np.flatnonzero(np.r_[True, key_sorted[1:] != key_sorted[:-1], True])
-        if progress is not None:
-            progress(f"baseline: {len(bounds) - 1:,} distinct provider sets, {len(self.g_sig):,} need groups")
-        for b0, b1 in zip(bounds[:-1], bounds[1:]):
-            c = int(self.g_cls[order[b0]])
-            if not self.cls_has_prov[c]:
-                continue
-            provs = self.cls_prov[self.cls_ptr[c]:self.cls_ptr[c + 1]]
-            dist = self._bfs(self.rev, provs, self.h - 1)
-            gs = order[b0:b1]
-            sigs = self.g_sig[gs]
-            starts = self.sig_ptr[sigs]
-            lens = self.sig_ptr[sigs + 1] - starts
-            vals = self.at(dist, self.sig_nodes[ranges(starts, lens)])
-            seg = np.r_[0, np.cumsum(lens)[:-1]]
-            served[gs] = 1.0 + np.minimum.reduceat(vals, seg) <= self.h
-        return served
+    @property
+    def g_weight(self) -> np.ndarray:
+        """Total priority weight of each group's needs."""
+        return self.g_byw @ np.array([3, 2, 1], dtype=np.int64)
 
     def keep_groups(self, mask: np.ndarray) -> None:
         self.g_sig = self.g_sig[mask]
         self.g_cls = self.g_cls[mask]
         self.g_count = self.g_count[mask]
+        self.g_byw = self.g_byw[mask]
+        self.g_first = self.g_first[mask]
+        self._service_groups = None
         self.g_needs = [n for n, k in zip(self.g_needs, mask) if k]
 
     # ---- exact gains (mask over current unmet groups)
@@ -300,14 +298,38 @@ class Engine:
         return r_ok & x_ok
 
     def offer_mask(self, p: int, service: str, cls_ok: np.ndarray) -> np.ndarray:
-        ok = cls_ok & (self.c_service == service)
-        g = ok[self.g_cls]
-        if not g.any():
-            return g
-        return g & (self.up(p)[self.g_sig] <= self.h)
+        """Unmet groups of ``service`` in the classes ``cls_ok`` that reach provider ``p`` in time."""
+        out = np.zeros(len(self.g_sig), bool)
+        g = self.service_groups().get(service)
+        if g is None:
+            return out
+        sel = g[cls_ok[self.g_cls[g]]]
+        if len(sel):
+            out[sel] = self.up_of(self.rev_dist(p), self.g_sig[sel]) <= self.h
+        return out
 
-    def centre_eval(self, region: str, coord: int | None, networks: list[int], n_services: int,
+    def service_groups(self) -> dict[str, np.ndarray]:
+        """The unmet groups of each service (computed once per set of groups)."""
+        if self._service_groups is None:
+            svc = self.c_service[self.g_cls]
+            self._service_groups = pd.Series(np.arange(len(svc))).groupby(svc).indices if len(svc) else {}
+        return self._service_groups
+
+    def up_of(self, dist_to: np.ndarray, sigs: np.ndarray) -> np.ndarray:
+        """:meth:`up_from` for the signatures ``sigs`` only."""
+        starts = self.sig_ptr[sigs]
+        lens = self.sig_ptr[sigs + 1] - starts
+        vals = self.at(dist_to, self.sig_nodes[ranges(starts, lens)])
+        return 1.0 + np.minimum.reduceat(vals, np.r_[0, np.cumsum(lens)[:-1]])
+
+    def centre_eval(self, region: str, sector: str, coord: int | None, networks: list[int], n_services: int,
                     ) -> tuple[np.ndarray, tuple[str, ...]]:
+        """Groups a new centre for ``sector`` in ``region`` would serve, and the services it offers.
+
+        The centre offers the (at most ``n_services``) services whose unmet needs of that
+        sector and region, reachable through it, weigh most; it also opens the paths
+        network -> centre -> coordinating body -> provider to every need.
+        """
         dist_c = np.full(len(self.nodes), INF)
         if coord is not None:
             dist_c = np.minimum(dist_c, self.rev_dist(coord) + 1.0)
@@ -323,11 +345,12 @@ class Engine:
         side = np.zeros(len(self.g_sig), bool)
         if coord is not None:
             side = up_c + 1.0 + self.down(coord)[self.g_cls] <= self.h
-        direct = (up_c <= self.h) & (self.c_region[self.g_cls] == region) & ~side
+        direct = ((up_c <= self.h) & (self.c_region[self.g_cls] == region) & (self.c_sector[self.g_cls] == sector)
+                  & ~side)
         if not direct.any() or n_services <= 0:
             return side, ()
         svc = self.c_service[self.g_cls]
-        gain = pd.Series(self.g_count[direct]).groupby(svc[direct]).sum()
+        gain = pd.Series(self.g_weight[direct]).groupby(svc[direct]).sum()
         ranked = sorted(gain.items(), key=lambda kv: (-kv[1], kv[0]))[:n_services]
         chosen = tuple(sorted(s for s, _ in ranked))
         return side | (direct & np.isin(svc, chosen)), chosen
