@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..graph import referral_edges
+from ..i18n import _
 from ..model import Ecosystem, isin
 from ..schema import CATEGORIES, KINDS, LINK_TYPES
 
@@ -37,8 +38,9 @@ def warnings(eco: Ecosystem, *, limit: int = 20) -> list[str]:
     """Return things that are valid but probably wrong, most useful first.
 
     Isolated institutions (no referral channel at all), needs for services nobody
-    offers, services offered but never needed, ids differing only in case, and scope
-    entries that name no actor's region or sector.
+    offers, services offered but never needed, and actor or service ids differing
+    only in case. (Spelling slips in regions, sectors and scopes are located
+    warnings of validation, in ``eco.warnings``.)
 
     Examples
     --------
@@ -69,12 +71,11 @@ def warnings(eco: Ecosystem, *, limit: int = 20) -> list[str]:
     clash = eco.actors.index[folded.duplicated(keep=False)]
     if len(clash):
         out.append(_listing("actor ids that differ only in case", clash, limit))
-    for column, scope_col in (("region", "regions"), ("sector", "sectors")):
-        known = set(eco.actors[column].unique())
-        named = {p for cell in eco.offers[scope_col].unique() for p in eco.scope(cell)}
-        unknown = sorted(named - known)
-        if unknown:
-            out.append(_listing(f"offer {scope_col} that no actor is in", unknown, limit))
+    folded = eco.services.index.str.casefold()
+    clash = eco.services.index[folded.duplicated(keep=False)]
+    if len(clash):
+        out.append(_listing(_("service ids that differ only in case"), clash, limit))
+    # Scope values no actor has are located warnings of validation (eco.warnings).
     return out
 
 

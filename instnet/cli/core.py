@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
@@ -10,20 +11,46 @@ from rich.console import Console
 
 from ..analysis import indicators
 from ..analysis import info as info_mod
+from ..errors import DatasetError
+from ..i18n import _
 from . import main
 from .common import analysis_options, command_wrapper, dataset_argument, emit, err_console, load, rich_table
 
 
+def _show_warnings(console: Console, warnings: list[str]) -> None:
+    for w in warnings:
+        console.print("[yellow]" + _("warning:") + "[/] ", end="", markup=True, highlight=False)
+        console.print(w, markup=False, highlight=False)
+
+
+def _problem_rows(problems) -> list[dict]:
+    return [{"file": p.file, "row": p.row, "column": p.column, "message": p.message} for p in problems]
+
+
 @main.command()
 @dataset_argument
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help="table: a summary line and warnings; json: validity, counts, warnings and problems "
+                   "(each with file, row, column and message).")
 @command_wrapper
-def validate(dataset: str, ecosystem: str | None, as_of: int | None) -> None:
+def validate(dataset: str, ecosystem: str | None, as_of: int | None, fmt: str) -> None:
     """Check DATASET against the dataset format; exit 2 listing every problem."""
-    eco = load(dataset, ecosystem=ecosystem, as_of=as_of)
-    console = err_console()
-    for w in info_mod.warnings(eco):
-        console.print(f"[yellow]warning:[/] {w}", markup=True, highlight=False)
+    try:
+        eco = load(dataset, ecosystem=ecosystem, as_of=as_of)
+    except DatasetError as exc:
+        if fmt == "json":
+            click.echo(json.dumps({"valid": False, "problems": _problem_rows(exc.problems), "warnings": []},
+                                  indent=2, ensure_ascii=False))
+        raise
+    located = [str(p) for p in eco.warnings]
+    summary = info_mod.warnings(eco)
     c = info_mod.counts(eco)["totals"]
+    if fmt == "json":
+        rows = _problem_rows(eco.warnings) + [{"file": "", "row": 0, "column": "", "message": w} for w in summary]
+        click.echo(json.dumps({"name": eco.name, "valid": True, "counts": c, "warnings": rows, "problems": []},
+                              indent=2, ensure_ascii=False))
+        return
+    _show_warnings(err_console(), located + summary)
     click.echo(
         f"{eco.name}: valid ({c['actors']} actors, {c['services']} services, {c['offers']} offers, "
         f"{c['needs']} needs, {c['links']} links)"
@@ -40,7 +67,7 @@ def info(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: int, 
     """Counts by kind, link type and service category, warnings and indicators."""
     eco = load(dataset, ecosystem=ecosystem, as_of=as_of)
     counts = info_mod.counts(eco)
-    warns = info_mod.warnings(eco)
+    warns = [str(p) for p in eco.warnings] + info_mod.warnings(eco)
     panel = indicators.panel(eco, max_hops=max_hops) if with_indicators else None
     data = {"name": eco.name, "meta": dict(eco.meta), "as_of": as_of, **counts, "warnings": warns,
             "indicators": panel}
@@ -59,8 +86,7 @@ def info(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: int, 
             console.print(rich_table(frame, title=title), markup=False)
         t = counts["totals"]
         console.print(f"{t['offers']} offers, {t['needs']} needs", markup=False)
-        for w in warns:
-            console.print(f"[yellow]warning:[/] {w}", markup=True, highlight=False)
+        _show_warnings(console, warns)
         if panel is not None:
             indicators.render(console, panel)
 
