@@ -54,7 +54,8 @@ def _rows(raw: RawTable, column: str, value: str) -> str:
 def spelling_warnings(actors: RawTable) -> list[Problem]:
     """Regions and sectors of ``actors`` spelled in more than one way.
 
-    One warning per group of spellings, at the first row of the rarer spelling.
+    One warning per group of spellings, at the first row of a spelling other than
+    the commonest.
     """
     out: list[Problem] = []
     for column, _scope in _SCOPES:
@@ -71,8 +72,8 @@ def spelling_warnings(actors: RawTable) -> list[Problem]:
             spellings.sort(key=lambda v: (-counts[v], v))  # the commonest first
             named = "; ".join(_("{value!r} (rows {rows})").format(value=v, rows=_rows(actors, column, v))
                               for v in spellings)
-            rarest = spellings[-1]
-            first = int(np.flatnonzero((actors.frame[column] == rarest).to_numpy(dtype=bool))[0])
+            slips = actors.frame[column].isin(spellings[1:]).to_numpy(dtype=bool)
+            first = int(np.flatnonzero(slips)[0])
             out.append(Problem(actors.file, actors.line_of(first), column, _(
                 "{column} spelled {n} ways that differ only in case, accents or spaces: {named}; "
                 "offers match them exactly, so write one spelling").format(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import urllib.parse
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -30,14 +31,60 @@ SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 T = TypeVar("T")
 
 
+def redact_uri(uri: str) -> str:
+    """``uri`` with any password in it replaced by ``***`` (for messages and logs).
+
+    Examples
+    --------
+    >>> redact_uri("bolt://neo4j:s3cret@db.example.org:7687")
+    'bolt://neo4j:***@db.example.org:7687'
+    >>> redact_uri("bolt://localhost:7687")
+    'bolt://localhost:7687'
+    """
+    try:
+        parts = urllib.parse.urlsplit(uri)
+    except ValueError:
+        parts = None
+    if parts is None or "@" not in parts.netloc:
+        return uri if "@" not in uri else "***@" + uri.rsplit("@", 1)[1]
+    userinfo, host = parts.netloc.rsplit("@", 1)
+    user = userinfo.split(":", 1)[0]
+    netloc = f"{user}:***@{host}" if ":" in userinfo else f"{user}@{host}"
+    return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
+
+
+def _uri_secret(uri: str) -> str:
+    """The password written inside ``uri`` ('' when none)."""
+    try:
+        return urllib.parse.urlsplit(uri).password or ""
+    except ValueError:
+        return ""
+
+
 @dataclass(frozen=True)
 class Settings:
-    """Where and as whom to connect. ``password`` never appears in ``repr``."""
+    """Where and as whom to connect. No password (``password``, or one written
+    inside ``uri``) ever appears in ``repr`` or in a message."""
 
-    uri: str = DEFAULT_URI
+    uri: str = field(default=DEFAULT_URI, repr=False)
     user: str = DEFAULT_USER
     password: str = field(default="", repr=False)
     database: str = DEFAULT_DATABASE
+
+    def __repr__(self) -> str:
+        return (f"Settings(uri={redact_uri(self.uri)!r}, user={self.user!r}, "
+                f"database={self.database!r})")
+
+    @property
+    def safe_uri(self) -> str:
+        """The URI as it may be shown (no password)."""
+        return redact_uri(self.uri)
+
+    def scrub(self, text: str) -> str:
+        """``text`` with the URI and any password written inside it redacted."""
+        text = text.replace(self.uri, self.safe_uri)
+        secret = _uri_secret(self.uri)
+        return text.replace(secret, "***") if secret else text
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -77,28 +124,32 @@ class Settings:
         scheme = self.uri.split("://", 1)[0] if "://" in self.uri else ""
         if scheme not in SCHEMES:
             raise Neo4jError(
-                f"NEO4J_URI {self.uri!r} is not a Neo4j URI: use one of "
+                f"NEO4J_URI {self.safe_uri!r} is not a Neo4j URI: use one of "
                 + ", ".join(f"{s}://" for s in SCHEMES)
             )
 
 
 def _describe(exc: BaseException, settings: Settings) -> str:
     """One line saying what went wrong, without the password."""
+    return settings.scrub(_explain(exc, settings))
+
+
+def _explain(exc: BaseException, settings: Settings) -> str:
     if isinstance(exc, nx.AuthError):
         return (
-            f"Neo4j at {settings.uri} refused the credentials of user {settings.user!r}: "
+            f"Neo4j at {settings.safe_uri} refused the credentials of user {settings.user!r}: "
             "check NEO4J_USER and NEO4J_PASSWORD"
         )
     if isinstance(exc, nx.ServiceUnavailable | nx.SessionExpired | OSError):
         return (
-            f"cannot reach Neo4j at {settings.uri}: is the server running? "
+            f"cannot reach Neo4j at {settings.safe_uri}: is the server running? "
             "(check NEO4J_URI, or start one with `instnet neo4j server start`)"
         )
     if isinstance(exc, nx.ConfigurationError | ValueError):
-        return f"cannot use NEO4J_URI {settings.uri!r}: {_first_line(exc)}"
+        return f"cannot use NEO4J_URI {settings.safe_uri!r}: {_first_line(exc)}"
     code = getattr(exc, "code", None) or ""
     if "DatabaseNotFound" in code:
-        return f"Neo4j at {settings.uri} has no database {settings.database!r} (check NEO4J_DATABASE)"
+        return f"Neo4j at {settings.safe_uri} has no database {settings.database!r} (check NEO4J_DATABASE)"
     if isinstance(exc, nx.Neo4jError):
         return f"Neo4j query failed: {code}: {_first_line(exc.message or exc)}"
     return f"Neo4j failed: {type(exc).__name__}: {_first_line(exc)}"
