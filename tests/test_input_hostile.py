@@ -292,6 +292,6 @@ def test_info_json_is_strict_json(tmp_path: Path) -> None:
 
 def test_workbook_ecosystem_sheet_is_checked_the_same(tmp_path: Path) -> None:
     path = write_workbook(tmp_path / "eco.xlsx", VALID, meta={"name": "Mini", "year": dt.datetime(1999, 1, 1)})
-    one_problem(path, "eco.xlsx[ecosystem]", 2, "", "year is a date (1999-01-01T00:00:00); type the year (1999)")
+    one_problem(path, "eco.xlsx[ecosystem]", 2, "", "year is a date (1999-01-01); type the year (1999)")
     path = write_workbook(tmp_path / "ok.xlsx", VALID, meta={"name": "Mini", "year": 1999.0})
     assert read_dataset(path).meta["year"] == 1999

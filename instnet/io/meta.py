@@ -75,7 +75,8 @@ def year_problem(value: object) -> str | None:
     """
     lo, hi = YEAR_RANGE
     if isinstance(value, dt.date):
-        return _("is a date ({date}); type the year ({year})").format(date=value.isoformat(), year=value.year)
+        day = value.date() if isinstance(value, dt.datetime) else value
+        return _("is a date ({date}); type the year ({year})").format(date=day.isoformat(), year=value.year)
     if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
         value = int(value.strip())
     if isinstance(value, bool) or not isinstance(value, int):
