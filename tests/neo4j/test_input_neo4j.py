@@ -12,7 +12,7 @@ from instnet.errors import Neo4jError, UsageError
 from instnet.io.read import read_dataset
 from instnet.model import Ecosystem
 from instnet.neo4j.connection import Connection, Settings, connect
-from instnet.neo4j.load import _SEPARATORS, content_version, load_ecosystem
+from instnet.neo4j.load import content_version, load_ecosystem
 from instnet.neo4j.pull import read_ecosystem
 from instnet.neo4j.server import ServerInfo
 
@@ -64,7 +64,9 @@ def test_a_password_inside_neo4j_uri_is_never_printed(neo4j_server: ServerInfo, 
 
 
 def test_a_cell_holding_every_separator_loads(conn: Connection) -> None:
-    hostile = "x" + "".join(_SEPARATORS) + "y"
+    # Every ASCII separator and the first private-use characters: the characters a
+    # column encoding would pick first.
+    hostile = "x" + "".join(map(chr, (*range(0x1C, 0x20), *range(0xE000, 0xE100)))) + "y"
     eco = Ecosystem.from_records(
         actors=[{"id": "e1", "name": "Shop", "kind": "enterprise", "description": hostile},
                 {"id": "p1", "name": hostile, "kind": "bds_provider"}],
