@@ -8,11 +8,12 @@ from pathlib import Path
 import click
 import pandas as pd
 from rich.console import Console
+from rich.markup import escape
 
 from ..analysis import indicators
 from ..analysis import info as info_mod
 from ..errors import DatasetError
-from ..i18n import _
+from ..i18n import _, format_int
 from . import main
 from .common import analysis_options, command_wrapper, dataset_argument, emit, err_console, load, rich_table
 
@@ -51,10 +52,8 @@ def validate(dataset: str, ecosystem: str | None, as_of: int | None, fmt: str) -
                               indent=2, ensure_ascii=False))
         return
     _show_warnings(err_console(), located + summary)
-    click.echo(
-        f"{eco.name}: valid ({c['actors']} actors, {c['services']} services, {c['offers']} offers, "
-        f"{c['needs']} needs, {c['links']} links)"
-    )
+    click.echo(_("{name}: valid ({actors} actors, {services} services, {offers} offers, {needs} needs, "
+                 "{links} links)").format(name=eco.name, **{k: format_int(v) for k, v in c.items()}))
 
 
 @main.command()
@@ -76,16 +75,17 @@ def info(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: int, 
 
     def render(console: Console) -> None:
         meta = eco.meta
-        console.print(f"[bold]{eco.name}[/]" + (f" — {meta.get('country')}" if meta.get("country") else "")
-                      + (f", as of {as_of}" if as_of else ""), markup=True, highlight=False)
+        console.print(f"[bold]{escape(eco.name)}[/]" + (f" — {escape(str(meta.get('country')))}" if meta.get("country") else "")
+                      + (_(", as of {year}").format(year=as_of) if as_of else ""), markup=True, highlight=False)
         if meta.get("description"):
             console.print(str(meta["description"]), markup=False)
-        for group, title in (("actors", "Actors by kind"), ("links", "Links by type"),
-                             ("services", "Services by category")):
-            frame = pd.DataFrame([(k, n) for k, n in counts[group].items() if n], columns=[group[:-1], "count"])
+        for group, title, column in (("actors", _("Actors by kind"), "kind"), ("links", _("Links by type"), "type"),
+                                     ("services", _("Services by category"), "category")):
+            frame = pd.DataFrame([(k, n) for k, n in counts[group].items() if n], columns=[column, "count"])
             console.print(rich_table(frame, title=title), markup=False)
         t = counts["totals"]
-        console.print(f"{t['offers']} offers, {t['needs']} needs", markup=False)
+        console.print(_("{offers} offers, {needs} needs").format(offers=format_int(t["offers"]),
+                                                                  needs=format_int(t["needs"])), markup=False)
         _show_warnings(console, warns)
         if panel is not None:
             indicators.render(console, panel)
@@ -105,7 +105,7 @@ def generate(out_dir: Path, enterprises: int, institutions: int, seed: int) -> N
     from ..generate import generate as generate_dataset
 
     console = err_console()
-    with console.status("generating") as status:
+    with console.status(_("generating")) as status:
         path = generate_dataset(out_dir, enterprises=enterprises, institutions=institutions, seed=seed,
                                 progress=lambda msg: status.update(msg))
-    click.echo(f"wrote {path}")
+    click.echo(_("wrote {path}").format(path=path))

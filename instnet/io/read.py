@@ -98,10 +98,10 @@ def resolve_source(source: str | Path) -> Path:
     if "/" not in name and (builtin / "actors.csv").is_file():
         return builtin
     close = difflib.get_close_matches(name, builtin_datasets(), n=2)
-    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    hint = _("; did you mean {ids}?").format(ids=", ".join(close)) if close else ""
     raise DatasetNotFoundError(
-        f"no dataset {name!r}: not a folder, not an .xlsx file, not a built-in "
-        f"name ({', '.join(builtin_datasets())}){hint}"
+        _("no dataset {name!r}: not a folder, not an .xlsx file, not a built-in name ({names})").format(
+            name=name, names=", ".join(builtin_datasets())) + hint
     )
 
 
@@ -145,11 +145,11 @@ def read_dataset(source: str | Path) -> Ecosystem:
         tables, meta, problems = read_workbook(path)
     else:
         raise DatasetNotFoundError(
-            f"{path}: a dataset is a folder of CSV files or an .xlsx workbook"
+            _("{path}: a dataset is a folder of CSV files or an .xlsx workbook").format(path=path)
         )
     if problems:
         # Report the structural problems together with what can still be checked.
-        _, more = build_ecosystem(tables, meta, source=str(path), check_only=True)
+        _none, more = build_ecosystem(tables, meta, source=str(path), check_only=True)
         # One cell, one message: a cell already reported (a formula with no value)
         # is not reported again by the checks that read it as empty.
         seen = {(p.file, p.row, p.column) for p in problems if p.row and p.column}
@@ -172,7 +172,7 @@ def _read_folder(folder: Path) -> tuple[dict[str, RawTable], RawMeta, list[Probl
     for name in REQUIRED_TABLES:
         path = folder / f"{name}.csv"
         if not path.is_file():
-            problems.append(Problem(f"{name}.csv", 0, "", f"missing table: {folder}/{name}.csv not found"))
+            problems.append(Problem(f"{name}.csv", 0, "", _("missing table: {path} not found").format(path=f"{folder}/{name}.csv")))
             continue
         table = read_csv_table(path, problems)
         if table is not None:
@@ -190,7 +190,7 @@ def _read_meta(path: Path, problems: list[Problem]) -> RawMeta:
     try:
         meta.values.update(tomllib.loads(text))
     except tomllib.TOMLDecodeError as exc:
-        problems.append(Problem(path.name, 0, "", _("not valid TOML: {why}").format(why=exc)))
+        problems.append(Problem(path.name, 0, "", _("not valid TOML: {error}").format(error=exc)))
         return meta
     for key in meta.values:
         found = re.search(rf"^[ \t]*[\"']?{re.escape(key)}[\"']?[ \t]*=", text, re.MULTILINE)
@@ -217,7 +217,7 @@ def read_csv_table(path: Path, problems: list[Problem]) -> RawTable | None:
         text = text.replace("\r", "\n")
         data = text.encode("utf-8")
     if not text or text.isspace():
-        problems.append(Problem(fname, 0, "", "empty file: a header row is required"))
+        problems.append(Problem(fname, 0, "", _("empty file: a header row is required")))
         return None
     end = text.find("\n")
     first = next(csv.reader(io.StringIO(text if end < 0 else text[:end])), [])
@@ -274,8 +274,8 @@ def _decode(data: bytes, fname: str, problems: list[Problem], *, what: str = "CS
         problems.append(
             Problem(
                 fname, line, "",
-                f"not UTF-8 (byte 0x{data[exc.start]:02x}); the file looks like "
-                "cp1252/Latin-1: save it as 'CSV UTF-8'",
+                _("not UTF-8 (byte {byte}); the file looks like cp1252/Latin-1: save it as 'CSV UTF-8'").format(
+                    byte=f"0x{data[exc.start]:02x}"),
             )
         )
         return None
@@ -287,17 +287,18 @@ def check_header(first: list[str], fname: str, problems: list[Problem]) -> list[
     if len(header) == 1 and any(sep in header[0] for sep in ";\t|"):
         sep = next(s for s in ";\t|" if s in header[0])
         problems.append(
-            Problem(fname, 1, "", f"the header is one column {header[0]!r}: the file looks "
-                    f"{'tab' if sep == chr(9) else repr(sep)}-separated; instnet reads comma-separated CSV")
+            Problem(fname, 1, "", _("the header is one column {header!r}: the file looks {separator}-separated; "
+                                    "instnet reads comma-separated CSV").format(
+                header=header[0], separator=_("tab") if sep == chr(9) else repr(sep)))
         )
         return None
     seen: set[str] = set()
     for i, h in enumerate(header, 1):
         if not h:
-            problems.append(Problem(fname, 1, f"#{i}", "empty column name in header"))
+            problems.append(Problem(fname, 1, f"#{i}", _("empty column name in header")))
             bad = True
         elif h in seen:
-            problems.append(Problem(fname, 1, h, "duplicate column name in header"))
+            problems.append(Problem(fname, 1, h, _("duplicate column name in header")))
             bad = True
         seen.add(h)
     return None if bad else header
@@ -348,7 +349,7 @@ def _parse_exact(
             if row:
                 if len(row) != len(header):
                     problems.append(
-                        Problem(fname, start, "", f"expected {len(header)} fields as in the header, found {len(row)}")
+                        Problem(fname, start, "", _("expected {n} fields as in the header, found {found}").format(n=len(header), found=len(row)))
                     )
                 else:
                     rows.append(row)
@@ -357,9 +358,9 @@ def _parse_exact(
     except csv.Error as exc:
         msg = str(exc)
         if "field larger than field limit" in msg:
-            msg = f"field longer than {MAX_FIELD} characters"
+            msg = _("field longer than {n} characters").format(n=MAX_FIELD)
         elif "unexpected end of data" in msg or "EOF" in msg:
-            msg = "unterminated quoted field (a \" is never closed)"
+            msg = _("unterminated quoted field (a \" is never closed)")
         problems.append(Problem(fname, start, "", msg))
         return None
     return text_frame(rows, header), good_lines, len(problems) == before

@@ -7,7 +7,9 @@ national dataset (millions of rows) validates in seconds.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
+import logging
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -18,7 +20,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..errors import Problem
-from ..i18n import _
+from ..i18n import N_, _
+from ..labels import VOCABULARIES, code_for, column_label
 from ..model import Ecosystem, arrow_strings, isin
 from .meta import check_meta
 from .read import RawMeta, RawTable, expected_columns
@@ -41,12 +44,13 @@ INT_COLUMNS = {
     "needs": ("priority",),
     "links": ("since", "until"),
 }
+log = logging.getLogger(__name__)
 _MAX_SUGGEST = 200  # dangling values for which the closest id is searched
 
 
-def _capacity_note() -> str:
+def _capacity_outside() -> str:
     # A capacity of 0 is refused: utilisation (load / capacity) would have no value.
-    return _(" (clients a year; leave it empty when the capacity is not known)")
+    return _("{value!r} must be at least 1 (clients a year; leave it empty when the capacity is not known)")
 
 
 class _Checker:
@@ -77,31 +81,37 @@ class _Checker:
         def message(r: int) -> str:
             value = self.value(r, column)
             if not value:
-                return f"empty; must be one of {', '.join(allowed)}"
-            text = f"{value!r} is not one of {', '.join(allowed)}"
+                return _("empty; must be one of {codes}").format(codes=", ".join(allowed))
+            text = _("{value!r} is not one of {codes}").format(value=value, codes=", ".join(allowed))
             near = folded.get(value.strip().casefold())
             return text + _("; did you mean {code!r}?").format(code=near) if near else text
 
         self.flag(bad, column, message)
 
     def non_empty(self, column: str) -> None:
-        self.flag(self.frame[column].str.strip() == "", column, "required value is empty")
+        self.flag(self.frame[column].str.strip() == "", column, _("required value is empty"))
 
     def integer(self, column: str, lo: int | None = None, hi: int | None = None, *,
-                skip: np.ndarray | None = None, note: str = "") -> pd.Series:
-        """The whole numbers of ``column`` (``Int64``); ``skip``: cells already reported."""
+                skip: np.ndarray | None = None, outside: str | None = None) -> pd.Series:
+        """The whole numbers of ``column`` (``Int64``).
+
+        ``skip``: cells already reported; ``outside``: the message (with ``{value!r}``)
+        for a number outside ``lo``..``hi``, instead of the generic one.
+        """
         text = _ascii_digits(self.frame[column].str.strip())
         empty = (text == "").to_numpy()
         if skip is not None:
             empty = empty | skip
         ok = text.str.fullmatch(r"[+-]?[0-9]{1,15}").to_numpy(dtype=bool) | empty
-        self.flag(~ok, column, lambda r: f"{self.value(r, column)!r} is not a whole number")
+        self.flag(~ok, column, lambda r: _("{value!r} is not a whole number").format(value=self.value(r, column)))
         values = _parse(text, ok & ~empty, pa.int64(), "Int64")
         if lo is not None or hi is not None:
             out = ((values < lo) if lo is not None else False) | ((values > hi) if hi is not None else False)
             out = out.fillna(False).to_numpy(dtype=bool)
-            span = f"between {lo} and {hi}" if hi is not None else f"at least {lo}"
-            self.flag(out, column, lambda r: f"{self.value(r, column)!r} must be {span}{note}")
+            span = (_("between {lo} and {hi}").format(lo=lo, hi=hi) if hi is not None
+                    else _("at least {lo}").format(lo=lo))
+            template = outside or _("{value!r} must be {span}")
+            self.flag(out, column, lambda r: template.format(value=self.value(r, column), span=span))
         return values
 
     def year(self, column: str) -> pd.Series:
@@ -124,12 +134,13 @@ class _Checker:
         values = _parse(text, looks & ~empty, pa.float64(), "float64")
         finite = np.isfinite(values.to_numpy())
         bad_num = ~empty & ~finite
-        self.flag(bad_num, column, lambda r: f"{self.value(r, column)!r} is not a number")
+        self.flag(bad_num, column, lambda r: _("{value!r} is not a number").format(value=self.value(r, column)))
         v = values.to_numpy()
         with np.errstate(invalid="ignore"):
             out = finite & (((v <= lo) if lo_open else (v < lo)) | (v > hi))
         low = "(" if lo_open else "["
-        self.flag(out, column, lambda r: f"{self.value(r, column)!r} is outside {low}{lo:g}, {hi:g}]")
+        self.flag(out, column, lambda r: _("{value!r} is outside {range}").format(
+            value=self.value(r, column), range=f"{low}{lo:g}, {hi:g}]"))
         return values
 
     def unique(self, keys: list[str], what: str) -> None:
@@ -143,8 +154,9 @@ class _Checker:
                 first[key] = record
         self.flag(
             dup, keys[0],
-            lambda r: f"duplicate {what} {' / '.join(map(repr, frame.iloc[r]))} "
-                      f"(first at row {self.table.line_of(first[tuple(frame.iloc[r])])})",
+            lambda r: _("duplicate {what} {key} (first at row {row})").format(
+                what=_(what), key=" / ".join(map(repr, frame.iloc[r])),
+                row=self.table.line_of(first[tuple(frame.iloc[r])])),
         )
 
     def reference(self, column: str, known: pd.Index, what: str,
@@ -161,7 +173,8 @@ class _Checker:
         since = self.year("since")
         until = self.year("until")
         bad = (since.notna() & until.notna() & (until <= since)).fillna(False).to_numpy(dtype=bool)
-        self.flag(bad, "until", lambda r: f"until ({until.iat[r]}) must be after since ({since.iat[r]})")
+        self.flag(bad, "until", lambda r: _("until ({until}) must be after since ({since})").format(
+            until=until.iat[r], since=since.iat[r]))
         return since, until
 
 
@@ -224,17 +237,17 @@ class _Suggester:
 
 def _dangling_message(value: str, what: str, suggest: _Suggester) -> str:
     if value == "":
-        return f"required {what} id is empty"
+        return _("required {what} id is empty").format(what=_(what))
     close = suggest(value)
-    hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
-    return f"no {what} with id {value!r}{hint}"
+    hint = _("; did you mean {ids}?").format(ids=_(" or ").join(repr(c) for c in close)) if close else ""
+    return _("no {what} with id {value!r}").format(what=_(what), value=value) + hint
 
 
 def _columns(table: str, raw: RawTable, problems: list[Problem]) -> bool:
     required, optional = TABLES[table]
     missing = [c for c in required if c not in raw.frame.columns]
     for c in missing:
-        problems.append(Problem(raw.file, 1, c, f"missing required column {c!r}"))
+        problems.append(Problem(raw.file, 1, c, _("missing required column {column!r}").format(column=c)))
     for c in optional:
         if c not in raw.frame.columns:
             raw.frame[c] = pd.Series([""] * len(raw.frame), index=raw.frame.index, dtype="str")
@@ -257,14 +270,15 @@ def build_ecosystem(
 
     Returns ``(ecosystem, [])`` or ``(None, problems)``; with ``check_only`` it
     checks what it can of the tables given (some may be missing) and builds nothing.
-    What is valid but probably a slip (a region spelled two ways, a scope value no
-    actor has) is kept, located, in the ecosystem's ``warnings``.
+    What is valid but probably a slip (a label read as its code, a region spelled two
+    ways, a scope value no actor has) is kept, located, in the ecosystem's ``warnings``.
     """
     problems: list[Problem] = []
     warnings: list[Problem] = []
     if not isinstance(meta, RawMeta):
         meta = RawMeta(f"{source}/ecosystem" if source else "ecosystem", dict(meta))
     clean_meta = check_meta(meta, problems)
+    tables = read_labels(tables, warnings=warnings)
     ok_cols = {name: _columns(name, raw, problems) for name, raw in tables.items()}
     typed: dict[str, pd.DataFrame] = {}
 
@@ -300,11 +314,59 @@ def build_ecosystem(
     return eco, []
 
 
+#: (table, column) -> vocabulary of :mod:`instnet.labels` whose codes the column holds.
+_LABELLED = {("actors", "kind"): "kind", ("actors", "size"): "size", ("services", "category"): "category",
+             ("offers", "fee"): "fee", ("links", "type"): "type"}
+
+
+def read_labels(tables: Mapping[str, RawTable], *,
+                warnings: list[Problem] | None = None) -> dict[str, RawTable]:
+    """Read a display label (either language) or a close misspelling of one as its code, with a warning.
+
+    ``empresa`` in the kind column becomes ``enterprise``, with the warning "'empresa'
+    read as kind 'enterprise' (3 rows)" located at its first row and appended to
+    ``warnings`` (logged when ``warnings`` is None). A value that matches nothing is
+    left as it is, for the checks to report.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> raw = RawTable("actors.csv", pd.DataFrame({"kind": ["Empresa", "broker", "nonsense"]}), lambda i: i + 2)
+    >>> read_labels({"actors": raw})["actors"].frame["kind"].tolist()
+    ['enterprise', 'broker', 'nonsense']
+    """
+    out = dict(tables)
+    for (name, column), vocabulary in _LABELLED.items():
+        raw = out.get(name)
+        if raw is None or column not in raw.frame.columns:
+            continue
+        col = raw.frame[column]
+        codes = VOCABULARIES[vocabulary]
+        odd = [v for v in col.unique() if isinstance(v, str) and v and v not in codes]
+        found = {v: code for v in odd if (code := code_for(vocabulary, v)) is not None}
+        if not found:
+            continue
+        for value, code in found.items():
+            rows = np.flatnonzero((col == value).to_numpy(dtype=bool))
+            if warnings is None:
+                log.warning(_("{file}, column {column!r}: {value!r} read as {vocabulary} {code!r} ({n} rows)").format(
+                    file=raw.file, column=column, value=value, vocabulary=column_label(vocabulary), code=code,
+                    n=len(rows)))
+                continue
+            warnings.append(Problem(raw.file, raw.line_of(int(rows[0])), column, _(
+                "{value!r} read as {vocabulary} {code!r} ({n} rows)").format(
+                value=value, vocabulary=column_label(vocabulary), code=code, n=len(rows))))
+        frame = raw.frame.copy()
+        frame[column] = col.replace(found)
+        out[name] = dataclasses.replace(raw, frame=frame)
+    return out
+
+
 def _check_ids(c: _Checker) -> None:
     ids = c.frame["id"]
     c.non_empty("id")
     c.flag((ids != ids.str.strip()) & (ids.str.strip() != ""), "id",
-           lambda r: f"id {c.value(r, 'id')!r} has leading or trailing spaces")
+           lambda r: _("id {id!r} has leading or trailing spaces").format(id=c.value(r, "id")))
     c.unique(["id"], "id")
 
 
@@ -312,16 +374,16 @@ def _check_actors(raw: RawTable, problems: list[Problem]) -> tuple[pd.DataFrame,
     c = _Checker(raw, problems)
     f = raw.frame
     if len(f) == 0:
-        problems.append(Problem(raw.file, 0, "", "the table has no rows: an ecosystem needs actors"))
+        problems.append(Problem(raw.file, 0, "", _("the table has no rows: an ecosystem needs actors")))
     _check_ids(c)
     c.non_empty("name")
     c.choice("kind", KINDS, required=True)
     c.choice("size", SIZES, required=False)
-    capacity = c.integer("capacity", lo=1, note=_capacity_note())
+    capacity = c.integer("capacity", lo=1, outside=_capacity_outside())
     since, until = c.years()
     private_text = f["private"].str.strip().str.lower()
     c.flag(~private_text.isin(["", "true", "false"]), "private",
-           lambda r: f"{c.value(r, 'private')!r} is not true or false")
+           lambda r: _("{value!r} is not true or false").format(value=c.value(r, "private")))
     lat = c.number("lat", -90, 90)
     lon = c.number("lon", -180, 180)
     out = f.copy()
@@ -375,7 +437,7 @@ def _check_actor_service(c: _Checker, kind, service_ids, allowed: frozenset[str]
         k = _Kinds(c.frame["actor"], kind)
         dangling = c.reference("actor", kind.index, "actor", found=k.found)
         c.flag(~dangling & k.wrong(allowed), "actor",
-               lambda r: f"{c.value(r, 'actor')!r} is a {k.name(r)}: {rule}")
+               lambda r: _("{id!r} is a {kind}: {rule}").format(id=c.value(r, "actor"), kind=k.name(r), rule=_(rule)))
     if service_ids is not None:
         c.reference("service", service_ids, "service")
 
@@ -383,10 +445,10 @@ def _check_actor_service(c: _Checker, kind, service_ids, allowed: frozenset[str]
 def _check_offers(raw, problems, kind, service_ids) -> pd.DataFrame:
     c = _Checker(raw, problems)
     f = raw.frame.copy()
-    _check_actor_service(c, kind, service_ids, INSTITUTION_KINDS, "only institutions offer services")
+    _check_actor_service(c, kind, service_ids, INSTITUTION_KINDS, N_("only institutions offer services"))
     c.choice("fee", FEES, required=False)
-    c.unique(["actor", "service"], "offer")
-    f["capacity"] = c.integer("capacity", lo=1, note=_capacity_note())
+    c.unique(["actor", "service"], N_("offer"))
+    f["capacity"] = c.integer("capacity", lo=1, outside=_capacity_outside())
     f["since"], f["until"] = c.years()
     return _ordered(f, "offers").reset_index(drop=True)
 
@@ -394,8 +456,8 @@ def _check_offers(raw, problems, kind, service_ids) -> pd.DataFrame:
 def _check_needs(raw, problems, kind, service_ids) -> pd.DataFrame:
     c = _Checker(raw, problems)
     f = raw.frame.copy()
-    _check_actor_service(c, kind, service_ids, NEEDING_KINDS, "only enterprises and networks have needs")
-    c.unique(["actor", "service"], "need")
+    _check_actor_service(c, kind, service_ids, NEEDING_KINDS, N_("only enterprises and networks have needs"))
+    c.unique(["actor", "service"], N_("need"))
     f["priority"] = c.integer("priority", lo=1, hi=3)
     return _ordered(f, "needs").reset_index(drop=True)
 
@@ -411,19 +473,19 @@ def _check_links(raw, problems, kind, service_ids) -> pd.DataFrame:
         bad_tgt = c.reference("target", kind.index, "actor", found=tk.found)
         types = pc.index_in(arrow_strings(f["type"]), value_set=pa.array(list(LINK_RULES), pa.large_string()))
         types = types.fill_null(-1).to_numpy(zero_copy_only=False)
-        for code, (ltype, (sources, targets, _)) in enumerate(LINK_RULES.items()):
+        for code, (ltype, (sources, targets, _direction)) in enumerate(LINK_RULES.items()):
             is_t = types == code
             if not is_t.any():
                 continue
             wrong_s = is_t & ~bad_src & sk.wrong(sources)
             wrong_t = is_t & ~bad_tgt & tk.wrong(targets)
             c.flag(wrong_s, "source", lambda r, lt=ltype, al=sources: (
-                f"a {lt} link cannot start at {c.value(r, 'source')!r}, a {sk.name(r)} "
-                f"(allowed: {', '.join(sorted(al))})"))
+                _("a {type} link cannot start at {id!r}, a {kind} (allowed: {kinds})").format(
+                    type=lt, id=c.value(r, "source"), kind=sk.name(r), kinds=", ".join(sorted(al)))))
             c.flag(wrong_t, "target", lambda r, lt=ltype, al=targets: (
-                f"a {lt} link cannot end at {c.value(r, 'target')!r}, a {tk.name(r)} "
-                f"(allowed: {', '.join(sorted(al))})"))
-    c.flag((f["source"] == f["target"]).to_numpy(), "target", "a link cannot join an actor to itself")
+                _("a {type} link cannot end at {id!r}, a {kind} (allowed: {kinds})").format(
+                    type=lt, id=c.value(r, "target"), kind=tk.name(r), kinds=", ".join(sorted(al)))))
+    c.flag((f["source"] == f["target"]).to_numpy(), "target", _("a link cannot join an actor to itself"))
     c.unique(["source", "target", "type"], "link")
     weight = c.number("weight", 0.0, 1.0, lo_open=True)
     f["weight"] = weight.fillna(1.0)

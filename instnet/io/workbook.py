@@ -124,9 +124,8 @@ def _check_zip(path: Path) -> Problem | None:
     bomb = [i for i in infos
             if i.file_size > (64 << 20) and i.file_size > MAX_RATIO * max(i.compress_size, 1)]
     if total > MAX_UNZIPPED or bomb:
-        return Problem(path.name, 0, "", _(
-            "refused: the workbook unpacks to {unpacked:,} bytes from {size:,} (a zip bomb?)").format(
-            unpacked=total, size=path.stat().st_size))
+        return Problem(path.name, 0, "", _("refused: the workbook unpacks to {total} bytes from {size} (a zip "
+                                           "bomb?)").format(total=f"{total:,}", size=f"{path.stat().st_size:,}"))
     return None
 
 
