@@ -8,20 +8,21 @@ from pathlib import Path
 import click
 import pandas as pd
 from rich.console import Console
-from rich.markup import escape
 
 from ..analysis import indicators
 from ..analysis import info as info_mod
 from ..errors import DatasetError
 from ..i18n import _, format_int
 from . import main
-from .common import analysis_options, command_wrapper, dataset_argument, emit, err_console, load, rich_table
+from .common import (analysis_options, command_wrapper, dataset_argument, emit, err_console, load, masker,
+                     private_option, rich_table)
+from .output import markup_safe, visible
 
 
 def _show_warnings(console: Console, warnings: list[str]) -> None:
     for w in warnings:
         console.print("[yellow]" + _("warning:") + "[/] ", end="", markup=True, highlight=False)
-        console.print(w, markup=False, highlight=False)
+        console.print(visible(w), markup=False, highlight=False)
 
 
 def _problem_rows(problems) -> list[dict]:
@@ -33,6 +34,7 @@ def _problem_rows(problems) -> list[dict]:
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
               help="table: a summary line and warnings; json: validity, counts, warnings and problems "
                    "(each with file, row, column and message).")
+@private_option
 @command_wrapper
 def validate(dataset: str, ecosystem: str | None, as_of: int | None, fmt: str) -> None:
     """Check DATASET against the dataset format; exit 2 listing every problem."""
@@ -44,7 +46,7 @@ def validate(dataset: str, ecosystem: str | None, as_of: int | None, fmt: str) -
                                   indent=2, ensure_ascii=False))
         raise
     located = [str(p) for p in eco.warnings]
-    summary = info_mod.warnings(eco)
+    summary = info_mod.warnings(eco, shown=masker(eco).id)
     c = info_mod.counts(eco)["totals"]
     if fmt == "json":
         rows = _problem_rows(eco.warnings) + [{"file": "", "row": 0, "column": "", "message": w} for w in summary]
@@ -53,7 +55,7 @@ def validate(dataset: str, ecosystem: str | None, as_of: int | None, fmt: str) -
         return
     _show_warnings(err_console(), located + summary)
     click.echo(_("{name}: valid ({actors} actors, {services} services, {offers} offers, {needs} needs, "
-                 "{links} links)").format(name=eco.name, **{k: format_int(v) for k, v in c.items()}))
+                 "{links} links)").format(name=visible(eco.name), **{k: format_int(v) for k, v in c.items()}))
 
 
 @main.command()
@@ -66,7 +68,7 @@ def info(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: int, 
     """Counts by kind, link type and service category, warnings and indicators."""
     eco = load(dataset, ecosystem=ecosystem, as_of=as_of)
     counts = info_mod.counts(eco)
-    warns = [str(p) for p in eco.warnings] + info_mod.warnings(eco)
+    warns = [str(p) for p in eco.warnings] + info_mod.warnings(eco, shown=masker(eco).id)
     panel = indicators.panel(eco, max_hops=max_hops) if with_indicators else None
     data = {"name": eco.name, "meta": dict(eco.meta), "as_of": as_of, **counts, "warnings": warns,
             "indicators": panel}
@@ -75,14 +77,15 @@ def info(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: int, 
 
     def render(console: Console) -> None:
         meta = eco.meta
-        console.print(f"[bold]{escape(eco.name)}[/]" + (f" — {escape(str(meta.get('country')))}" if meta.get("country") else "")
+        console.print(f"[bold]{markup_safe(eco.name)}[/]"
+                      + (f" — {markup_safe(meta.get('country'))}" if meta.get("country") else "")
                       + (_(", as of {year}").format(year=as_of) if as_of else ""), markup=True, highlight=False)
         if meta.get("description"):
             console.print(str(meta["description"]), markup=False)
         for group, title, column in (("actors", _("Actors by kind"), "kind"), ("links", _("Links by type"), "type"),
                                      ("services", _("Services by category"), "category")):
             frame = pd.DataFrame([(k, n) for k, n in counts[group].items() if n], columns=[column, "count"])
-            console.print(rich_table(frame, title=title), markup=False)
+            console.print(rich_table(frame, title=title))
         t = counts["totals"]
         console.print(_("{offers} offers, {needs} needs").format(offers=format_int(t["offers"]),
                                                                   needs=format_int(t["needs"])), markup=False)
