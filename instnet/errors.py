@@ -72,6 +72,24 @@ class UnknownIdError(InstnetError, KeyError):
         return self.args[0]
 
 
+class InactiveIdError(UnknownIdError):
+    """An actor id that is in the dataset but not active in the year analysed."""
+
+    def __init__(self, what: str, value: str, year: int | None, since: int | None, until: int | None):
+        from .i18n import _
+
+        if since is not None and until is not None:
+            span = _("active from {since} until {until}").format(since=since, until=until)
+        elif since is not None:
+            span = _("active from {since}").format(since=since)
+        else:
+            span = _("active until {until}").format(until=until)
+        self.what, self.value, self.suggestions = what, value, ()
+        self.year = year
+        KeyError.__init__(self, _("{what} {value!r} is not active in {year} ({span})").format(
+            what=what, value=value, year=year, span=span))
+
+
 class UsageError(InstnetError, ValueError):
     """An option or argument value that makes no sense."""
 

@@ -114,6 +114,11 @@ class Ecosystem:
     meta: Mapping[str, Any] = field(default_factory=dict)
     source: str = ""
     year: int | None = None
+    #: Located findings of validation that are valid but probably slips (a region
+    #: spelled two ways, a scope value no actor has): :class:`instnet.errors.Problem`.
+    warnings: tuple = ()
+    #: Every actor, active or not, when :meth:`as_of` has filtered ``actors``.
+    all_actors: pd.DataFrame | None = None
     #: Digest of the dataset this ecosystem was read as (see :attr:`origin_digest`).
     origin: bytes = field(default=b"", repr=False)
 
@@ -207,8 +212,32 @@ class Ecosystem:
             needs=needs.reset_index(drop=True),
             links=links.reset_index(drop=True),
             year=year,
+            all_actors=self.actors if self.all_actors is None else self.all_actors,
             origin=self.origin_digest,
         )
+
+    def require_active(self, actor: str, *, what: str = "actor") -> None:
+        """Raise :class:`~instnet.errors.InactiveIdError` when ``actor`` exists but is
+        not active in the year :meth:`as_of` chose (nothing otherwise).
+
+        Examples
+        --------
+        >>> eco = Ecosystem.from_records(
+        ...     actors=[{"id": "a", "name": "A", "kind": "enterprise", "since": "2000"}])
+        >>> eco.as_of(1999).require_active("a")
+        Traceback (most recent call last):
+        ...
+        instnet.errors.InactiveIdError: actor 'a' is not active in 1999 (active from 2000)
+        """
+        from .errors import InactiveIdError
+
+        everyone = self.all_actors
+        if everyone is None or actor in self.actors.index or actor not in everyone.index:
+            return
+        row = everyone.loc[actor]
+        since, until = row["since"], row["until"]
+        raise InactiveIdError(what, actor, self.year, None if pd.isna(since) else int(since),
+                              None if pd.isna(until) else int(until))
 
     def without(self, actor_ids: Iterable[str]) -> Ecosystem:
         """Return the ecosystem with ``actor_ids`` and everything attached to them removed.

@@ -106,6 +106,10 @@ META_KEYS: Final = ("name", "country", "year", "description", "source")
 #: Columns holding a semicolon-separated scope list.
 SCOPE_SEP: Final = ";"
 
+#: Years a dataset may name (``since``, ``until``, ``year``), both ends included:
+#: four digits, from the oldest chambers of commerce to well past any plan.
+YEAR_RANGE: Final = (1800, 2100)
+
 
 def is_institution(kind: str) -> bool:
     """Return True when ``kind`` is an institution kind (not enterprise/network).

@@ -124,7 +124,7 @@ CASES: dict[str, tuple[dict, list[Expect]]] = {
     "priority as a word": ({"needs": plus("needs", "e2,s1,high")}, [(N, 4, "priority", "not a whole number")]),
     "capacity negative": (
         {"actors": plus("actors", row("actors", id="x1", name="X", kind="broker", capacity="-5"))},
-        [(A, 10, "capacity", "must be at least 0")]),
+        [(A, 10, "capacity", "must be at least 1")]),
     "capacity a fraction": (
         {"offers": plus("offers", "g1,s1,,,1.5,,,")}, [(O, 4, "capacity", "'1.5' is not a whole number")]),
     "capacity a word": (

@@ -25,6 +25,9 @@ TEXT = st.one_of(
     st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=12),
 )
 NAME = TEXT.filter(lambda s: s.strip() != "")
+# An ecosystem's name is one printable line (a line break or control character is refused).
+ECOSYSTEM_NAME = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Cf", "Zl", "Zp")),
+                         min_size=1, max_size=12).filter(lambda s: s.strip() != "")
 IDS = st.one_of(st.sampled_from(["0012", "NA", "null", "None", "nan", "a,b", 'q"uote', "x\ny", "Ñ", "1", "01"]),
                 st.text(st.characters(blacklist_categories=("Cs", "Zs", "Cc")), min_size=1, max_size=6))
 
@@ -48,12 +51,12 @@ def text_ecosystems(draw) -> Ecosystem:
     service = draw(IDS)
     services = [{"id": service, "name": draw(NAME), "category": "training", "extra": draw(TEXT)}]
     offers = [{"actor": inst, "service": service, "regions": draw(TEXT), "sectors": draw(TEXT),
-               "fee": draw(st.sampled_from(["", "free"])), "capacity": draw(st.sampled_from([None, 0, 12]))}]
+               "fee": draw(st.sampled_from(["", "free"])), "capacity": draw(st.sampled_from([None, 1, 12]))}]
     needs = [{"actor": ent, "service": service, "priority": draw(st.sampled_from([None, 1, 3])),
               "why": draw(TEXT)}]
     links = [{"source": ent, "target": inst, "type": "client_of",
               "weight": draw(st.one_of(st.none(), st.floats(1e-9, 1.0))), "note": draw(TEXT)}]
-    meta = {"name": draw(NAME), "country": draw(st.sampled_from(["NA", "Jamaica", "null"])), "year": 2005,
+    meta = {"name": draw(ECOSYSTEM_NAME), "country": draw(st.sampled_from(["NA", "Jamaica", "null"])), "year": 2005,
             "description": draw(TEXT)}
     return Ecosystem.from_records(actors=actors, services=services, offers=offers, needs=needs, links=links,
                                   meta=meta)

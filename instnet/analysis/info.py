@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from ..i18n import _, ngettext
 from ..graph import referral_edges
+from ..i18n import _, ngettext
 from ..model import Ecosystem, isin
 from ..schema import CATEGORIES, KINDS, LINK_TYPES
 
@@ -40,9 +40,11 @@ def warnings(eco: Ecosystem, *, limit: int = 20, shown: Callable[[str], str] | N
     """Return things that are valid but probably wrong, most useful first.
 
     Isolated institutions (no referral channel at all), needs for services nobody
-    offers, services offered but never needed, ids differing only in case, and scope
-    entries that name no actor's region or sector. ``shown`` maps an actor id to the
-    text to print for it (the CLI passes its private-actor rule).
+    offers, services offered but never needed, and actor or service ids differing
+    only in case. (Spelling slips in regions, sectors and scopes are located
+    warnings of validation, in ``eco.warnings``.)
+    ``shown`` maps an actor id to the text to print for it (the CLI passes its
+    private-actor rule).
 
     Examples
     --------
@@ -76,13 +78,11 @@ def warnings(eco: Ecosystem, *, limit: int = 20, shown: Callable[[str], str] | N
     clash = [show(i) for i in eco.actors.index[folded.duplicated(keep=False)]]
     if len(clash):
         out.append(_listing(_("actor ids that differ only in case"), clash, limit))
-    for column, scope_col in (("region", "regions"), ("sector", "sectors")):
-        known = set(eco.actors[column].unique())
-        named = {p for cell in eco.offers[scope_col].unique() for p in eco.scope(cell)}
-        unknown = sorted(named - known)
-        if unknown:
-            out.append(_listing(_("offer regions that no actor is in") if scope_col == "regions" else
-                                _("offer sectors that no actor is in"), unknown, limit))
+    folded = eco.services.index.str.casefold()
+    clash = eco.services.index[folded.duplicated(keep=False)]
+    if len(clash):
+        out.append(_listing(_("service ids that differ only in case"), clash, limit))
+    # Scope values no actor has are located warnings of validation (eco.warnings).
     return out
 
 

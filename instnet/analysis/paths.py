@@ -199,6 +199,7 @@ def _suggest(value: str, choices: Iterable[Hashable], n: int = 3) -> list[str]:
 
 def _check_ids(eco: Ecosystem, actor: str, service: str) -> None:
     if actor not in eco.actors.index:
+        eco.require_active(actor)
         raise UnknownIdError("actor", actor, _suggest(actor, eco.actors.index))
     if service not in eco.services.index:
         raise UnknownIdError("service", service, _suggest(service, eco.services.index))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
@@ -10,6 +11,7 @@ from rich.console import Console
 
 from ..analysis import indicators
 from ..analysis import info as info_mod
+from ..errors import DatasetError
 from ..i18n import _, format_int
 from . import main
 from .common import (DATA_YEAR, analysis_options, as_of_phrase, as_of_value, command_wrapper, dataset_argument, emit,
@@ -17,18 +19,42 @@ from .common import (DATA_YEAR, analysis_options, as_of_phrase, as_of_value, com
 from .output import markup_safe, visible
 
 
+def _show_warnings(console: Console, warnings: list[str]) -> None:
+    for w in warnings:
+        console.print("[yellow]" + _("warning:") + "[/] ", end="", markup=True, highlight=False)
+        console.print(visible(w), markup=False, highlight=False)
+
+
+def _problem_rows(problems) -> list[dict]:
+    return [{"file": p.file, "row": p.row, "column": p.column, "message": p.message} for p in problems]
+
+
 @main.command()
 @dataset_argument
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help="table: a summary line and warnings; json: validity, counts, warnings and problems "
+                   "(each with file, row, column and message).")
 @private_option
 @command_wrapper
-def validate(dataset: str, ecosystem: str | None, as_of: int | str) -> None:
+def validate(dataset: str, ecosystem: str | None, as_of: int | str, fmt: str) -> None:
     """Check DATASET against the dataset format; exit 2 listing every problem."""
-    # validation reads every row; a year is applied only when one is asked for
-    eco = load(dataset, ecosystem=ecosystem, as_of=None if as_of == DATA_YEAR else as_of)
-    console = err_console()
-    for w in info_mod.warnings(eco, shown=masker(eco).id):
-        console.print("[yellow]" + _("warning:") + "[/] " + markup_safe(w), markup=True, highlight=False)
+    try:
+        # validation reads every row; a year is applied only when one is asked for
+        eco = load(dataset, ecosystem=ecosystem, as_of=None if as_of == DATA_YEAR else as_of)
+    except DatasetError as exc:
+        if fmt == "json":
+            click.echo(json.dumps({"valid": False, "problems": _problem_rows(exc.problems), "warnings": []},
+                                  indent=2, ensure_ascii=False))
+        raise
+    located = [str(p) for p in eco.warnings]
+    summary = info_mod.warnings(eco, shown=masker(eco).id)
     c = info_mod.counts(eco)["totals"]
+    if fmt == "json":
+        rows = _problem_rows(eco.warnings) + [{"file": "", "row": 0, "column": "", "message": w} for w in summary]
+        click.echo(json.dumps({"name": eco.name, "valid": True, "counts": c, "warnings": rows, "problems": []},
+                              indent=2, ensure_ascii=False))
+        return
+    _show_warnings(err_console(), located + summary)
     click.echo(_("{name}: valid ({actors} actors, {services} services, {offers} offers, {needs} needs, "
                  "{links} links)").format(name=visible(eco.name), **{k: format_int(v) for k, v in c.items()}))
 
@@ -43,7 +69,7 @@ def info(dataset: str, ecosystem: str | None, as_of: int | str, max_hops: int, f
     """Counts by kind, link type and service category, warnings and indicators."""
     eco = load(dataset, ecosystem=ecosystem, as_of=as_of)
     counts = info_mod.counts(eco)
-    warns = info_mod.warnings(eco, shown=masker(eco).id)
+    warns = [str(p) for p in eco.warnings] + info_mod.warnings(eco, shown=masker(eco).id)
     panel = indicators.panel(eco, max_hops=max_hops) if with_indicators else None
     data = {"name": eco.name, "meta": dict(eco.meta), "as_of": as_of_value(eco), **counts, "warnings": warns,
             "indicators": panel}
@@ -64,8 +90,7 @@ def info(dataset: str, ecosystem: str | None, as_of: int | str, max_hops: int, f
         t = counts["totals"]
         console.print(_("{offers} offers, {needs} needs").format(offers=format_int(t["offers"]),
                                                                   needs=format_int(t["needs"])), markup=False)
-        for w in warns:
-            console.print("[yellow]" + _("warning:") + "[/] " + markup_safe(w), markup=True, highlight=False)
+        _show_warnings(console, warns)
         if panel is not None:
             indicators.render(console, panel)
 

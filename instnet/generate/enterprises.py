@@ -55,7 +55,8 @@ def draw_networks(gen: Builder) -> None:
     gen.n_until = np.where(
         rng.random(N) < 0.03, np.minimum(gen.n_since + rng.integers(2, 12, N), YEAR), 0,
     )
-    gen.n_until[gen.n_until <= gen.n_since] = 0
+    # A network without a known start has no end year either (0 + a few years is no year).
+    gen.n_until[(gen.n_until <= gen.n_since) | (gen.n_since == 0)] = 0
 
 
 def draw_needs(gen: Builder) -> None:

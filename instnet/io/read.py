@@ -16,17 +16,18 @@ import csv
 import difflib
 import io
 import logging
+import re
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from ..i18n import _
 from ..errors import DatasetError, DatasetNotFoundError, Problem
+from ..i18n import _
 from ..model import Ecosystem
 from .resources import datasets_dir
 from ..schema import META_KEYS, REQUIRED_TABLES, TABLES
@@ -51,6 +52,19 @@ class RawTable:
     complete: bool = True
 
 
+@dataclass
+class RawMeta:
+    """The ecosystem's own keys as read (``ecosystem.toml`` or the ``ecosystem`` sheet).
+
+    ``values`` are as the file holds them (checked by :mod:`instnet.io.validate`);
+    ``rows`` gives the line of each key, for located messages.
+    """
+
+    file: str = "ecosystem.toml"
+    values: dict = field(default_factory=dict)
+    rows: dict[str, int] = field(default_factory=dict)
+
+
 def builtin_datasets() -> list[str]:
     """Return the names of the built-in datasets.
 
@@ -71,10 +85,15 @@ def resolve_source(source: str | Path) -> Path:
     DatasetNotFoundError
         If it is none of these, with the closest built-in names.
     """
+    name = str(source)
+    if not name.strip():
+        # Path("") is the current folder: an empty argument must not read it.
+        raise DatasetNotFoundError(_(
+            "no dataset given (the name is empty): give a folder, an .xlsx file or a "
+            "built-in name ({names})").format(names=", ".join(builtin_datasets())))
     path = Path(source)
     if path.exists():
         return path
-    name = str(source)
     builtin = datasets_dir() / name
     if "/" not in name and (builtin / "actors.csv").is_file():
         return builtin
@@ -121,7 +140,9 @@ def read_dataset(source: str | Path) -> Ecosystem:
     if path.is_dir():
         tables, meta, problems = _read_folder(path)
     elif path.suffix.lower() in (".xlsx", ".xlsm"):
-        tables, meta, problems = _read_workbook(path)
+        from .workbook import read_workbook
+
+        tables, meta, problems = read_workbook(path)
     else:
         raise DatasetNotFoundError(
             _("{path}: a dataset is a folder of CSV files or an .xlsx workbook").format(path=path)
@@ -129,6 +150,10 @@ def read_dataset(source: str | Path) -> Ecosystem:
     if problems:
         # Report the structural problems together with what can still be checked.
         _none, more = build_ecosystem(tables, meta, source=str(path), check_only=True)
+        # One cell, one message: a cell already reported (a formula with no value)
+        # is not reported again by the checks that read it as empty.
+        seen = {(p.file, p.row, p.column) for p in problems if p.row and p.column}
+        more = [p for p in more if (p.file, p.row, p.column) not in seen]
         raise DatasetError(sorted(set(problems + more)))
     eco, problems = build_ecosystem(tables, meta, source=str(path))
     if problems:
@@ -140,7 +165,7 @@ def read_dataset(source: str | Path) -> Ecosystem:
 # --------------------------------------------------------------------------- folders
 
 
-def _read_folder(folder: Path) -> tuple[dict[str, RawTable], dict, list[Problem]]:
+def _read_folder(folder: Path) -> tuple[dict[str, RawTable], RawMeta, list[Problem]]:
     problems: list[Problem] = []
     tables: dict[str, RawTable] = {}
     meta = _read_meta(folder / "ecosystem.toml", problems)
@@ -155,18 +180,25 @@ def _read_folder(folder: Path) -> tuple[dict[str, RawTable], dict, list[Problem]
     return tables, meta, problems
 
 
-def _read_meta(path: Path, problems: list[Problem]) -> dict:
+def _read_meta(path: Path, problems: list[Problem]) -> RawMeta:
+    meta = RawMeta(path.name)
     if not path.is_file():
-        return {}
+        return meta
+    text = _decode(path.read_bytes(), path.name, problems, what="TOML")
+    if text is None:
+        return meta
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        meta.values.update(tomllib.loads(text))
+    except tomllib.TOMLDecodeError as exc:
         problems.append(Problem(path.name, 0, "", _("not valid TOML: {error}").format(error=exc)))
-        return {}
-    unknown = sorted(set(data) - set(META_KEYS))
+        return meta
+    for key in meta.values:
+        found = re.search(rf"^[ \t]*[\"']?{re.escape(key)}[\"']?[ \t]*=", text, re.MULTILINE)
+        meta.rows[key] = text.count("\n", 0, found.start()) + 1 if found else 0
+    unknown = sorted(set(meta.values) - set(META_KEYS))
     if unknown:
         log.info("%s: keeping unknown keys %s", path.name, unknown)
-    return data
+    return meta
 
 
 def read_csv_table(path: Path, problems: list[Problem]) -> RawTable | None:
@@ -179,12 +211,17 @@ def read_csv_table(path: Path, problems: list[Problem]) -> RawTable | None:
     text = _decode(data, fname, problems)
     if text is None:
         return None
+    if "\r" in text and "\n" not in text:
+        # "CSV (Macintosh)": every line ends with a lone CR. Read it as lines.
+        log.info("%s: lines end with CR only; reading them as lines", fname)
+        text = text.replace("\r", "\n")
+        data = text.encode("utf-8")
     if not text or text.isspace():
         problems.append(Problem(fname, 0, "", _("empty file: a header row is required")))
         return None
     end = text.find("\n")
     first = next(csv.reader(io.StringIO(text if end < 0 else text[:end])), [])
-    header = _check_header(first, fname, problems)
+    header = check_header(first, fname, problems)
     if header is None:
         return None
     try:
@@ -209,9 +246,26 @@ def read_csv_table(path: Path, problems: list[Problem]) -> RawTable | None:
     return RawTable(fname, frame, line_of)
 
 
-def _decode(data: bytes, fname: str, problems: list[Problem]) -> str | None:
-    if b"\x00" in data[:65536] or b"\x00" in data:
-        problems.append(Problem(fname, 0, "", _("binary file (contains NUL bytes): expected UTF-8 CSV text")))
+def _utf16(data: bytes) -> bool:
+    """True when ``data`` looks like UTF-16 text (a BOM, or NUL in every other byte)."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return True
+    head = data[:4096]
+    return len(head) >= 4 and (head[1::2].count(0) > 0.9 * (len(head) // 2)
+                               or head[0::2].count(0) > 0.9 * (len(head) // 2))
+
+
+def _decode(data: bytes, fname: str, problems: list[Problem], *, what: str = "CSV") -> str | None:
+    if _utf16(data):
+        problems.append(Problem(fname, 0, "", _(
+            "the file is UTF-16 text; instnet reads UTF-8: re-save it as 'CSV UTF-8 (Comma "
+            "delimited)' in Excel, or choose the encoding UTF-8 when saving")
+            if what == "CSV" else _("the file is UTF-16 text; instnet reads UTF-8: save it "
+                                    "with the encoding UTF-8")))
+        return None
+    if b"\x00" in data:
+        problems.append(Problem(fname, 0, "", _("binary file (contains NUL bytes): expected UTF-8 {what} text")
+                                .format(what=what)))
         return None
     try:
         return data.decode("utf-8-sig")
@@ -227,7 +281,7 @@ def _decode(data: bytes, fname: str, problems: list[Problem]) -> str | None:
         return None
 
 
-def _check_header(first: list[str], fname: str, problems: list[Problem]) -> list[str] | None:
+def check_header(first: list[str], fname: str, problems: list[Problem]) -> list[str] | None:
     header = [h.strip() for h in first]
     bad = False
     if len(header) == 1 and any(sep in header[0] for sep in ";\t|"):
@@ -309,10 +363,10 @@ def _parse_exact(
             msg = _("unterminated quoted field (a \" is never closed)")
         problems.append(Problem(fname, start, "", msg))
         return None
-    return _frame(rows, header), good_lines, len(problems) == before
+    return text_frame(rows, header), good_lines, len(problems) == before
 
 
-def _frame(rows: list[list[str]], header: list[str]) -> pd.DataFrame:
+def text_frame(rows: list[list[str]], header: list[str]) -> pd.DataFrame:
     if rows:
         return pd.DataFrame(rows, columns=header, dtype="str")
     return pd.DataFrame({h: pd.Series([], dtype="str") for h in header})
@@ -330,115 +384,6 @@ def _record_lines(text: str) -> list[int]:
             lines.append(start)
         start = reader.line_num + 1
     return lines
-
-
-# ------------------------------------------------------------------------ workbooks
-
-
-#: Largest total uncompressed size of a workbook's parts, and largest compression
-#: ratio of a big part: beyond them the file is refused as a likely zip bomb.
-MAX_UNZIPPED = 2 << 30
-MAX_RATIO = 200
-
-
-def _workbook_problem(path: Path, exc: BaseException) -> Problem:
-    """A clean one-line problem for a workbook openpyxl cannot (or must not) read."""
-    chain, e = [], exc
-    while e is not None and len(chain) < 10:
-        chain.append(e)
-        e = e.__cause__ or e.__context__
-    if any(type(e).__module__.startswith("defusedxml") for e in chain):
-        why = "it declares XML entities or a DTD (refused: a workbook never needs them)"
-    else:
-        why = str(chain[-1]).strip().splitlines()[0] if str(chain[-1]).strip() else type(chain[-1]).__name__
-    return Problem(path.name, 0, "", _("not a readable .xlsx workbook: {why}").format(why=why))
-
-
-def _check_zip(path: Path) -> Problem | None:
-    import zipfile
-
-    try:
-        with zipfile.ZipFile(path) as z:
-            infos = z.infolist()
-    except (zipfile.BadZipFile, OSError) as exc:
-        return Problem(path.name, 0, "", _("not a readable .xlsx workbook: {why}").format(why=exc))
-    total = sum(i.file_size for i in infos)
-    bomb = [i for i in infos
-            if i.file_size > (64 << 20) and i.file_size > MAX_RATIO * max(i.compress_size, 1)]
-    if total > MAX_UNZIPPED or bomb:
-        return Problem(path.name, 0, "", _("refused: the workbook unpacks to {total} bytes from {size} (a zip "
-                                           "bomb?)").format(total=f"{total:,}", size=f"{path.stat().st_size:,}"))
-    return None
-
-
-def _read_workbook(path: Path) -> tuple[dict[str, RawTable], dict, list[Problem]]:
-    import openpyxl  # uses defusedxml when installed (it is a dependency)
-
-    problems: list[Problem] = []
-    tables: dict[str, RawTable] = {}
-    refused = _check_zip(path)
-    if refused is not None:
-        raise DatasetError([refused])
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many unrelated types for bad files
-        raise DatasetError([_workbook_problem(path, exc)]) from exc
-    try:
-        meta: dict = {}
-        if "ecosystem" in wb.sheetnames:
-            for row in wb["ecosystem"].iter_rows(values_only=True):
-                if row and row[0] is not None and len(row) > 1:
-                    meta[str(row[0])] = row[1]
-        for name in REQUIRED_TABLES:
-            if name not in wb.sheetnames:
-                problems.append(Problem(path.name, 0, "", _("missing table: no sheet named {name!r}").format(name=name)))
-                continue
-            table = _read_sheet(wb[name], f"{path.name}[{name}]", problems)
-            if table is not None:
-                tables[name] = table
-    except Exception as exc:  # sheets are parsed lazily: a bad part fails here
-        raise DatasetError([_workbook_problem(path, exc)]) from exc
-    finally:
-        wb.close()
-    return tables, meta, problems
-
-
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
-
-
-def _read_sheet(ws, fname: str, problems: list[Problem]) -> RawTable | None:
-    rows = ws.iter_rows(values_only=True)
-    first = next(rows, None)
-    if first is None or all(v is None for v in first):
-        problems.append(Problem(fname, 0, "", _("empty sheet: a header row is required")))
-        return None
-    header = [_cell_text(v).strip() for v in first]
-    while header and not header[-1]:
-        header.pop()
-    if _check_header(header, fname, problems) is None:
-        return None
-    records: list[list[str]] = []
-    lines: list[int] = []
-    for excel_row, values in enumerate(rows, start=2):
-        cells = [_cell_text(v) for v in values]
-        extra = [c for c in cells[len(header):] if c]
-        if extra:
-            problems.append(Problem(fname, excel_row, "", _("values beyond the {n} header columns").format(n=len(header))))
-        cells = (cells + [""] * len(header))[: len(header)]
-        if any(cells):
-            records.append(cells)
-            lines.append(excel_row)
-    frame = _frame(records, header)
-    return RawTable(fname, frame, lambda i: lines[i] if i < len(lines) else 0)
 
 
 def expected_columns(table: str) -> tuple[str, ...]:

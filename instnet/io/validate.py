@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import logging
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -22,7 +23,9 @@ from ..errors import Problem
 from ..i18n import N_, _
 from ..labels import VOCABULARIES, code_for, column_label
 from ..model import Ecosystem, arrow_strings, isin
-from .read import RawTable, expected_columns
+from .meta import check_meta
+from .read import RawMeta, RawTable, expected_columns
+from .spelling import scope_checks, spelling_warnings
 from ..schema import (
     CATEGORIES,
     FEES,
@@ -32,6 +35,7 @@ from ..schema import (
     NEEDING_KINDS,
     SIZES,
     TABLES,
+    YEAR_RANGE,
 )
 
 INT_COLUMNS = {
@@ -42,6 +46,11 @@ INT_COLUMNS = {
 }
 log = logging.getLogger(__name__)
 _MAX_SUGGEST = 200  # dangling values for which the closest id is searched
+
+
+def _capacity_outside() -> str:
+    # A capacity of 0 is refused: utilisation (load / capacity) would have no value.
+    return _("{value!r} must be at least 1 (clients a year; leave it empty when the capacity is not known)")
 
 
 class _Checker:
@@ -67,17 +76,33 @@ class _Checker:
         bad = ~col.isin(allowed)
         if not required:
             bad &= col != ""
-        self.flag(bad, column, lambda r: _("{value!r} is not one of {codes}").format(
-            value=self.value(r, column), codes=", ".join(allowed))
-                  if self.value(r, column) else _("empty; must be one of {codes}").format(codes=", ".join(allowed)))
+        folded = {a.casefold(): a for a in allowed}
+
+        def message(r: int) -> str:
+            value = self.value(r, column)
+            if not value:
+                return _("empty; must be one of {codes}").format(codes=", ".join(allowed))
+            text = _("{value!r} is not one of {codes}").format(value=value, codes=", ".join(allowed))
+            near = folded.get(value.strip().casefold())
+            return text + _("; did you mean {code!r}?").format(code=near) if near else text
+
+        self.flag(bad, column, message)
 
     def non_empty(self, column: str) -> None:
         self.flag(self.frame[column].str.strip() == "", column, _("required value is empty"))
 
-    def integer(self, column: str, lo: int | None = None, hi: int | None = None) -> pd.Series:
-        text = self.frame[column].str.strip()
+    def integer(self, column: str, lo: int | None = None, hi: int | None = None, *,
+                skip: np.ndarray | None = None, outside: str | None = None) -> pd.Series:
+        """The whole numbers of ``column`` (``Int64``).
+
+        ``skip``: cells already reported; ``outside``: the message (with ``{value!r}``)
+        for a number outside ``lo``..``hi``, instead of the generic one.
+        """
+        text = _ascii_digits(self.frame[column].str.strip())
         empty = (text == "").to_numpy()
-        ok = text.str.fullmatch(r"[+-]?\d{1,15}").to_numpy(dtype=bool) | empty
+        if skip is not None:
+            empty = empty | skip
+        ok = text.str.fullmatch(r"[+-]?[0-9]{1,15}").to_numpy(dtype=bool) | empty
         self.flag(~ok, column, lambda r: _("{value!r} is not a whole number").format(value=self.value(r, column)))
         values = _parse(text, ok & ~empty, pa.int64(), "Int64")
         if lo is not None or hi is not None:
@@ -85,13 +110,27 @@ class _Checker:
             out = out.fillna(False).to_numpy(dtype=bool)
             span = (_("between {lo} and {hi}").format(lo=lo, hi=hi) if hi is not None
                     else _("at least {lo}").format(lo=lo))
-            self.flag(out, column, lambda r: _("{value!r} must be {span}").format(value=self.value(r, column), span=span))
+            template = outside or _("{value!r} must be {span}")
+            self.flag(out, column, lambda r: template.format(value=self.value(r, column), span=span))
         return values
 
+    def year(self, column: str) -> pd.Series:
+        """A year column: four digits in :data:`YEAR_RANGE`; a date says to type the year."""
+        text = _ascii_digits(self.frame[column].str.strip())
+        date = text.str.fullmatch(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([T ][0-9:.]+)?").to_numpy(dtype=bool)
+        self.flag(date, column, lambda r: _("{value!r} is a date; type the year ({year})").format(
+            value=self.value(r, column), year=text.iat[r][:4]))
+        values = self.integer(column, skip=date)
+        lo, hi = YEAR_RANGE
+        out = (values.notna() & ((values < lo) | (values > hi))).fillna(False).to_numpy(dtype=bool)
+        self.flag(out, column, lambda r: _("{value!r} is not a four-digit year from {lo} to {hi}").format(
+            value=self.value(r, column), lo=lo, hi=hi))
+        return values.mask(out)
+
     def number(self, column: str, lo: float, hi: float, *, lo_open: bool = False) -> pd.Series:
-        text = self.frame[column].str.strip()
+        text = _ascii_digits(self.frame[column].str.strip())
         empty = (text == "").to_numpy()
-        looks = text.str.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?").to_numpy(dtype=bool)
+        looks = text.str.fullmatch(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?").to_numpy(dtype=bool)
         values = _parse(text, looks & ~empty, pa.float64(), "float64")
         finite = np.isfinite(values.to_numpy())
         bad_num = ~empty & ~finite
@@ -131,12 +170,33 @@ class _Checker:
         return dangling
 
     def years(self) -> tuple[pd.Series, pd.Series]:
-        since = self.integer("since")
-        until = self.integer("until")
+        since = self.year("since")
+        until = self.year("until")
         bad = (since.notna() & until.notna() & (until <= since)).fillna(False).to_numpy(dtype=bool)
         self.flag(bad, "until", lambda r: _("until ({until}) must be after since ({since})").format(
             until=until.iat[r], since=since.iat[r]))
         return since, until
+
+
+def _ascii_digits(text: pd.Series) -> pd.Series:
+    """``text`` with other scripts' digits written 0-9 (full-width ``１９９７``, Arabic-Indic ``٣``).
+
+    Examples
+    --------
+    >>> _ascii_digits(pd.Series(["１９９７", "０.８", "x"], dtype="str")).tolist()
+    ['1997', '0.8', 'x']
+    """
+    other = ~text.str.isascii().to_numpy(dtype=bool)
+    if not other.any():
+        return text
+    out = text.copy()
+    out[other] = [_fold_digits(value) for value in text[other]]
+    return out
+
+
+def _fold_digits(value: str) -> str:
+    value = unicodedata.normalize("NFKC", value)
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in value)
 
 
 def _parse(text: pd.Series, mask: np.ndarray, arrow_type: pa.DataType, dtype: str) -> pd.Series:
@@ -201,7 +261,7 @@ def _ordered(frame: pd.DataFrame, table: str) -> pd.DataFrame:
 
 def build_ecosystem(
     tables: Mapping[str, RawTable],
-    meta: Mapping[str, Any],
+    meta: RawMeta | Mapping[str, Any],
     *,
     source: str = "",
     check_only: bool = False,
@@ -210,9 +270,15 @@ def build_ecosystem(
 
     Returns ``(ecosystem, [])`` or ``(None, problems)``; with ``check_only`` it
     checks what it can of the tables given (some may be missing) and builds nothing.
+    What is valid but probably a slip (a label read as its code, a region spelled two
+    ways, a scope value no actor has) is kept, located, in the ecosystem's ``warnings``.
     """
     problems: list[Problem] = []
-    tables = read_labels(tables)
+    warnings: list[Problem] = []
+    if not isinstance(meta, RawMeta):
+        meta = RawMeta(f"{source}/ecosystem" if source else "ecosystem", dict(meta))
+    clean_meta = check_meta(meta, problems)
+    tables = read_labels(tables, warnings=warnings)
     ok_cols = {name: _columns(name, raw, problems) for name, raw in tables.items()}
     typed: dict[str, pd.DataFrame] = {}
 
@@ -220,6 +286,7 @@ def build_ecosystem(
     kind = pd.Series(dtype="str")
     if actors is not None and ok_cols["actors"]:
         typed["actors"], kind = _check_actors(actors, problems)
+        warnings += spelling_warnings(actors)
     services = tables.get("services")
     service_ids = pd.Index([], dtype="str")
     if services is not None and ok_cols["services"]:
@@ -233,11 +300,16 @@ def build_ecosystem(
         if raw is not None and ok_cols[name]:
             typed[name] = check(raw, problems, kind if have_actors else None,
                                 service_ids if have_services else None)
+    if "offers" in typed and have_actors:
+        errors, scope_warnings = scope_checks(tables["offers"], typed["actors"])
+        problems += errors
+        warnings += scope_warnings
     if problems or check_only or len(typed) < 5:
         return None, sorted(problems)
     eco = Ecosystem(
         actors=typed["actors"], services=typed["services"], offers=typed["offers"],
-        needs=typed["needs"], links=typed["links"], meta=dict(meta), source=source,
+        needs=typed["needs"], links=typed["links"], meta=clean_meta, source=source,
+        warnings=tuple(sorted(warnings)),
     )
     return eco, []
 
@@ -247,12 +319,14 @@ _LABELLED = {("actors", "kind"): "kind", ("actors", "size"): "size", ("services"
              ("offers", "fee"): "fee", ("links", "type"): "type"}
 
 
-def read_labels(tables: Mapping[str, RawTable]) -> dict[str, RawTable]:
+def read_labels(tables: Mapping[str, RawTable], *,
+                warnings: list[Problem] | None = None) -> dict[str, RawTable]:
     """Read a display label (either language) or a close misspelling of one as its code, with a warning.
 
-    ``empresa`` in the kind column becomes ``enterprise`` and the library logs
-    "actors.csv, column 'kind': 'empresa' read as kind 'enterprise' (3 rows)". A value
-    that matches nothing is left as it is, for the checks to report.
+    ``empresa`` in the kind column becomes ``enterprise``, with the warning "'empresa'
+    read as kind 'enterprise' (3 rows)" located at its first row and appended to
+    ``warnings`` (logged when ``warnings`` is None). A value that matches nothing is
+    left as it is, for the checks to report.
 
     Examples
     --------
@@ -273,9 +347,15 @@ def read_labels(tables: Mapping[str, RawTable]) -> dict[str, RawTable]:
         if not found:
             continue
         for value, code in found.items():
-            log.warning(_("{file}, column {column!r}: {value!r} read as {vocabulary} {code!r} ({n} rows)").format(
-                file=raw.file, column=column, value=value, vocabulary=column_label(vocabulary), code=code,
-                n=int((col == value).sum())))
+            rows = np.flatnonzero((col == value).to_numpy(dtype=bool))
+            if warnings is None:
+                log.warning(_("{file}, column {column!r}: {value!r} read as {vocabulary} {code!r} ({n} rows)").format(
+                    file=raw.file, column=column, value=value, vocabulary=column_label(vocabulary), code=code,
+                    n=len(rows)))
+                continue
+            warnings.append(Problem(raw.file, raw.line_of(int(rows[0])), column, _(
+                "{value!r} read as {vocabulary} {code!r} ({n} rows)").format(
+                value=value, vocabulary=column_label(vocabulary), code=code, n=len(rows))))
         frame = raw.frame.copy()
         frame[column] = col.replace(found)
         out[name] = dataclasses.replace(raw, frame=frame)
@@ -299,7 +379,7 @@ def _check_actors(raw: RawTable, problems: list[Problem]) -> tuple[pd.DataFrame,
     c.non_empty("name")
     c.choice("kind", KINDS, required=True)
     c.choice("size", SIZES, required=False)
-    capacity = c.integer("capacity", lo=0)
+    capacity = c.integer("capacity", lo=1, outside=_capacity_outside())
     since, until = c.years()
     private_text = f["private"].str.strip().str.lower()
     c.flag(~private_text.isin(["", "true", "false"]), "private",
@@ -341,6 +421,11 @@ class _Kinds:
         table[[KINDS.index(k) for k in kinds]] = True
         return table[self.codes]  # code -1 picks the last entry, False
 
+    def wrong(self, kinds: Iterable[str]) -> np.ndarray:
+        """Known actors of a known kind outside ``kinds`` (an actor whose kind is
+        itself invalid is reported once, in actors, and not again here)."""
+        return (self.codes >= 0) & ~self.allowed(kinds)
+
     def name(self, record: int) -> str:
         i = self.where[record]
         return self.kind.iat[i] if i >= 0 else ""
@@ -351,7 +436,7 @@ def _check_actor_service(c: _Checker, kind, service_ids, allowed: frozenset[str]
     if kind is not None:
         k = _Kinds(c.frame["actor"], kind)
         dangling = c.reference("actor", kind.index, "actor", found=k.found)
-        c.flag(~dangling & ~k.allowed(allowed), "actor",
+        c.flag(~dangling & k.wrong(allowed), "actor",
                lambda r: _("{id!r} is a {kind}: {rule}").format(id=c.value(r, "actor"), kind=k.name(r), rule=_(rule)))
     if service_ids is not None:
         c.reference("service", service_ids, "service")
@@ -363,7 +448,7 @@ def _check_offers(raw, problems, kind, service_ids) -> pd.DataFrame:
     _check_actor_service(c, kind, service_ids, INSTITUTION_KINDS, N_("only institutions offer services"))
     c.choice("fee", FEES, required=False)
     c.unique(["actor", "service"], N_("offer"))
-    f["capacity"] = c.integer("capacity", lo=0)
+    f["capacity"] = c.integer("capacity", lo=1, outside=_capacity_outside())
     f["since"], f["until"] = c.years()
     return _ordered(f, "offers").reset_index(drop=True)
 
@@ -392,8 +477,8 @@ def _check_links(raw, problems, kind, service_ids) -> pd.DataFrame:
             is_t = types == code
             if not is_t.any():
                 continue
-            wrong_s = is_t & ~bad_src & ~sk.allowed(sources)
-            wrong_t = is_t & ~bad_tgt & ~tk.allowed(targets)
+            wrong_s = is_t & ~bad_src & sk.wrong(sources)
+            wrong_t = is_t & ~bad_tgt & tk.wrong(targets)
             c.flag(wrong_s, "source", lambda r, lt=ltype, al=sources: (
                 _("a {type} link cannot start at {id!r}, a {kind} (allowed: {kinds})").format(
                     type=lt, id=c.value(r, "source"), kind=sk.name(r), kinds=", ".join(sorted(al)))))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import urllib.parse
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -31,14 +32,60 @@ SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 T = TypeVar("T")
 
 
+def redact_uri(uri: str) -> str:
+    """``uri`` with any password in it replaced by ``***`` (for messages and logs).
+
+    Examples
+    --------
+    >>> redact_uri("bolt://neo4j:s3cret@db.example.org:7687")
+    'bolt://neo4j:***@db.example.org:7687'
+    >>> redact_uri("bolt://localhost:7687")
+    'bolt://localhost:7687'
+    """
+    try:
+        parts = urllib.parse.urlsplit(uri)
+    except ValueError:
+        parts = None
+    if parts is None or "@" not in parts.netloc:
+        return uri if "@" not in uri else "***@" + uri.rsplit("@", 1)[1]
+    userinfo, host = parts.netloc.rsplit("@", 1)
+    user = userinfo.split(":", 1)[0]
+    netloc = f"{user}:***@{host}" if ":" in userinfo else f"{user}@{host}"
+    return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
+
+
+def _uri_secret(uri: str) -> str:
+    """The password written inside ``uri`` ('' when none)."""
+    try:
+        return urllib.parse.urlsplit(uri).password or ""
+    except ValueError:
+        return ""
+
+
 @dataclass(frozen=True)
 class Settings:
-    """Where and as whom to connect. ``password`` never appears in ``repr``."""
+    """Where and as whom to connect. No password (``password``, or one written
+    inside ``uri``) ever appears in ``repr`` or in a message."""
 
-    uri: str = DEFAULT_URI
+    uri: str = field(default=DEFAULT_URI, repr=False)
     user: str = DEFAULT_USER
     password: str = field(default="", repr=False)
     database: str = DEFAULT_DATABASE
+
+    def __repr__(self) -> str:
+        return (f"Settings(uri={redact_uri(self.uri)!r}, user={self.user!r}, "
+                f"database={self.database!r})")
+
+    @property
+    def safe_uri(self) -> str:
+        """The URI as it may be shown (no password)."""
+        return redact_uri(self.uri)
+
+    def scrub(self, text: str) -> str:
+        """``text`` with the URI and any password written inside it redacted."""
+        text = text.replace(self.uri, self.safe_uri)
+        secret = _uri_secret(self.uri)
+        return text.replace(secret, "***") if secret else text
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -79,24 +126,28 @@ class Settings:
         if scheme not in SCHEMES:
             raise Neo4jError(
                 _("NEO4J_URI {uri!r} is not a Neo4j URI: use one of {schemes}").format(
-                    uri=self.uri, schemes=", ".join(f"{s}://" for s in SCHEMES))
+                    uri=self.safe_uri, schemes=", ".join(f"{s}://" for s in SCHEMES))
             )
 
 
 def _describe(exc: BaseException, settings: Settings) -> str:
     """One line saying what went wrong, without the password."""
+    return settings.scrub(_explain(exc, settings))
+
+
+def _explain(exc: BaseException, settings: Settings) -> str:
     if isinstance(exc, nx.AuthError):
         return _("Neo4j at {uri} refused the credentials of user {user!r}: check NEO4J_USER and "
-                 "NEO4J_PASSWORD").format(uri=settings.uri, user=settings.user)
+                 "NEO4J_PASSWORD").format(uri=settings.safe_uri, user=settings.user)
     if isinstance(exc, nx.ServiceUnavailable | nx.SessionExpired | OSError):
         return _("cannot reach Neo4j at {uri}: is the server running? (check NEO4J_URI, or start one with "
-                 "`instnet neo4j server start`)").format(uri=settings.uri)
+                 "`instnet neo4j server start`)").format(uri=settings.safe_uri)
     if isinstance(exc, nx.ConfigurationError | ValueError):
-        return _("cannot use NEO4J_URI {uri!r}: {error}").format(uri=settings.uri, error=_first_line(exc))
+        return _("cannot use NEO4J_URI {uri!r}: {error}").format(uri=settings.safe_uri, error=_first_line(exc))
     code = getattr(exc, "code", None) or ""
     if "DatabaseNotFound" in code:
         return _("Neo4j at {uri} has no database {database!r} (check NEO4J_DATABASE)").format(
-            uri=settings.uri, database=settings.database)
+            uri=settings.safe_uri, database=settings.database)
     if isinstance(exc, nx.Neo4jError):
         return _("Neo4j query failed: {code}: {error}").format(code=code, error=_first_line(exc.message or exc))
     return _("Neo4j failed: {kind}: {error}").format(kind=type(exc).__name__, error=_first_line(exc))

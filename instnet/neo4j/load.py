@@ -26,8 +26,9 @@ from typing import Any
 
 import pandas as pd
 
-from ..i18n import _
 from ..errors import Neo4jError, UsageError
+from ..i18n import _
+from ..io.meta import ecosystem_name_problem
 from ..model import Ecosystem
 from .connection import Connection
 from .queries import label_for_kind, query, rel_type_for_link, statements
@@ -88,8 +89,24 @@ class _Step:
     creates: str  # "nodes" or "relationships"
 
 
+#: The columns that order each table canonically (its key; unique in a valid dataset).
+_ORDER = {"offers": ["actor", "service"], "needs": ["actor", "service"],
+          "links": ["source", "target", "type"]}
+
+
+def _canonical(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` in the order of its key, so that the hash ignores row order."""
+    if name in _ORDER:
+        return frame.sort_values(_ORDER[name], kind="stable").reset_index(drop=True)
+    return frame.sort_index(kind="stable")
+
+
 def content_version(eco: Ecosystem) -> str:
     """Return a short hash of everything a load writes (tables, columns, meta).
+
+    The rows are hashed in a canonical order (by id, or by the key of offers, needs
+    and links), so the same data in another row order (a pulled ecosystem written
+    back to files) has the same version.
 
     Examples
     --------
@@ -104,6 +121,7 @@ def content_version(eco: Ecosystem) -> str:
         h.update(json.dumps([name, [str(c) for c in frame.columns],
                              [str(t) for t in frame.dtypes]]).encode())
         if len(frame):
+            frame = _canonical(name, frame)
             h.update(pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes())
     return "v" + h.hexdigest()[:16]
 
@@ -130,11 +148,38 @@ def _column_text(series: pd.Series) -> tuple[str, list[str]]:
 
 
 def _encode(columns: list[list[str]]) -> tuple[str, list[str]]:
-    """Join each column with a separator found in none of its values."""
+    """Join each column with a separator found in none of its values.
+
+    The usual candidates are a few control and private-use characters; when the
+    values of a batch hold every one of them, the separator is the first private-use
+    (then any) character that no value of the batch holds.
+
+    Examples
+    --------
+    >>> sep, data = _encode([["a", "b"], ["1", ""]])
+    >>> [d.split(sep) for d in data]
+    [['a', 'b'], ['1', '']]
+    >>> hostile = "".join(_SEPARATORS)
+    >>> sep, data = _encode([[hostile, "x"]])
+    >>> sep not in hostile and data[0].split(sep) == [hostile, "x"]
+    True
+    """
     for sep in _SEPARATORS:
         joined = [sep.join(values) for values in columns]
         if all(j.count(sep) == len(values) - 1 for j, values in zip(joined, columns)):
             return sep, joined
+    sep = _unused_character(columns)
+    return sep, [sep.join(values) for values in columns]
+
+
+def _unused_character(columns: list[list[str]]) -> str:
+    used: set[str] = set()
+    for values in columns:
+        for value in values:
+            used.update(value)
+    for code in (*range(0xE040, 0xF900), *range(0xF0000, 0x110000), *range(0x80, 0xD800)):
+        if chr(code) not in used:
+            return chr(code)
     raise UsageError(_("cannot encode a batch: its values contain every separator character"))
 
 
@@ -266,7 +311,8 @@ def load_ecosystem(
     SchemaError
         A kind or link type outside the fixed lists (before any query is sent).
     UsageError
-        The ecosystem exists with other data and ``replace`` is False.
+        The ecosystem exists with other data and ``replace`` is False, or its name
+        is not one line of printable text.
     Neo4jError
         The server failed or the connection was lost; the committed ecosystem is
         then unchanged, and running the load again completes it.
@@ -274,8 +320,9 @@ def load_ecosystem(
     if batch_size < 1:
         raise UsageError(_("batch_size must be at least 1"))
     name = ecosystem if ecosystem is not None else eco.name
-    if not name:
-        raise UsageError(_("an ecosystem name must not be empty"))
+    why = ecosystem_name_problem(name)
+    if why is not None:
+        raise UsageError(_("the ecosystem name {why}").format(why=why))
     steps = plan(eco)  # every query is built (and checked) before one is sent
     version = content_version(eco)
     counts = _counts(eco)

@@ -103,6 +103,7 @@ def build_view(
         raise UnknownIdError("service", service, _suggest(service, eco.services.index))
     for what, actor in (("actor", focus), ("actor", remove)):
         if actor is not None and actor not in eco.actors.index:
+            eco.require_active(actor, what=what)
             raise UnknownIdError(what, actor, _suggest(actor, eco.actors.index))
     if focus is not None and remove is not None:
         raise UsageError(_("--focus and --remove draw different views; give one of them"))
