@@ -369,29 +369,46 @@ def _check_zip(path: Path) -> Problem | None:
     return None
 
 
-def _read_workbook(path: Path) -> tuple[dict[str, RawTable], dict, list[Problem]]:
+def open_workbook(path: Path):
+    """Open an ``.xlsx`` workbook read-only, refusing zip bombs and XML entities.
+
+    Raises
+    ------
+    DatasetError
+        If the file is not a workbook openpyxl can (or may) read.
+    """
     import openpyxl  # uses defusedxml when installed (it is a dependency)
 
-    problems: list[Problem] = []
-    tables: dict[str, RawTable] = {}
     refused = _check_zip(path)
     if refused is not None:
         raise DatasetError([refused])
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        return openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many unrelated types for bad files
         raise DatasetError([_workbook_problem(path, exc)]) from exc
+
+
+def workbook_meta(wb) -> dict:
+    """The settings of a workbook's ``ecosystem`` sheet (key in column A, value in B; empty values skipped)."""
+    meta: dict = {}
+    if "ecosystem" in wb.sheetnames:
+        for row in wb["ecosystem"].iter_rows(values_only=True):
+            if row and row[0] is not None and len(row) > 1 and row[1] is not None:
+                meta[str(row[0])] = row[1]
+    return meta
+
+
+def _read_workbook(path: Path) -> tuple[dict[str, RawTable], dict, list[Problem]]:
+    problems: list[Problem] = []
+    tables: dict[str, RawTable] = {}
+    wb = open_workbook(path)
     try:
-        meta: dict = {}
-        if "ecosystem" in wb.sheetnames:
-            for row in wb["ecosystem"].iter_rows(values_only=True):
-                if row and row[0] is not None and len(row) > 1:
-                    meta[str(row[0])] = row[1]
+        meta = workbook_meta(wb)
         for name in REQUIRED_TABLES:
             if name not in wb.sheetnames:
                 problems.append(Problem(path.name, 0, "", f"missing table: no sheet named {name!r}"))
                 continue
-            table = _read_sheet(wb[name], f"{path.name}[{name}]", problems)
+            table = read_sheet(wb[name], f"{path.name}[{name}]", problems)
             if table is not None:
                 tables[name] = table
     except Exception as exc:  # sheets are parsed lazily: a bad part fails here
@@ -413,7 +430,21 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _read_sheet(ws, fname: str, problems: list[Problem]) -> RawTable | None:
+#: First characters of every note in a template's notes row (the row under the header).
+NOTE_MARK = "\u24d8 "
+
+
+def _is_notes(cells: list[str]) -> bool:
+    filled = [c for c in cells if c]
+    return bool(filled) and all(c.startswith(NOTE_MARK) for c in filled)
+
+
+def read_sheet(ws, fname: str, problems: list[Problem]) -> RawTable | None:
+    """Read one worksheet as text (header in row 1), appending located problems.
+
+    A second row whose filled cells all start with :data:`NOTE_MARK` is a template's
+    notes row and is skipped; row numbers stay the ones the spreadsheet shows.
+    """
     rows = ws.iter_rows(values_only=True)
     first = next(rows, None)
     if first is None or all(v is None for v in first):
@@ -432,6 +463,8 @@ def _read_sheet(ws, fname: str, problems: list[Problem]) -> RawTable | None:
         if extra:
             problems.append(Problem(fname, excel_row, "", f"values beyond the {len(header)} header columns"))
         cells = (cells + [""] * len(header))[: len(header)]
+        if excel_row == 2 and _is_notes(cells):
+            continue
         if any(cells):
             records.append(cells)
             lines.append(excel_row)
