@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ..errors import DatasetError, InstnetError
+from ..i18n import _
 from ..model import Ecosystem
 from ..io.read import read_dataset
 
@@ -86,8 +87,8 @@ def analysis_options(f: Callable) -> Callable:
 def output_options(f: Callable) -> Callable:
     f = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
                      help="Write to FILE instead of standard output.")(f)
-    return click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
-                        show_default=True, help="Output format.")(f)
+    return click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "xlsx"]), default="table",
+                        show_default=True, help="Output format (xlsx needs -o FILE.xlsx).")(f)
 
 
 def rich_table(frame: pd.DataFrame, *, title: str | None = None) -> Table:
@@ -103,7 +104,14 @@ def rich_table(frame: pd.DataFrame, *, title: str | None = None) -> Table:
 
 def emit(*, fmt: str, output: Path | None, data: dict, table: pd.DataFrame,
          render: Callable[[Console], None] | None = None) -> None:
-    """Write a result as a terminal table, CSV (of ``table``) or JSON (of ``data``)."""
+    """Write a result as a terminal table, CSV (of ``table``), JSON or an Excel workbook (of ``data``)."""
+    if fmt == "xlsx":
+        if output is None:
+            raise click.UsageError(_("--format xlsx writes a workbook: add -o FILE.xlsx"))
+        from ..io.xlsx import write_results
+
+        write_results(output, data=data, table=table)
+        return
     if fmt == "json":
         text = json.dumps(data, indent=2, ensure_ascii=False, default=_json_default) + "\n"
     elif fmt == "csv":

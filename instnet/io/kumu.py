@@ -28,7 +28,6 @@ import csv
 import difflib
 import io
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -40,10 +39,11 @@ from ..i18n import _
 from ..model import Ecosystem
 from ..schema import KINDS, LINK_TYPES
 from .ids import slug_ids
+from .imported import ImportResult
 from .read import RawTable, expected_columns, open_workbook, read_sheet, workbook_meta
 from .xlsx import add_meta_sheet, add_table_sheet, new_workbook, save_workbook
 
-__all__ = ["ImportResult", "kumu_tables", "read_kumu", "read_type_mapping", "write_kumu"]
+__all__ = ["kumu_tables", "read_kumu", "read_type_mapping", "write_kumu"]
 
 ID_COL = "instnet id"
 NAME_COL = "instnet name"
@@ -52,14 +52,6 @@ OFFER_TYPE = "offers"
 NEED_TYPE = "needs"
 ELEMENT_COLS = ("Label", "Type", "Description", "Tags")
 CONNECTION_COLS = ("From", "To", "Type", "Strength")
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    """An imported ecosystem and what the import could not carry over, in words."""
-
-    ecosystem: Ecosystem
-    notes: tuple[str, ...] = ()
 
 
 # ------------------------------------------------------------------------- export

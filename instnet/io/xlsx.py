@@ -177,9 +177,10 @@ def add_table_sheet(
 
     Examples
     --------
+    >>> import io
     >>> wb = new_workbook()
     >>> ws = add_table_sheet(wb, "gaps", pd.DataFrame({"service": ["=1+1"], "needs": [3]}))
-    >>> wb.sheetnames
+    >>> wb.save(io.BytesIO()); wb.sheetnames
     ['gaps']
     """
     extra = 1 if notes else 0
@@ -252,32 +253,49 @@ def _is_table(value: Any) -> bool:
     return isinstance(value, list) and bool(value) and all(isinstance(v, Mapping) for v in value)
 
 
+def _is_scalar(value: Any) -> bool:
+    return not isinstance(value, Mapping | list | tuple | set | frozenset)
+
+
+def _collect(prefix: str, value: Any, sheets: dict[str, pd.DataFrame], notes: list[tuple[str, Any]]) -> None:
+    if _is_table(value):
+        sheets[prefix] = pd.DataFrame([_flat(v) for v in value])
+    elif isinstance(value, Mapping) and value and prefix and all(_is_scalar(v) for v in value.values()):
+        sheets[prefix] = pd.DataFrame({"key": [str(k) for k in value],
+                                       "value": pd.Series(list(value.values()), dtype=object)})
+    elif (isinstance(value, Mapping) and value and prefix
+          and all(isinstance(v, Mapping) and all(_is_scalar(x) for x in v.values()) for v in value.values())):
+        sheets[prefix] = pd.DataFrame([{"key": str(k), **v} for k, v in value.items()])
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            _collect(f"{prefix}.{key}" if prefix else str(key), item, sheets, notes)
+    elif isinstance(value, list) and not value:
+        notes.append((prefix, _("none")))
+    elif isinstance(value, list | tuple):
+        notes.append((prefix, "; ".join(str(v) for v in value)))
+    else:
+        notes.append((prefix, value))
+
+
 def result_sheets(data: Mapping[str, Any], table: pd.DataFrame) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     """Split a command's JSON-shaped result into sheets and a notes table.
 
     Every list of records in ``data`` becomes a sheet (nested records flatten to
-    ``outer.inner`` columns, lists of ids join with `` > ``); every other value is a
-    row of the notes table (nested mappings as ``outer.inner``). Without any list of
-    records, ``table`` is the one sheet.
+    ``outer.inner`` columns, lists of ids join with `` > ``), and so does every nested
+    mapping of values (``key``, ``value``) or of records (``key`` and one column per
+    field); every other value is a row of the notes table (``setting``, ``value``).
+    Without any such table, ``table`` is the one sheet.
 
     Examples
     --------
-    >>> sheets, notes = result_sheets({"max_hops": 4, "groups": [{"service": "s", "needs": 2}]},
-    ...                               pd.DataFrame())
+    >>> sheets, notes = result_sheets({"max_hops": 4, "groups": [{"service": "s", "needs": 2}],
+    ...                                "kinds": {"donor": 1, "broker": 2}}, pd.DataFrame())
     >>> list(sheets), notes.values.tolist()
-    (['groups'], [['max_hops', 4]])
+    (['groups', 'kinds'], [['max_hops', 4]])
     """
     sheets: dict[str, pd.DataFrame] = {}
     notes: list[tuple[str, Any]] = []
-    for key, value in data.items():
-        if _is_table(value):
-            sheets[str(key)] = pd.DataFrame([_flat(v) for v in value])
-        elif isinstance(value, Mapping):
-            notes.extend(_flat(value, f"{key}.").items())
-        elif isinstance(value, list) and not value:
-            notes.append((str(key), _("none")))
-        else:
-            notes.append((str(key), value))
+    _collect("", data, sheets, notes)
     if not sheets:
         sheets = {"result": table}
     return sheets, pd.DataFrame(notes, columns=["setting", "value"])
@@ -310,8 +328,15 @@ def write_results(path: str | Path, *, data: Mapping[str, Any], table: pd.DataFr
     for title, frame in sheets.items():
         _check_rows(len(frame), title)
     wb = new_workbook()
+    used: set[str] = set()
     for title, frame in sheets.items():
-        add_table_sheet(wb, title, frame)
+        name = title.translate(_SHEET_FORBIDDEN)[:31]
+        n = 1
+        while name.casefold() in used:
+            n += 1
+            name = f"{title.translate(_SHEET_FORBIDDEN)[:27]}~{n}"
+        used.add(name.casefold())
+        add_table_sheet(wb, name, frame)
     notes.columns = [_("setting"), _("value")]
     add_table_sheet(wb, _("notes"), notes.astype({notes.columns[1]: object}))
     return save_workbook(wb, path)
