@@ -212,7 +212,7 @@ def descriptor(eco: Ecosystem, tables: dict[str, pd.DataFrame]) -> dict[str, Any
     """The ``datapackage.json`` of an exported package."""
     pkg = official_package()
     out = {k: v for k, v in pkg.items() if k not in ("resources", "license", "homepage")}
-    out["title"] = eco.name
+    out["title"] = str(eco.meta.get("name") or "instnet ecosystem")  # never the source path: stable
     out["resources"] = pkg["resources"] + [_extra_resource(n, tables[n]) for n in EXTRA_RESOURCES]
     out["instnet"] = {"ecosystem": {str(k): _json_value(v) for k, v in eco.meta.items()}}
     return out
