@@ -18,6 +18,7 @@ from rich.table import Table
 from ..errors import DatasetError, InstnetError
 from ..i18n import _
 from ..model import Ecosystem
+from ..io.outfile import spreadsheet_safe
 from ..io.read import read_dataset
 
 log = logging.getLogger("instnet")
@@ -115,7 +116,7 @@ def emit(*, fmt: str, output: Path | None, data: dict, table: pd.DataFrame,
     if fmt == "json":
         text = json.dumps(data, indent=2, ensure_ascii=False, default=_json_default) + "\n"
     elif fmt == "csv":
-        text = table.to_csv(index=False, lineterminator="\n")
+        text = table.map(spreadsheet_safe).to_csv(index=False, lineterminator="\n")
     else:
         console = Console(file=output.open("w", encoding="utf-8") if output else None,
                           soft_wrap=False, width=None if output is None else 160)
