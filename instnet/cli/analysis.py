@@ -29,7 +29,7 @@ def gaps(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: int, 
     keys = gaps_mod.parse_by(by)
     eco = load(dataset, ecosystem=ecosystem, as_of=as_of)
     report = gaps_mod.coverage(eco, by=keys, max_hops=max_hops)
-    data = report.to_dict(unmet=unmet)
+    data = {**report.to_dict(unmet=unmet), "as_of": as_of}
     table = report.groups[[*keys, "needs", "served", "unmet", "coverage"]]
     if fmt == "csv" and unmet:
         table = report.unmet

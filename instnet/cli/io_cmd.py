@@ -14,9 +14,9 @@ from .common import command_wrapper, err_console
 from .export_cmd import export
 
 _PRIVATE = click.option("--include-private", is_flag=True, default=False,
-                        help="Keep actors marked private and their rows (default: leave them out).")
+                        help=_("Keep actors marked private and their rows (default: leave them out)."))
 _ECOSYSTEM = click.option("--ecosystem", default=None, metavar="NAME",
-                          help="Ecosystem name in Neo4j (when DATASET is 'neo4j').")
+                          help=_("Ecosystem name in Neo4j (when DATASET is 'neo4j')."))
 
 
 def _lang(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -25,7 +25,8 @@ def _lang(ctx: click.Context, param: click.Parameter, value: str | None) -> str 
 
 
 _LANG = click.option("--lang", type=click.Choice(LANGUAGES), default=None, callback=_lang, expose_value=False,
-                     is_eager=True, help="Language of the text written (default: INSTNET_LANG, then the locale).")
+                     is_eager=True,
+                     help=_("Language of the text written (default: INSTNET_LANG, then the locale)."))
 
 
 def _read_all(dataset: str, ecosystem: str | None) -> Ecosystem:
@@ -49,8 +50,8 @@ def _wrote(path: Path, eco: Ecosystem) -> None:
 
 @main.command()
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="The .xlsx workbook to write.")
-@click.option("--from", "source", default=None, metavar="DATASET", help="Pre-fill it with DATASET.")
+              help=_("The .xlsx workbook to write."))
+@click.option("--from", "source", default=None, metavar="DATASET", help=_("Pre-fill it with DATASET."))
 @_ECOSYSTEM
 @_PRIVATE
 @_LANG
@@ -78,9 +79,9 @@ def _notes(notes: tuple[str, ...]) -> None:
 @import_group.command("kumu")
 @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="The dataset folder to write.")
+              help=_("The dataset folder to write."))
 @click.option("--kinds", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
-              help="CSV file mapping Kumu types to instnet kinds or link types (columns type,kind).")
+              help=_("CSV file mapping Kumu types to instnet kinds or link types (columns type,kind)."))
 @_LANG
 @command_wrapper
 def import_kumu(source: Path, output: Path, kinds: Path | None) -> None:
@@ -96,11 +97,11 @@ def import_kumu(source: Path, output: Path, kinds: Path | None) -> None:
 @import_group.command("hsds")
 @click.argument("source", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="The dataset folder to write.")
+              help=_("The dataset folder to write."))
 @click.option("--kind", default="bds_provider", show_default=True, metavar="KIND",
-              help="Kind of the organizations whose kind the package does not say.")
+              help=_("Kind of the organizations whose kind the package does not say."))
 @click.option("--category", default="training", show_default=True, metavar="CATEGORY",
-              help="Category of the services the package does not place in an instnet category.")
+              help=_("Category of the services the package does not place in an instnet category."))
 @_LANG
 @command_wrapper
 def import_hsds(source: Path, output: Path, kind: str, category: str) -> None:
@@ -113,35 +114,29 @@ def import_hsds(source: Path, output: Path, kind: str, category: str) -> None:
     _wrote(output, result.ecosystem)
 
 
-@export.command("kumu")
-@click.argument("dataset")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="The .xlsx workbook to write.")
-@_ECOSYSTEM
-@_PRIVATE
-@_LANG
-@command_wrapper
-def export_kumu(dataset: str, output: Path, ecosystem: str | None, include_private: bool) -> None:
-    """Write DATASET as a workbook Kumu imports (sheets Elements and Connections)."""
-    from ..io.kumu import write_kumu
+def _format_export(fmt: str, *, folder: bool, help_text: str) -> None:
+    """Register ``instnet export FMT DATASET -o PATH`` (a workbook, or a package folder)."""
 
-    eco = _read_all(dataset, ecosystem)
-    write_kumu(eco, output, include_private=include_private)
-    click.echo(_("wrote {path}").format(path=output))
+    @export.command(fmt, help=help_text)
+    @click.argument("dataset")
+    @click.option("-o", "--output", required=True, type=click.Path(file_okay=not folder, dir_okay=folder,
+                                                                   path_type=Path),
+                  help=_("The package folder to write.") if folder else _("The .xlsx workbook to write."))
+    @_ECOSYSTEM
+    @_PRIVATE
+    @_LANG
+    @command_wrapper
+    def cmd(dataset: str, output: Path, ecosystem: str | None, include_private: bool) -> None:
+        from ..io.hsds import write_hsds
+        from ..io.kumu import write_kumu
+
+        writer = write_hsds if fmt == "hsds" else write_kumu
+        writer(_read_all(dataset, ecosystem), output, include_private=include_private)
+        click.echo(_("wrote {path}").format(path=output))
 
 
-@export.command("hsds")
-@click.argument("dataset")
-@click.option("-o", "--output", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="The package folder to write.")
-@_ECOSYSTEM
-@_PRIVATE
-@_LANG
-@command_wrapper
-def export_hsds(dataset: str, output: Path, ecosystem: str | None, include_private: bool) -> None:
-    """Write DATASET as an Open Referral HSDS 3.0 tabular data package (CSV files, datapackage.json)."""
-    from ..io.hsds import write_hsds
-
-    eco = _read_all(dataset, ecosystem)
-    write_hsds(eco, output, include_private=include_private)
-    click.echo(_("wrote {path}").format(path=output))
+_format_export("kumu", folder=False,
+               help_text=_("Write DATASET as a workbook Kumu imports (sheets Elements and Connections)."))
+_format_export("hsds", folder=True,
+               help_text=_("Write DATASET as an Open Referral HSDS 3.0 tabular data package (CSV files, "
+                           "datapackage.json)."))

@@ -35,6 +35,7 @@ import pandas as pd
 
 from ..model import Ecosystem
 from ..schema import CATEGORIES, INSTITUTION_KINDS, KINDS
+from .formats import shareable
 from .ids import uuid_for
 from .outfile import atomic_dir
 from .write import csv_text, table_text
@@ -246,8 +247,7 @@ def write_hsds(eco: Ecosystem, folder: str | Path, *, include_private: bool = Fa
     >>> (out / "organizations.csv").read_text().splitlines()[0].split(",")[:3]
     ['id', 'name', 'alternate_name']
     """
-    if not include_private:
-        eco = eco.without(eco.actors.index[eco.actors["private"].to_numpy(dtype=bool)])
+    eco = shareable(eco, include_private=include_private)
     tables = hsds_tables(eco)
     desc = descriptor(eco, tables)
     paths = {r["name"]: r["path"] for r in desc["resources"]}

@@ -33,7 +33,7 @@ from ..i18n import _, ngettext
 from ..schema import CATEGORIES, INSTITUTION_KINDS
 from .hsds import EXTRA_RESOURCES, official_package
 from .ids import slug_ids
-from .imported import ImportResult
+from .formats import ImportResult
 from .read import RawTable, read_csv_table
 from .validate import build_ecosystem
 

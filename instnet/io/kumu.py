@@ -39,7 +39,7 @@ from ..i18n import _
 from ..model import Ecosystem
 from ..schema import KINDS, LINK_TYPES
 from .ids import slug_ids
-from .imported import ImportResult
+from .formats import ImportResult, shareable
 from .read import RawTable, expected_columns, open_workbook, read_sheet, workbook_meta
 from .xlsx import add_meta_sheet, add_table_sheet, new_workbook, save_workbook
 
@@ -156,8 +156,7 @@ def write_kumu(eco: Ecosystem, path: str | Path, *, include_private: bool = Fals
     >>> back.actors.equals(eco.actors), back.links.equals(eco.links)
     (True, True)
     """
-    if not include_private:
-        eco = eco.without(eco.actors.index[eco.actors["private"].to_numpy(dtype=bool)])
+    eco = shareable(eco, include_private=include_private)
     elements, connections = kumu_tables(eco)
     wb = new_workbook()
     add_table_sheet(wb, "Elements", elements)

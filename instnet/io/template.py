@@ -28,6 +28,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from ..i18n import _
 from ..model import Ecosystem
 from ..schema import CATEGORIES, FEES, KINDS, LINK_TYPES, REQUIRED_TABLES, SIZES
+from .formats import shareable
 from .read import NOTE_MARK, expected_columns
 from .xlsx import add_meta_sheet, add_table_sheet, new_workbook, save_workbook
 
@@ -202,8 +203,8 @@ def write_template(path: str | Path, eco: Ecosystem | None = None, *, include_pr
     >>> len(read_dataset(out).actors)
     0
     """
-    if eco is not None and not include_private:
-        eco = eco.without(eco.actors.index[eco.actors["private"].to_numpy(dtype=bool)])
+    if eco is not None:
+        eco = shareable(eco, include_private=include_private)
     notes = _notes()
     wb = new_workbook()
     ws = wb.create_sheet(_("instructions"))
