@@ -220,3 +220,10 @@ def test_template_notes_row_deleted_still_reads(tmp_path: Path) -> None:
     wb.save(path)
     back = read_dataset(path)
     assert back.actors.equals(eco.actors) and back.links.equals(eco.links)
+
+
+def test_kumu_service_without_category(tmp_path: Path) -> None:
+    rows = [["Label", "Type"], ["Shop", "enterprise"], ["Testing", "service"]]
+    with pytest.raises(DatasetError) as err:
+        read_kumu(kumu_book(tmp_path / "k.xlsx", rows, [["From", "To", "Type"], ["Shop", "Testing", "needs"]]))
+    assert [(p.file, p.row, p.column) for p in err.value.problems] == [("k.xlsx[Elements]", 3, "category")]

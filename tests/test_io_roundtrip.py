@@ -153,3 +153,29 @@ def test_private_actors_stay_out_unless_asked(tmp_path: Path) -> None:
     assert list(read_dataset(write_template(tmp_path / "t.xlsx", eco)).actors.index) == ["p"]
     for path in (tmp_path / "pkg").iterdir():
         assert "Shop" not in path.read_text(encoding="utf-8")
+
+
+def test_cli_round_trips(tmp_path: Path) -> None:
+    """The commands themselves: export and import again give the dataset's tables."""
+    from click.testing import CliRunner
+
+    from instnet.cli import main
+
+    def run(*args: str) -> str:
+        result = CliRunner().invoke(main, list(args))
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    eco = read_dataset("honduras")
+    run("template", "-o", str(tmp_path / "t.xlsx"), "--from", "honduras", "--include-private", "--lang", "es")
+    assert_same(eco, read_dataset(tmp_path / "t.xlsx"))
+    run("export", "kumu", "honduras", "-o", str(tmp_path / "k.xlsx"), "--include-private")
+    out = run("import", "kumu", str(tmp_path / "k.xlsx"), "-o", str(tmp_path / "from_kumu"))
+    assert f"{len(eco.actors)} actors" in out
+    assert_same(eco, read_dataset(tmp_path / "from_kumu"))
+    run("export", "hsds", "honduras", "-o", str(tmp_path / "pkg"), "--include-private")
+    run("import", "hsds", str(tmp_path / "pkg"), "-o", str(tmp_path / "from_hsds"))
+    assert_same(eco, read_dataset(tmp_path / "from_hsds"))
+    # The package still reads without its descriptor (default file names).
+    (tmp_path / "pkg" / "datapackage.json").unlink()
+    assert read_hsds(tmp_path / "pkg").ecosystem.links.equals(eco.links)
