@@ -158,3 +158,13 @@ def test_numbers_bools_and_empty_cells_keep_their_types(tmp_path: Path) -> None:
     assert [[c.value for c in row] for row in ws.iter_rows(min_row=2)] == [[1, 0.25, True, "0012"],
                                                                           [None, None, False, None]]
     assert ws["A2"].data_type == "n" and ws["C2"].data_type == "b" and ws["D2"].data_type == "s"
+
+
+def test_template_and_kumu_of_too_many_rows_write_nothing(tmp_path: Path) -> None:
+    eco = read_dataset("jamaica")
+    row = eco.needs.iloc[[0]]
+    big = eco.replace_tables(needs=row.loc[row.index.repeat(MAX_ROWS + 1)].reset_index(drop=True))
+    for writer, name in ((write_template, "t.xlsx"), (write_kumu, "k.xlsx")):
+        with pytest.raises(UsageError, match="write it as CSV instead"):
+            writer(big, tmp_path / name, include_private=True)
+    assert list(tmp_path.iterdir()) == []

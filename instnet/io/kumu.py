@@ -41,7 +41,7 @@ from ..schema import KINDS, LINK_TYPES
 from .ids import slug_ids
 from .formats import ImportResult, shareable
 from .read import RawTable, expected_columns, open_workbook, read_sheet, workbook_meta
-from .xlsx import add_meta_sheet, add_table_sheet, new_workbook, save_workbook
+from .xlsx import add_meta_sheet, add_table_sheet, check_fits, new_workbook, save_workbook
 
 __all__ = ["kumu_tables", "read_kumu", "read_type_mapping", "write_kumu"]
 
@@ -158,6 +158,8 @@ def write_kumu(eco: Ecosystem, path: str | Path, *, include_private: bool = Fals
     """
     eco = shareable(eco, include_private=include_private)
     elements, connections = kumu_tables(eco)
+    check_fits("Elements", len(elements))
+    check_fits("Connections", len(connections))
     wb = new_workbook()
     add_table_sheet(wb, "Elements", elements)
     add_table_sheet(wb, "Connections", connections)

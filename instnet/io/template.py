@@ -30,7 +30,7 @@ from ..model import Ecosystem
 from ..schema import CATEGORIES, FEES, KINDS, LINK_TYPES, REQUIRED_TABLES, SIZES
 from .formats import shareable
 from .read import NOTE_MARK, expected_columns
-from .xlsx import add_meta_sheet, add_table_sheet, new_workbook, save_workbook
+from .xlsx import add_meta_sheet, add_table_sheet, check_fits, new_workbook, save_workbook
 
 __all__ = ["CONTACT_COLUMNS", "REFERRAL_COLUMNS", "write_template"]
 
@@ -206,6 +206,9 @@ def write_template(path: str | Path, eco: Ecosystem | None = None, *, include_pr
     if eco is not None:
         eco = shareable(eco, include_private=include_private)
     notes = _notes()
+    frames = {table: _table_frame(eco, table) for table in (*REQUIRED_TABLES, "referrals")}
+    for table, frame in frames.items():
+        check_fits(table, len(frame), extra=1)
     wb = new_workbook()
     ws = wb.create_sheet(_("instructions"))
     ws.column_dimensions["A"].width = 110
@@ -220,8 +223,7 @@ def write_template(path: str | Path, eco: Ecosystem | None = None, *, include_pr
              "year": _("the year the data describes, e.g. 2005"), "description": _("free text"),
              "source": _("where the data comes from")}
     add_meta_sheet(wb, eco.meta if eco is not None else {}, hints={k: NOTE_MARK + v for k, v in hints.items()})
-    for table in (*REQUIRED_TABLES, "referrals"):
-        frame = _table_frame(eco, table)
+    for table, frame in frames.items():
         columns = [str(c) for c in frame.columns]
         row_notes = [NOTE_MARK + notes[table].get(c, _("kept as an extra column")) for c in columns]
         add_table_sheet(wb, table, frame, notes=row_notes, validations=_drop_downs(table, columns))

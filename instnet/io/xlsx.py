@@ -35,7 +35,7 @@ from ..i18n import _
 from ..schema import META_KEYS
 from .outfile import atomic_file, spreadsheet_safe
 
-__all__ = ["MAX_ROWS", "add_meta_sheet", "add_table_sheet", "cell_value", "new_workbook", "result_sheets", "save_workbook", "write_results"]
+__all__ = ["MAX_ROWS", "check_fits", "add_meta_sheet", "add_table_sheet", "cell_value", "new_workbook", "result_sheets", "save_workbook", "write_results"]
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +70,18 @@ def save_workbook(wb: Workbook, path: str | Path) -> Path:
     return path
 
 
-def _check_rows(n: int, title: str, extra: int = 0) -> None:
+def check_fits(title: str, n: int, *, extra: int = 0) -> None:
+    """Raise :class:`UsageError` when ``n`` rows (plus ``extra`` under the header) do not
+    fit in one worksheet; writers call it for every table before writing any.
+
+    Examples
+    --------
+    >>> check_fits("needs", 1_048_575)
+    >>> check_fits("needs", 1_048_575, extra=1)
+    Traceback (most recent call last):
+    ...
+    instnet.errors.UsageError: table 'needs' has 1,048,575 rows; an Excel worksheet holds at most 1,048,574: write it as CSV instead
+    """
     if n + extra > MAX_ROWS:
         raise UsageError(
             _("table {table!r} has {rows:,} rows; an Excel worksheet holds at most {limit:,}: "
@@ -184,7 +195,7 @@ def add_table_sheet(
     ['gaps']
     """
     extra = 1 if notes else 0
-    _check_rows(len(frame), title, extra)
+    check_fits(title, len(frame), extra=extra)
     ws = wb.create_sheet(title.translate(_SHEET_FORBIDDEN)[:31])
     ws.freeze_panes = "A3" if notes else "A2"
     for i, col in enumerate(frame.columns, 1):
@@ -326,7 +337,7 @@ def write_results(path: str | Path, *, data: Mapping[str, Any], table: pd.DataFr
     """
     sheets, notes = result_sheets(data, table)
     for title, frame in sheets.items():
-        _check_rows(len(frame), title)
+        check_fits(title, len(frame))
     wb = new_workbook()
     used: set[str] = set()
     for title, frame in sheets.items():
