@@ -21,6 +21,8 @@ from instnet.io.kumu import read_kumu, read_type_mapping
 from instnet.io.read import read_dataset
 from instnet.io.template import write_template
 
+from hsds_check import assert_valid_hsds
+
 EXAMPLE = Path(__file__).parent / "data" / "hsds3_example"
 
 
@@ -116,7 +118,10 @@ def test_kinds_file_with_an_unknown_code(tmp_path: Path) -> None:
 
 @pytest.fixture
 def package(tmp_path: Path) -> Path:
-    return write_hsds(read_dataset("jamaica"), tmp_path / "pkg")
+    """A valid export (frictionless agrees) to break one rule at a time."""
+    out = write_hsds(read_dataset("jamaica"), tmp_path / "pkg")
+    assert_valid_hsds(out)
+    return out
 
 
 def _edit(path: Path, old: str, new: str) -> None:
