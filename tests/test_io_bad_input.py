@@ -232,3 +232,13 @@ def test_kumu_service_without_category(tmp_path: Path) -> None:
     with pytest.raises(DatasetError) as err:
         read_kumu(kumu_book(tmp_path / "k.xlsx", rows, [["From", "To", "Type"], ["Shop", "Testing", "needs"]]))
     assert [(p.file, p.row, p.column) for p in err.value.problems] == [("k.xlsx[Elements]", 3, "category")]
+
+
+def test_header_only_folder_is_an_empty_valid_ecosystem(tmp_path: Path) -> None:
+    """The contract: an ecosystem with no actors yet is valid, with a warning that says so."""
+    from minidata import make_dataset
+
+    folder = make_dataset(tmp_path / "ds", actors="id,name,kind\n", services="id,name,category\n",
+                          offers="actor,service\n", needs="actor,service\n", links="source,target,type\n")
+    code, out = run_cli("validate", str(folder))
+    assert code == 0 and "no actors yet" in out
