@@ -14,9 +14,9 @@ from .common import command_wrapper, err_console
 from .export_cmd import export
 
 _PRIVATE = click.option("--include-private", is_flag=True, default=False,
-                        help=_("Keep actors marked private and their rows (default: leave them out)."))
+                        help="Keep actors marked private and their rows (default: leave them out).")
 _ECOSYSTEM = click.option("--ecosystem", default=None, metavar="NAME",
-                          help=_("Ecosystem name in Neo4j (when DATASET is 'neo4j')."))
+                          help="Ecosystem name in Neo4j (when DATASET is 'neo4j').")
 
 
 def _lang(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -26,7 +26,7 @@ def _lang(ctx: click.Context, param: click.Parameter, value: str | None) -> str 
 
 _LANG = click.option("--lang", type=click.Choice(LANGUAGES), default=None, callback=_lang, expose_value=False,
                      is_eager=True,
-                     help=_("Language of the text written (default: INSTNET_LANG, then the locale)."))
+                     help="Language of the text written (default: INSTNET_LANG, then the locale).")
 
 
 def _read_all(dataset: str, ecosystem: str | None) -> Ecosystem:
@@ -50,8 +50,8 @@ def _wrote(path: Path, eco: Ecosystem) -> None:
 
 @main.command()
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help=_("The .xlsx workbook to write."))
-@click.option("--from", "source", default=None, metavar="DATASET", help=_("Pre-fill it with DATASET."))
+              help="The .xlsx workbook to write.")
+@click.option("--from", "source", default=None, metavar="DATASET", help="Pre-fill it with DATASET.")
 @_ECOSYSTEM
 @_PRIVATE
 @_LANG
@@ -79,9 +79,9 @@ def _notes(notes: tuple[str, ...]) -> None:
 @import_group.command("kumu")
 @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help=_("The dataset folder to write."))
+              help="The dataset folder to write.")
 @click.option("--kinds", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
-              help=_("CSV file mapping Kumu types to instnet kinds or link types (columns type,kind)."))
+              help="CSV file mapping Kumu types to instnet kinds or link types (columns type,kind).")
 @_LANG
 @command_wrapper
 def import_kumu(source: Path, output: Path, kinds: Path | None) -> None:
@@ -97,11 +97,11 @@ def import_kumu(source: Path, output: Path, kinds: Path | None) -> None:
 @import_group.command("hsds")
 @click.argument("source", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help=_("The dataset folder to write."))
+              help="The dataset folder to write.")
 @click.option("--kind", default="bds_provider", show_default=True, metavar="KIND",
-              help=_("Kind of the organizations whose kind the package does not say."))
+              help="Kind of the organizations whose kind the package does not say.")
 @click.option("--category", default="training", show_default=True, metavar="CATEGORY",
-              help=_("Category of the services the package does not place in an instnet category."))
+              help="Category of the services the package does not place in an instnet category.")
 @_LANG
 @command_wrapper
 def import_hsds(source: Path, output: Path, kind: str, category: str) -> None:
@@ -121,7 +121,7 @@ def _format_export(fmt: str, *, folder: bool, help_text: str) -> None:
     @click.argument("dataset")
     @click.option("-o", "--output", required=True, type=click.Path(file_okay=not folder, dir_okay=folder,
                                                                    path_type=Path),
-                  help=_("The package folder to write.") if folder else _("The .xlsx workbook to write."))
+                  help="The package folder to write." if folder else "The .xlsx workbook to write.")
     @_ECOSYSTEM
     @_PRIVATE
     @_LANG
@@ -136,7 +136,7 @@ def _format_export(fmt: str, *, folder: bool, help_text: str) -> None:
 
 
 _format_export("kumu", folder=False,
-               help_text=_("Write DATASET as a workbook Kumu imports (sheets Elements and Connections)."))
+               help_text="Write DATASET as a workbook Kumu imports (sheets Elements and Connections).")
 _format_export("hsds", folder=True,
-               help_text=_("Write DATASET as an Open Referral HSDS 3.0 tabular data package (CSV files, "
-                           "datapackage.json)."))
+               help_text="Write DATASET as an Open Referral HSDS 3.0 tabular data package (CSV files, "
+                         "datapackage.json).")
