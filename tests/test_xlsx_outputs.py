@@ -169,3 +169,34 @@ def test_template_and_kumu_of_too_many_rows_write_nothing(tmp_path: Path) -> Non
     with pytest.raises(UsageError, match="write it as CSV instead"):
         write_kumu(big, tmp_path / "k.xlsx", include_private=True)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_template_structure(tmp_path: Path) -> None:
+    """Sheets, notes row, frozen rows and drop-downs for vocabularies and ids."""
+    from instnet.schema import KINDS, LINK_TYPES
+
+    wb = check_workbook(write_template(tmp_path / "t.xlsx", read_dataset("mexico"), include_private=True))
+    assert wb.sheetnames == ["instructions", "ecosystem", "actors", "services", "offers", "needs", "links",
+                             "referrals"]
+    actors = wb["actors"]
+    assert actors.freeze_panes == "A3"
+    assert all(str(c.value).startswith("\u24d8 ") for c in actors[2])
+    assert actors["A3"].value == read_dataset("mexico").actors.index[0]
+
+    def lists(ws) -> dict[str, str]:
+        header = [c.value for c in ws[1]]
+        out = {}
+        for dv in ws.data_validations.dataValidation:
+            assert dv.type == "list" and dv.showErrorMessage and dv.errorStyle == "stop"
+            col = str(dv.sqref).split(":")[0].rstrip("0123456789")
+            out[header[openpyxl.utils.column_index_from_string(col) - 1]] = dv.formula1
+        return out
+
+    assert lists(actors)["kind"] == '"' + ",".join(KINDS) + '"'
+    links = lists(wb["links"])
+    assert links["type"] == '"' + ",".join(LINK_TYPES) + '"'
+    assert links["source"] == links["target"] == "actors!$A$3:$A$1048576"
+    assert lists(wb["offers"])["service"] == "services!$A$3:$A$1048576"
+    assert set(lists(wb["referrals"])) >= {"status", "reason", "service", "provider"}
+    eco_rows = {r[0]: r[1] for r in wb["ecosystem"].iter_rows(values_only=True)}
+    assert eco_rows["country"] == read_dataset("mexico").meta["country"]
