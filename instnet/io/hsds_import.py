@@ -253,7 +253,7 @@ def _read_plain(folder: Path, tables: Mapping[str, RawTable], paths: Mapping[str
     sf = svc.frame
     term_of = _attributes(tables, "service", "service:", code)
     areas: dict[str, list[str]] = {}
-    if "service_area" in tables:
+    if "service_area" in tables and "service_id" in tables["service_area"].frame.columns:
         af = tables["service_area"].frame
         names = af["name"] if "name" in af.columns else pd.Series([""] * len(af), dtype="str")
         for sid, name in zip(af["service_id"], names, strict=True):
