@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..i18n import LANGUAGES, _, set_language
+from ..i18n import _
 from ..io.write import write_dataset
 from ..model import Ecosystem
 from . import main
@@ -17,16 +17,6 @@ _PRIVATE = click.option("--include-private", is_flag=True, default=False,
                         help="Keep actors marked private and their rows (default: leave them out).")
 _ECOSYSTEM = click.option("--ecosystem", default=None, metavar="NAME",
                           help="Ecosystem name in Neo4j (when DATASET is 'neo4j').")
-
-
-def _lang(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    set_language(value)
-    return value
-
-
-_LANG = click.option("--lang", type=click.Choice(LANGUAGES), default=None, callback=_lang, expose_value=False,
-                     is_eager=True,
-                     help="Language of the text written (default: INSTNET_LANG, then the locale).")
 
 
 def _read_all(dataset: str, ecosystem: str | None) -> Ecosystem:
@@ -54,7 +44,6 @@ def _wrote(path: Path, eco: Ecosystem) -> None:
 @click.option("--from", "source", default=None, metavar="DATASET", help="Pre-fill it with DATASET.")
 @_ECOSYSTEM
 @_PRIVATE
-@_LANG
 @command_wrapper
 def template(output: Path, source: str | None, ecosystem: str | None, include_private: bool) -> None:
     """Write a workbook to fill in: one sheet per table, notes, drop-down lists, instructions."""
@@ -82,7 +71,6 @@ def _notes(notes: tuple[str, ...]) -> None:
               help="The dataset folder to write.")
 @click.option("--kinds", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="CSV file mapping Kumu types to instnet kinds or link types (columns type,kind).")
-@_LANG
 @command_wrapper
 def import_kumu(source: Path, output: Path, kinds: Path | None) -> None:
     """Read the Kumu workbook SOURCE (sheets Elements and Connections) into a dataset folder."""
@@ -102,7 +90,6 @@ def import_kumu(source: Path, output: Path, kinds: Path | None) -> None:
               help="Kind of the organizations whose kind the package does not say.")
 @click.option("--category", default="training", show_default=True, metavar="CATEGORY",
               help="Category of the services the package does not place in an instnet category.")
-@_LANG
 @command_wrapper
 def import_hsds(source: Path, output: Path, kind: str, category: str) -> None:
     """Read the HSDS 3.0 package SOURCE (a folder of CSV files) into a dataset folder."""
@@ -124,7 +111,6 @@ def _format_export(fmt: str, *, folder: bool, help_text: str) -> None:
                   help="The package folder to write." if folder else "The .xlsx workbook to write.")
     @_ECOSYSTEM
     @_PRIVATE
-    @_LANG
     @command_wrapper
     def cmd(dataset: str, output: Path, ecosystem: str | None, include_private: bool) -> None:
         from ..io.hsds import write_hsds
