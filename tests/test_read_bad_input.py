@@ -160,9 +160,6 @@ CASES: dict[str, tuple[dict, list[Expect]]] = {
     "empty file": ({"services": b""}, [(S, 0, "", "empty file")]),
     "blank file": ({"services": "\n  \n"}, [(S, 0, "", "empty file")]),
     "missing table": ({"offers": None}, [(O, 0, "", "missing table")]),
-    "header-only actors": ({"actors": "id,name,kind\n", "offers": "actor,service\n", "needs": "actor,service\n",
-                            "links": "source,target,type\n"},
-                           [(A, 0, "", "no rows")]),
     "semicolon delimiter": (
         {"services": "id;name;category\ns1;Testing;technology\ns2;Loans;finance\n"},
         [(S, 1, "", "';'-separated")]),

@@ -9,7 +9,7 @@ import pandas as pd
 from ..graph import referral_edges
 from ..i18n import _, ngettext
 from ..model import Ecosystem, isin
-from ..schema import CATEGORIES, KINDS, LINK_TYPES
+from ..schema import CATEGORIES, KINDS, LINK_TYPES, NEEDING_KINDS
 
 
 def counts(eco: Ecosystem) -> dict[str, dict[str, int]]:
@@ -51,10 +51,16 @@ def warnings(eco: Ecosystem, *, limit: int = 20, shown: Callable[[str], str] | N
     >>> eco = Ecosystem.from_records(
     ...     actors=[{"id": "p", "name": "Lab", "kind": "bds_provider"}],
     ...     services=[{"id": "s", "name": "Testing", "category": "technology"}])
-    >>> warnings(eco)
-    ["1 institution has no referral channel: 'p'"]
+    >>> warnings(eco)  # doctest: +NORMALIZE_WHITESPACE
+    ['no enterprises or networks: the ecosystem has providers and no clients, so there are no needs to serve',
+     "1 institution has no referral channel: 'p'"]
     """
     out: list[str] = []
+    if len(eco.actors) == 0:
+        return [_("no actors yet: the ecosystem is empty (fill in the actors table)")]
+    if not eco.actors["kind"].isin(NEEDING_KINDS).any():
+        out.append(_("no enterprises or networks: the ecosystem has providers and no clients, "
+                     "so there are no needs to serve"))
     edges = referral_edges(eco)
     inst = eco.institution_ids
     connected = isin(inst, edges["source"].unique()) | isin(inst, edges["target"].unique())

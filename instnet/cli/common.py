@@ -222,7 +222,7 @@ def years_options(f: Callable) -> Callable:
 def output_options(f: Callable) -> Callable:
     f = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
                      help="Write to FILE instead of standard output.")(f)
-    return click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+    return click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "xlsx"]), default="table",
                         show_default=True, help="Output format.")(f)
 
 
@@ -260,13 +260,20 @@ def rich_table(frame: pd.DataFrame, *, title: str | None = None,
 def emit(*, fmt: str, output: Path | None, data: dict, table: pd.DataFrame,
          render: Callable[[Console], None] | None = None, masker: Masker | None = None,
          legend: Mapping[str, str] | None = None) -> None:
-    """Write a result as a terminal table, CSV (of ``table``) or JSON (of ``data``).
+    """Write a result as a terminal table, CSV (of ``table``), JSON or an Excel workbook (of ``data``).
 
     ``masker`` hides private actors in all three; a file given as ``output`` is
     replaced only once it is complete.
     """
     if masker is not None:
         data, table = masker.data(data), masker.frame(table, plain=fmt != "table")
+    if fmt == "xlsx":
+        if output is None:
+            raise click.UsageError(_("--format xlsx writes a workbook: add -o FILE.xlsx"))
+        from ..io.xlsx import write_results
+
+        write_results(output, data=data, table=table)
+        return
     if fmt == "json":
         text = json.dumps(_finite(data), indent=2, ensure_ascii=False, default=_json_default,
                           allow_nan=False) + "\n"

@@ -373,8 +373,6 @@ def _check_ids(c: _Checker) -> None:
 def _check_actors(raw: RawTable, problems: list[Problem]) -> tuple[pd.DataFrame, pd.Series]:
     c = _Checker(raw, problems)
     f = raw.frame
-    if len(f) == 0:
-        problems.append(Problem(raw.file, 0, "", _("the table has no rows: an ecosystem needs actors")))
     _check_ids(c)
     c.non_empty("name")
     c.choice("kind", KINDS, required=True)

@@ -129,6 +129,33 @@ def _check_zip(path: Path) -> Problem | None:
     return None
 
 
+def open_workbook(path: Path) -> Any:
+    """Open an ``.xlsx`` workbook read-only, refusing zip bombs and XML entities.
+
+    Raises
+    ------
+    DatasetError
+        If the file is not a workbook openpyxl can (or may) read.
+    """
+    import openpyxl  # uses defusedxml when installed (it is a dependency)
+
+    refused = _check_zip(path)
+    if refused is not None:
+        raise DatasetError([refused])
+    try:
+        return openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many unrelated types for bad files
+        raise DatasetError([_workbook_problem(path, exc)]) from exc
+
+
+def workbook_meta(wb: Any, *, problems: list[Problem] | None = None) -> dict:
+    """The settings of a workbook's ``ecosystem`` sheet (key in column A, value in B; empty values skipped)."""
+    meta = RawMeta("ecosystem")
+    if "ecosystem" in wb.sheetnames:
+        _read_meta_sheet(wb, meta, [] if problems is None else problems)
+    return dict(meta.values)
+
+
 def read_workbook(path: Path) -> tuple[dict[str, RawTable], RawMeta, list[Problem]]:
     """Read the sheets of a workbook as text tables, its ``ecosystem`` sheet as meta.
 
@@ -137,17 +164,9 @@ def read_workbook(path: Path) -> tuple[dict[str, RawTable], RawMeta, list[Proble
     DatasetError
         If the file is not a readable workbook (or is refused as a zip or entity bomb).
     """
-    import openpyxl  # uses defusedxml when installed (it is a dependency)
-
     problems: list[Problem] = []
     tables: dict[str, RawTable] = {}
-    refused = _check_zip(path)
-    if refused is not None:
-        raise DatasetError([refused])
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many unrelated types for bad files
-        raise DatasetError([_workbook_problem(path, exc)]) from exc
+    wb = open_workbook(path)
     meta = RawMeta(f"{path.name}[ecosystem]")
     try:
         if "ecosystem" in wb.sheetnames:
@@ -158,7 +177,7 @@ def read_workbook(path: Path) -> tuple[dict[str, RawTable], RawMeta, list[Proble
                     "missing table: no sheet named {name!r} (the workbook has: {sheets})").format(
                     name=name, sheets=", ".join(map(repr, wb.sheetnames)) or _("no sheets"))))
                 continue
-            table = _read_sheet(wb, wb[name], f"{path.name}[{name}]", problems)
+            table = read_sheet(wb[name], f"{path.name}[{name}]", problems)
             if table is not None:
                 tables[name] = table
     except Exception as exc:  # sheets are parsed lazily: a bad part fails here
@@ -182,8 +201,23 @@ def _read_meta_sheet(wb: Any, meta: RawMeta, problems: list[Problem]) -> None:
         meta.rows[cell_text(key)] = number
 
 
-def _read_sheet(wb: Any, ws: Any, fname: str, problems: list[Problem]) -> RawTable | None:
-    rows = _rows(wb, ws)
+#: First characters of every note in a template's notes row (the row under the header).
+NOTE_MARK = "\u24d8 "
+
+
+def _is_notes(cells: list[str]) -> bool:
+    filled = [c for c in cells if c]
+    return bool(filled) and all(c.startswith(NOTE_MARK) for c in filled)
+
+
+def read_sheet(ws: Any, fname: str, problems: list[Problem]) -> RawTable | None:
+    """Read one worksheet as text (header in row 1), appending located problems.
+
+    Only cells holding values are visited. A second row whose filled cells all start
+    with :data:`NOTE_MARK` is a template's notes row and is skipped; row numbers stay
+    the ones the spreadsheet shows.
+    """
+    rows = _rows(ws.parent, ws)
     number, first = next(rows, (0, {}))
     if number != 1:
         problems.append(Problem(fname, 0, "", _("empty sheet: a header row is required")
@@ -211,6 +245,8 @@ def _read_sheet(wb: Any, ws: Any, fname: str, problems: list[Problem]) -> RawTab
             problems.append(Problem(fname, number, "", _(
                 "values beyond the {n} header columns: cell {cell}").format(
                 n=width, cell=f"{get_column_letter(min(beyond))}{number}")))
+        if number == 2 and _is_notes(cells):
+            continue
         if any(cells):
             records.append(cells)
             lines.append(number)
