@@ -55,13 +55,16 @@ class DatasetNotFoundError(InstnetError, FileNotFoundError):
 class UnknownIdError(InstnetError, KeyError):
     """An actor or service id that is not in the ecosystem (with suggestions)."""
 
-    def __init__(self, what: str, value: str, suggestions: list[str] | tuple[str, ...] = ()):
+    def __init__(self, what: str, value: str, suggestions: list[str] | tuple[str, ...] = (), *,
+                 hint: str = ""):
         self.what = what
         self.value = value
         self.suggestions = tuple(suggestions)
         msg = f"unknown {what} {value!r}"
         if self.suggestions:
             msg += "; did you mean " + ", ".join(repr(s) for s in self.suggestions) + "?"
+        if hint:
+            msg += f" ({hint})"
         super().__init__(msg)
 
     def __str__(self) -> str:  # KeyError would repr() the message

@@ -95,6 +95,9 @@ class Ecosystem:
     meta: Mapping[str, Any] = field(default_factory=dict)
     source: str = ""
     year: int | None = None
+    #: The dataset's referral log (``referrals.csv``, optional): text columns of
+    #: :data:`instnet.io.referral_log.REFERRAL_COLUMNS`; never used by the analyses.
+    referrals: pd.DataFrame | None = None
 
     @property
     def name(self) -> str:

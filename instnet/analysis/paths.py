@@ -25,7 +25,8 @@ from typing import Any
 import pandas as pd
 
 from ._paths_engine import _best_paths_fast
-from ._paths_search import _check_hops, _prepared, _refer_search
+from ._paths_search import _check_hops, _Index, _prepared, _refer_search
+from .walkin import WalkIn, walk_in_index
 from ._paths_search import _simple_best_paths  # noqa: F401  (the straightforward engine, for tests)
 from ..errors import UnknownIdError, UsageError
 from ..model import Ecosystem
@@ -195,11 +196,23 @@ def _suggest(value: str, choices: Iterable[Hashable], n: int = 3) -> list[str]:
     return close
 
 
-def _check_ids(eco: Ecosystem, actor: str, service: str) -> None:
-    if actor not in eco.actors.index:
+def _check_ids(eco: Ecosystem, actor: str | WalkIn, service: str) -> None:
+    if isinstance(actor, WalkIn):
+        for target in actor.via:
+            if target not in eco.actors.index:
+                raise UnknownIdError("actor", target, _suggest(target, eco.actors.index))
+        actor.check(eco)
+    elif actor not in eco.actors.index:
         raise UnknownIdError("actor", actor, _suggest(actor, eco.actors.index))
     if service not in eco.services.index:
         raise UnknownIdError("service", service, _suggest(service, eco.services.index))
+
+
+def _search_index(eco: Ecosystem, actor: str | WalkIn) -> tuple[_Index, str]:
+    """The search index to use for ``actor`` and the id it has in paths."""
+    if isinstance(actor, WalkIn):
+        return walk_in_index(eco, actor), actor.id
+    return _prepared(eco)[1], actor
 
 
 def _steps(eco: Ecosystem, path: Sequence[str], edge_info: dict[tuple[str, str], tuple[tuple[str, ...], float]],
@@ -213,7 +226,8 @@ def _steps(eco: Ecosystem, path: Sequence[str], edge_info: dict[tuple[str, str],
     return tuple(out)
 
 
-def refer(eco: Ecosystem, actor: str, service: str, *, k: int = 3, max_hops: int = 4) -> list[Referral]:
+def refer(eco: Ecosystem, actor: str | WalkIn, service: str, *, k: int = 3,
+          max_hops: int = 4) -> list[Referral]:
     """Return the ``k`` best providers of ``service`` for ``actor``, each with its best path.
 
     Every provider that offers ``service`` with a scope covering ``actor`` and
@@ -226,9 +240,11 @@ def refer(eco: Ecosystem, actor: str, service: str, *, k: int = 3, max_hops: int
     ----------
     eco : Ecosystem
         The ecosystem.
-    actor, service : str
-        The actor (an enterprise or network) and the service it needs. The pair
-        need not be listed in ``eco.needs``.
+    actor : str or WalkIn
+        The actor (an enterprise or network), or a walk-in client who is not in
+        the dataset (see :mod:`instnet.analysis.walkin`).
+    service : str
+        The service it needs. The pair need not be listed in ``eco.needs``.
     k : int, default 3
         Number of providers to return (at least 1).
     max_hops : int, default 4
@@ -243,9 +259,9 @@ def refer(eco: Ecosystem, actor: str, service: str, *, k: int = 3, max_hops: int
     Raises
     ------
     UnknownIdError
-        If ``actor`` or ``service`` does not exist (with the closest ids).
+        If ``actor``, a walk-in's ``via`` or ``service`` does not exist (with the closest ids).
     UsageError
-        If ``k`` or ``max_hops`` is below 1.
+        If ``k`` or ``max_hops`` is below 1, or a walk-in's ``via`` is empty or names an enterprise.
 
     Examples
     --------
@@ -268,7 +284,7 @@ def refer(eco: Ecosystem, actor: str, service: str, *, k: int = 3, max_hops: int
     _check_hops(max_hops)
     if int(k) < 1:
         raise UsageError(f"k must be at least 1, not {k}")
-    idx = _prepared(eco)[1]
+    idx, actor = _search_index(eco, actor)
     valid = idx.valid(service, actor)
     if not valid:
         return []
@@ -280,20 +296,22 @@ def refer(eco: Ecosystem, actor: str, service: str, *, k: int = 3, max_hops: int
             for s, path, hop in cands]
 
 
-def unreachable_providers(eco: Ecosystem, actor: str, service: str, *, max_hops: int = 4,
-                          limit: int = 5) -> list[Unreachable]:
+def unreachable_providers(eco: Ecosystem, actor: str | WalkIn, service: str, *, max_hops: int = 4,
+                          limit: int | None = 5) -> list[Unreachable]:
     """Providers of ``service`` that cannot serve ``actor``, nearest first, and why.
 
     Parameters
     ----------
     eco : Ecosystem
         The ecosystem.
-    actor, service : str
-        The actor and the service it needs.
+    actor : str or WalkIn
+        The actor, or a walk-in client (see :mod:`instnet.analysis.walkin`).
+    service : str
+        The service it needs.
     max_hops : int, default 4
         The hop limit of the analysis.
-    limit : int, default 5
-        At most this many providers are returned.
+    limit : int or None, default 5
+        At most this many providers are returned (None: all).
 
     Returns
     -------
@@ -314,7 +332,7 @@ def unreachable_providers(eco: Ecosystem, actor: str, service: str, *, max_hops:
     [('p', 'scope', 1)]
     """
     _check_ids(eco, actor, service)
-    idx = _prepared(eco)[1]
+    idx, actor = _search_index(eco, actor)
     providers = sorted(idx.offers.get(service, {}))
     dist: dict[str, int] = {}
     frontier, seen, d = [actor], {actor}, 0
@@ -354,4 +372,4 @@ def unreachable_providers(eco: Ecosystem, actor: str, service: str, *, max_hops:
             continue
         out.append(Unreachable(provider=p, name=str(names.at[p]), reason=reason, hops=h, detail=detail))
     out.sort(key=lambda u: (u.hops is None, u.hops if u.hops is not None else 0, u.provider))
-    return out[: int(limit)]
+    return out if limit is None else out[: int(limit)]

@@ -8,9 +8,13 @@ from pathlib import Path
 import click
 import pandas as pd
 from rich.console import Console
+from rich.text import Text
 
 from ..analysis import gaps as gaps_mod
-from ..analysis import paths as ref_mod
+from ..analysis import answer as answer_mod
+from ..analysis.walkin import WalkIn
+from ..errors import UnknownIdError
+from ..i18n import _
 from . import main
 from .common import analysis_options, command_wrapper, emit, load, rich_table
 
@@ -54,43 +58,86 @@ def gaps(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: int, 
 
 @main.command()
 @analysis_options
-@click.argument("actor")
-@click.argument("service")
+@click.argument("ids", nargs=-1, metavar="ACTOR SERVICE")
 @click.option("-k", "k", type=click.IntRange(1), default=3, show_default=True, help="Number of providers.")
+@click.option("--walk-in", "walk_in", is_flag=True,
+              help="The client is not in the dataset: describe it with --region, --sector and --via "
+                   "and give only SERVICE.")
+@click.option("--region", default="", help="Walk-in: the client's region.")
+@click.option("--sector", default="", help="Walk-in: the client's sector.")
+@click.option("--via", default="", metavar="ID[,ID]",
+              help="Walk-in: the institutions or networks the client reaches first (your own, at a desk).")
 @command_wrapper
 def refer(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: int, fmt: str,
-          output: Path | None, actor: str, service: str, k: int) -> None:
-    """The K best providers of SERVICE for ACTOR, each with its referral path."""
+          output: Path | None, ids: tuple[str, ...], k: int, walk_in: bool, region: str, sector: str,
+          via: str) -> None:
+    """The K best providers of SERVICE for ACTOR, each with its referral path.
+
+    For a client who is not in the dataset: refer DATASET --walk-in --region R --sector S --via ID[,ID] SERVICE.
+    """
+    target = _refer_target(ids, walk_in=walk_in, region=region, sector=sector, via=via)
+    service = ids[-1]
     eco = load(dataset, ecosystem=ecosystem, as_of=as_of)
-    refs = ref_mod.refer(eco, actor, service, k=k, max_hops=max_hops)
-    missing = [] if refs else ref_mod.unreachable_providers(eco, actor, service, max_hops=max_hops)
-    data = {"actor": actor, "service": service, "max_hops": max_hops,
-            "referrals": [r.to_dict() for r in refs],
-            "out_of_reach": [{"provider": u.provider, "name": u.name, "reason": u.reason, "hops": u.hops,
-                              "detail": u.detail} for u in missing]}
-    table = pd.DataFrame([{"rank": i + 1, "provider": r.provider, "hops": r.hops, "strength": r.strength,
-                           "path": " > ".join(r.path)} for i, r in enumerate(refs)],
-                         columns=["rank", "provider", "hops", "strength", "path"])
-    names = eco.actors["name"]
+    try:
+        ans = answer_mod.answer(eco, target, service, k=k, max_hops=max_hops)
+    except UnknownIdError as exc:
+        if exc.what == "actor" and not walk_in:
+            raise UnknownIdError(exc.what, exc.value, exc.suggestions, hint=_(
+                "for a client who is not in the dataset, use --walk-in --region R --sector S --via ID")) from exc
+        raise
+    data = ans.to_dict()
+    refs = ans.referrals
+    table = pd.DataFrame([{"rank": i + 1, "provider": r.provider, "name": ans.names[r.provider], "hops": r.hops,
+                           "strength": r.strength, "path": " > ".join(r.path)} for i, r in enumerate(refs)],
+                         columns=["rank", "provider", "name", "hops", "strength", "path"])
 
     def render(console: Console) -> None:
-        who = f"{names.at[actor]} ({actor})"
+        if isinstance(target, WalkIn):
+            who = _("a walk-in client (region {region}, sector {sector})").format(
+                region=target.region or "-", sector=target.sector or "-")
+        else:
+            who = f"{eco.actors.at[target, 'name']} ({target})"
         what = f"{eco.services.at[service, 'name']} ({service})"
         if refs:
-            console.print(f"[bold]{who}[/] needs {what}:", markup=True, highlight=False)
+            console.print(Text(_("{who} needs {what}:").format(who=who, what=what), style="bold"))
             for i, r in enumerate(refs, 1):
-                console.print(f"{i}. {names.at[r.provider]} ({r.provider}) — {r.hops} hop"
-                              f"{'s' if r.hops != 1 else ''}, strength {r.strength:.3f}", markup=False)
-                for s in r.steps:
-                    console.print(f"     {s.describe()}", markup=False)
+                console.print(_("{rank}. {name} ({id}), {hops} hop(s), strength {strength:.3f}").format(
+                    rank=i, name=ans.names[r.provider], id=r.provider, hops=r.hops, strength=r.strength),
+                    markup=False, highlight=False)
+                for step in r.steps:
+                    console.print(f"     {step.describe()}", markup=False, highlight=False)
+                contact = "; ".join(v for v in ans.contacts[r.provider].values() if v)
+                if contact:
+                    console.print("     " + _("contact: {contact}").format(contact=contact),
+                                  markup=False, highlight=False)
         else:
-            console.print(f"[bold]{who}[/] cannot be referred to any provider of {what} "
-                          f"within {max_hops} hops.", markup=True, highlight=False)
-            if missing:
-                console.print("Nearest providers out of reach:", markup=False)
-                for u in missing:
-                    console.print(f"  - {u.name} ({u.provider}): {u.detail}", markup=False)
+            console.print(Text(_("{who} cannot be referred to any provider of {what} within {hops} hops "
+                                 "({reason}).").format(who=who, what=what, hops=max_hops, reason=ans.reason),
+                               style="bold"))
+            if ans.out_of_reach:
+                console.print(_("Nearest providers out of reach:"), markup=False)
+                for u in ans.out_of_reach:
+                    console.print(f"  - {ans.names[u.provider]} ({u.provider}): {u.detail}", markup=False,
+                                  highlight=False)
             else:
-                console.print("Nobody offers this service.", markup=False)
+                console.print(_("Nobody offers this service."), markup=False)
 
     emit(fmt=fmt, output=output, data=data, table=table, render=render)
+
+
+def _refer_target(ids: tuple[str, ...], *, walk_in: bool, region: str, sector: str, via: str) -> str | WalkIn:
+    """ACTOR, or the walk-in described by the options; checks the positional arguments."""
+    if walk_in:
+        if len(ids) != 1:
+            raise click.UsageError(_("with --walk-in give only SERVICE (the client is described by "
+                                     "--region, --sector and --via)"))
+        parts = tuple(p.strip() for p in via.split(",") if p.strip())
+        if not parts:
+            raise click.UsageError(_("--walk-in needs --via ID[,ID]: the institutions the client reaches first"))
+        return WalkIn(region=region.strip(), sector=sector.strip(), via=parts)
+    if region or sector or via:
+        raise click.UsageError(_("--region, --sector and --via describe a walk-in: add --walk-in"))
+    if len(ids) != 2:
+        raise click.UsageError(_("give ACTOR and SERVICE (or --walk-in ... SERVICE for a client who is "
+                                 "not in the dataset)"))
+    return ids[0]

@@ -29,6 +29,7 @@ from ..errors import DatasetError, DatasetNotFoundError, Problem
 from ..model import Ecosystem
 from .resources import datasets_dir
 from ..schema import META_KEYS, REQUIRED_TABLES, TABLES
+from .referral_log import REFERRALS_TABLE
 
 log = logging.getLogger(__name__)
 
@@ -151,6 +152,10 @@ def _read_folder(folder: Path) -> tuple[dict[str, RawTable], dict, list[Problem]
         table = read_csv_table(path, problems)
         if table is not None:
             tables[name] = table
+    if (folder / f"{REFERRALS_TABLE}.csv").is_file():  # the optional referral log
+        table = read_csv_table(folder / f"{REFERRALS_TABLE}.csv", problems)
+        if table is not None:
+            tables[REFERRALS_TABLE] = table
     return tables, meta, problems
 
 
@@ -394,6 +399,10 @@ def _read_workbook(path: Path) -> tuple[dict[str, RawTable], dict, list[Problem]
             table = _read_sheet(wb[name], f"{path.name}[{name}]", problems)
             if table is not None:
                 tables[name] = table
+        if REFERRALS_TABLE in wb.sheetnames:  # the optional referral log
+            table = _read_sheet(wb[REFERRALS_TABLE], f"{path.name}[{REFERRALS_TABLE}]", problems)
+            if table is not None:
+                tables[REFERRALS_TABLE] = table
     except Exception as exc:  # sheets are parsed lazily: a bad part fails here
         raise DatasetError([_workbook_problem(path, exc)]) from exc
     finally:

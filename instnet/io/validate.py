@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 from ..errors import Problem
 from ..model import Ecosystem, arrow_strings, isin
 from .read import RawTable, expected_columns
+from .referral_log import REFERRALS_TABLE, check_referral_raw
 from ..schema import (
     CATEGORIES,
     FEES,
@@ -202,6 +203,8 @@ def build_ecosystem(
     checks what it can of the tables given (some may be missing) and builds nothing.
     """
     problems: list[Problem] = []
+    referrals = tables.get(REFERRALS_TABLE)
+    tables = {name: raw for name, raw in tables.items() if name != REFERRALS_TABLE}
     ok_cols = {name: _columns(name, raw, problems) for name, raw in tables.items()}
     typed: dict[str, pd.DataFrame] = {}
 
@@ -222,11 +225,14 @@ def build_ecosystem(
         if raw is not None and ok_cols[name]:
             typed[name] = check(raw, problems, kind if have_actors else None,
                                 service_ids if have_services else None)
+    referral_log = None
+    if referrals is not None and have_actors and have_services:
+        referral_log = check_referral_raw(referrals, typed["actors"], typed["services"].index, problems)
     if problems or check_only or len(typed) < 5:
         return None, sorted(problems)
     eco = Ecosystem(
         actors=typed["actors"], services=typed["services"], offers=typed["offers"],
-        needs=typed["needs"], links=typed["links"], meta=dict(meta), source=source,
+        needs=typed["needs"], links=typed["links"], meta=dict(meta), source=source, referrals=referral_log,
     )
     return eco, []
 

@@ -14,6 +14,7 @@ import pandas as pd
 
 from ..model import Ecosystem
 from ..schema import META_KEYS, REQUIRED_TABLES
+from .referral_log import REFERRALS_TABLE, write_referrals
 
 
 def _text_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -113,6 +114,8 @@ def write_dataset(eco: Ecosystem, folder: str | Path) -> Path:
         )
         for table in REQUIRED_TABLES:
             (tmp / f"{table}.csv").write_bytes(csv_text(table_text(eco, table)).encode("utf-8"))
+        if eco.referrals is not None and len(eco.referrals):
+            write_referrals(eco.referrals.to_dict("records"), tmp / f"{REFERRALS_TABLE}.csv")
         folder.mkdir(exist_ok=True)
         for item in tmp.iterdir():
             os.replace(item, folder / item.name)

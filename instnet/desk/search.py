@@ -1,0 +1,94 @@
+"""Find a client by name or id, ignoring case and accents ("pena" finds "Peña").
+
+Names are folded once at start (Unicode NFKD, combining marks removed, lower
+case) with Arrow's vectorised string kernels, so a search over a million names
+is one substring scan in C.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..model import Ecosystem, arrow_strings
+
+__all__ = ["ClientSearch", "fold"]
+
+#: Kinds a broker looks up as clients.
+CLIENT_KINDS = ("enterprise", "network")
+
+
+def fold(text: str) -> str:
+    """Text as search compares it: no accents, lower case, spaces squeezed.
+
+    Examples
+    --------
+    >>> fold("  Peña  Textiles ")
+    'pena textiles'
+    """
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return " ".join(plain.lower().split())
+
+
+def _fold_array(values: pa.Array) -> pa.Array:
+    decomposed = pc.utf8_normalize(values, form="NFKD")
+    plain = pc.replace_substring_regex(decomposed, pattern=r"\p{Mn}+", replacement="")
+    squeezed = pc.replace_substring_regex(pc.utf8_trim_whitespace(pc.utf8_lower(plain)),
+                                          pattern=r"\s+", replacement=" ")
+    return squeezed
+
+
+class ClientSearch:
+    """Clients (enterprises and networks) of an ecosystem, searchable by name or id.
+
+    Private actors are found only by their exact id unless ``include_private``.
+
+    Examples
+    --------
+    >>> eco = Ecosystem.from_records(actors=[
+    ...     {"id": "e1", "name": "Confecciones Peña", "kind": "enterprise"},
+    ...     {"id": "e2", "name": "PEÑALOZA Hermanos", "kind": "enterprise"},
+    ...     {"id": "p", "name": "Peña Lab", "kind": "bds_provider"}])
+    >>> ClientSearch(eco).find("pena")
+    ['e1', 'e2']
+    >>> ClientSearch(eco).find("E2")
+    ['e2']
+    """
+
+    def __init__(self, eco: Ecosystem, *, include_private: bool = False) -> None:
+        a = eco.actors
+        keep = a["kind"].isin(CLIENT_KINDS).to_numpy(dtype=bool)
+        self._all_clients = frozenset(a.index[keep])
+        if not include_private:
+            keep &= ~a["private"].to_numpy(dtype=bool)
+        ids = a.index[keep]
+        self._ids = np.asarray(ids, dtype=object)
+        self._names = _fold_array(arrow_strings(a["name"][keep]))
+        self._folded_ids = _fold_array(arrow_strings(pd.Series(self._ids, dtype=object)))
+
+    def ids(self) -> list[str]:
+        """Every searchable client id (for suggestions)."""
+        return [str(i) for i in self._ids]
+
+    def find(self, query: str, *, limit: int = 25) -> list[str]:
+        """Client ids whose name or id contains ``query`` (folded): exact id first, then by position.
+
+        Names that start with the query come before those that contain it; ties
+        keep the dataset's order.
+        """
+        q = fold(query)
+        exact = [query.strip()] if query.strip() in self._all_clients else []
+        if not q:
+            return exact
+        hit = pc.or_(pc.match_substring(self._names, q), pc.match_substring(self._folded_ids, q))
+        rows = np.flatnonzero(hit.to_numpy(zero_copy_only=False))
+        starts = pc.starts_with(pc.take(self._names, pa.array(rows, type=pa.int64())), q)
+        first = np.asarray(starts.to_numpy(zero_copy_only=False), dtype=bool) if len(rows) else np.zeros(0, bool)
+        order = np.concatenate([rows[first], rows[~first]])
+        out = exact + [str(i) for i in self._ids[order[: limit + 1]] if i not in exact]
+        return out[:limit]
+
