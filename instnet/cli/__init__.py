@@ -24,3 +24,4 @@ from . import bottlenecks_cmd  # noqa: E402,F401
 from . import planning  # noqa: E402,F401
 from . import export_cmd  # noqa: E402,F401
 from . import neo4j_cmd  # noqa: E402,F401
+from . import desk_cmd  # noqa: E402,F401

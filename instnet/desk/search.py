@@ -61,7 +61,7 @@ class ClientSearch:
 
     def __init__(self, eco: Ecosystem, *, include_private: bool = False) -> None:
         a = eco.actors
-        keep = a["kind"].isin(CLIENT_KINDS).to_numpy(dtype=bool)
+        keep = a["kind"].isin(CLIENT_KINDS).to_numpy(dtype=bool).copy()
         self._all_clients = frozenset(a.index[keep])
         if not include_private:
             keep &= ~a["private"].to_numpy(dtype=bool)
