@@ -9,6 +9,7 @@ drill-down, bottlenecks and the map.
 from __future__ import annotations
 
 from datetime import date
+from html import unescape
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -272,7 +273,7 @@ def routes(state: DeskState, config: DeskConfig, render: Renderer) -> list[Route
 def _map_csp(html: str) -> str:
     """The map page's own policy (scripts by hash), which may be framed by the desk only."""
     start = html.find('content="', html.find('http-equiv="Content-Security-Policy"')) + len('content="')
-    policy = html[start:html.find('"', start)]
+    policy = unescape(html[start:html.find('"', start)])
     return policy + "; frame-ancestors 'self'"
 
 
