@@ -45,6 +45,9 @@ class _Index:
             if v in passable:  # an enterprise is never an intermediate nor a provider
                 self.adj.setdefault(u, []).append((v, float(w)))
         self._valid: dict[tuple[str, str, str], frozenset[str]] = {}
+        self._actors = a
+        # computed on first use; a dict so that shallow copies (walk-ins) share it
+        self._lazy: dict[str, Any] = {}
         # offers: service -> provider -> list of (regions, sectors) scopes
         self.offers: dict[str, dict[str, list[tuple[frozenset[str], frozenset[str]]]]] = {}
         o = eco.offers
@@ -72,6 +75,19 @@ class _Index:
                 if tgt[i] in nodes:
                     out[(u, tgt[i])] = (tuple(types[i]), float(self.edge_weight[i]))
         return out
+
+    def reachable_rows(self) -> dict[str, dict[str, Any]]:
+        """Every column of the actors that can appear after the source of a path (not enterprises).
+
+        Built once, on first use: a path's steps, names and contact details are
+        then dict look-ups instead of pandas ones.
+        """
+        got = self._lazy.get("rows")
+        if got is None:
+            a = self._actors
+            keep = a[(a["kind"] != "enterprise").to_numpy()]
+            got = self._lazy["rows"] = {str(i): r for i, r in zip(keep.index, keep.to_dict("records"))}
+        return got
 
     def covers(self, provider: str, service: str, actor: str) -> bool:
         """True when one of ``provider``'s offers of ``service`` covers ``actor``."""

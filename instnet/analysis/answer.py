@@ -11,10 +11,12 @@ the desk's ``GET /api/refer`` answers exactly the same dict.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any
 
 from ..i18n import _
 from ..model import Ecosystem
+from ._paths_search import _prepared
 from .paths import Referral, Unreachable, refer, unreachable_providers
 from .walkin import WalkIn
 
@@ -35,10 +37,10 @@ def contact_of(eco: Ecosystem, actor: str, *, include_private: bool = False) -> 
     >>> sorted(contact_of(read_dataset("jamaica"), "jampro"))
     ['address', 'contact', 'email', 'phone', 'website']
     """
-    a = eco.actors
-    if bool(a.at[actor, "private"]) and not include_private:
+    row = _row(eco, actor)
+    if bool(row["private"]) and not include_private:
         return {c: "" for c in CONTACT_COLUMNS}
-    return {c: (str(a.at[actor, c]) if c in a.columns else "") for c in CONTACT_COLUMNS}
+    return {c: str(row.get(c, "") or "") for c in CONTACT_COLUMNS}
 
 
 def display_name(eco: Ecosystem, actor: str, *, include_private: bool = False) -> str:
@@ -50,10 +52,16 @@ def display_name(eco: Ecosystem, actor: str, *, include_private: bool = False) -
     >>> display_name(read_dataset("jamaica"), "jampro_pc")
     'JAMPRO Productivity Centre'
     """
-    a = eco.actors
-    if bool(a.at[actor, "private"]) and not include_private:
-        return _("{kind} (private)").format(kind=str(a.at[actor, "kind"]).replace("_", " ").capitalize())
-    return str(a.at[actor, "name"])
+    row = _row(eco, actor)
+    if bool(row["private"]) and not include_private:
+        return _("{kind} (private)").format(kind=str(row["kind"]).replace("_", " ").capitalize())
+    return str(row["name"])
+
+
+def _row(eco: Ecosystem, actor: str) -> Mapping[str, Any]:
+    """The actor's columns: a dict look-up for institutions and networks, a pandas one for enterprises."""
+    got = _prepared(eco)[1].reachable_rows().get(actor)
+    return got if got is not None else eco.actors.loc[actor].to_dict()
 
 
 def need_reason(providers: int, out_of_reach: list[Unreachable]) -> tuple[str, int | None]:
@@ -159,7 +167,7 @@ def answer(eco: Ecosystem, actor: str | WalkIn, service: str, *, k: int = 3, max
     reason = hops = None
     if not refs:
         every = unreachable_providers(eco, actor, service, max_hops=max_hops, limit=None)
-        providers = int(eco.offers.loc[(eco.offers["service"] == service).to_numpy(), "actor"].nunique())
+        providers = len(_prepared(eco)[1].offers.get(service, {}))
         reason, hops = need_reason(providers, every)
         missing = every[:limit]
     shown = {r.provider for r in refs} | {u.provider for u in missing}

@@ -215,14 +215,13 @@ def _search_index(eco: Ecosystem, actor: str | WalkIn) -> tuple[_Index, str]:
     return _prepared(eco)[1], actor
 
 
-def _steps(eco: Ecosystem, path: Sequence[str], edge_info: dict[tuple[str, str], tuple[tuple[str, ...], float]],
+def _steps(idx: _Index, path: Sequence[str], edge_info: dict[tuple[str, str], tuple[tuple[str, ...], float]],
            ) -> tuple[Step, ...]:
-    names = eco.actors["name"]
-    kinds = eco.actors["kind"]
+    rows = idx.reachable_rows()  # every node after the source is an institution or a network
     out = []
     for u, v in zip(path[:-1], path[1:]):
         types, w = edge_info[(u, v)]
-        out.append(Step(id=v, name=str(names.at[v]), kind=str(kinds.at[v]), types=types, weight=w))
+        out.append(Step(id=v, name=str(rows[v]["name"]), kind=str(rows[v]["kind"]), types=types, weight=w))
     return tuple(out)
 
 
@@ -292,7 +291,7 @@ def refer(eco: Ecosystem, actor: str | WalkIn, service: str, *, k: int = 3,
     cands.sort(key=lambda c: (c[2], -c[0], c[1]))
     cands = cands[: int(k)]
     info = idx.edge_info({n for c in cands for n in c[1]})
-    return [Referral(provider=path[-1], hops=hop, strength=s, path=path, steps=_steps(eco, path, info))
+    return [Referral(provider=path[-1], hops=hop, strength=s, path=path, steps=_steps(idx, path, info))
             for s, path, hop in cands]
 
 

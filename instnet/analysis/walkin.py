@@ -55,7 +55,7 @@ class WalkIn:
 
     def link_type(self, eco: Ecosystem, target: str) -> str:
         """The link a walk-in has to ``target``: ``member_of`` a network, else ``client_of``."""
-        return "member_of" if eco.actors.at[target, "kind"] == "network" else "client_of"
+        return "member_of" if _prepared(eco)[1].kind[target] == "network" else "client_of"
 
     def check(self, eco: Ecosystem) -> None:
         """Check the walk-in against ``eco``.
@@ -70,10 +70,11 @@ class WalkIn:
         """
         if not self.via:
             raise UsageError(_("a walk-in needs at least one institution or network in via"))
-        if self.id in eco.actors.index:
+        kinds = _prepared(eco)[1].kind
+        if self.id in kinds:
             raise UsageError(_("the walk-in id {id!r} is an actor of the dataset").format(id=self.id))
         for target in self.via:
-            kind = eco.actors.at[target, "kind"]
+            kind = kinds[target]
             if kind not in INSTITUTION_KINDS and kind != "network":
                 raise UsageError(_("via {id!r} is an enterprise: a walk-in reaches institutions or "
                                    "networks").format(id=target))
@@ -125,9 +126,9 @@ def walk_in_index(eco: Ecosystem, walk_in: WalkIn) -> _Index:
     """The search index of ``eco`` with the walk-in's node and first links layered on top.
 
     The ecosystem's own index (cached) is shared, not copied: only the walk-in's
-    adjacency, region, sector and kind are added in front of it.
+    adjacency, region, sector and kind are added in front of it. The walk-in
+    must have been checked (:meth:`WalkIn.check`).
     """
-    walk_in.check(eco)
     base = _prepared(eco)[1]
     idx = copy.copy(base)
     first = sorted({v for v in walk_in.via})

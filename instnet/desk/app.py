@@ -96,20 +96,22 @@ class Guard:
             await _refuse(413, _("the request body is too large"), api)(scope, receive, send)
             return
         session = self.config.sessions.get(request.cookies.get(security.SESSION_COOKIE))
-        fresh = session is None
-        if session is None:
+        # a JSON GET needs no session of its own (no form, nothing to protect): none is made for it
+        wanted = not (api and request.method == "GET" and request.url.path != "/api/csrf")
+        fresh = session is None and wanted
+        if fresh:
             session = self.config.sessions.new()
         scope.setdefault("state", {})
         scope["state"]["session"] = session
         scope["state"]["user"] = security.user_of(self.config.users, session)
         refused = self._check(request, session, api)
-        send_with_cookie = _with_cookie(send, session.token) if fresh else send
+        send_with_cookie = _with_cookie(send, session.token) if fresh and session is not None else send
         if refused is not None:
             await refused(scope, receive, send_with_cookie)
             return
         await self.app(scope, _capped(receive, self.config.max_body), send_with_cookie)
 
-    def _check(self, request: Request, session: security.Session, api: bool) -> Response | None:
+    def _check(self, request: Request, session: security.Session | None, api: bool) -> Response | None:
         path = request.url.path
         if self.config.users is not None and not path.startswith(PUBLIC_PATHS) \
                 and security.user_of(self.config.users, session) is None:

@@ -33,13 +33,15 @@ from ..errors import UsageError
 from ..i18n import _
 from ..io.outfile import atomic_file
 
-__all__ = ["MAX_BODY", "Session", "Sessions", "add_user", "hash_password", "host_allowed", "read_users",
-           "same_origin", "verify_password"]
+__all__ = ["MAX_BODY", "Session", "Sessions", "add_user", "csrf_ok", "hash_password", "host_allowed",
+           "read_users", "same_origin", "user_of", "verify_password"]
 
 #: Largest request body accepted, in bytes.
 MAX_BODY = 64 * 1024
 SESSION_COOKIE = "instnet_session"
 SESSION_SECONDS = 12 * 3600
+#: Sessions kept at most; expired ones, then the oldest, make room for new ones.
+MAX_SESSIONS = 20000
 _SCRYPT = {"n": 2 ** 14, "r": 8, "p": 1}
 _USER_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._@-")
 
@@ -219,9 +221,12 @@ class Sessions:
         """A fresh session (a new token on every login: no session fixation)."""
         s = Session(token=secrets.token_urlsafe(32), csrf=secrets.token_urlsafe(32), user=user)
         with self._lock:
-            now = time.time()
-            for token in [t for t, old in self._by_token.items() if old.expires < now]:
-                del self._by_token[token]
+            if len(self._by_token) >= MAX_SESSIONS:
+                now = time.time()
+                for token in [t for t, old in self._by_token.items() if old.expires < now]:
+                    del self._by_token[token]
+                while len(self._by_token) >= MAX_SESSIONS:  # the oldest go first
+                    del self._by_token[next(iter(self._by_token))]
             self._by_token[s.token] = s
         return s
 
