@@ -53,8 +53,8 @@ class ClientSearch:
     ...     {"id": "e1", "name": "Confecciones Peña", "kind": "enterprise"},
     ...     {"id": "e2", "name": "PEÑALOZA Hermanos", "kind": "enterprise"},
     ...     {"id": "p", "name": "Peña Lab", "kind": "bds_provider"}])
-    >>> ClientSearch(eco).find("pena")
-    ['e1', 'e2']
+    >>> ClientSearch(eco).find("pena")  # names starting with it first
+    ['e2', 'e1']
     >>> ClientSearch(eco).find("E2")
     ['e2']
     """
