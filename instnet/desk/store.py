@@ -187,7 +187,7 @@ class Neo4jLog:
     """
 
     def __init__(self, conn: object, ecosystem: str) -> None:
-        from ..resources import cypher
+        from ..io.resources import cypher
 
         self.conn = conn
         self.ecosystem = ecosystem
