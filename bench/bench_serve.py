@@ -140,7 +140,7 @@ def main() -> None:
                  for _ in range(args.requests)]
     page_urls = ["/refer?" + urlencode({"actor": a, "service": s}) for a, s in pairs]
 
-    with tempfile.TemporaryDirectory(prefix="bench-serve-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="instnet-desk-benchmark-") as tmp:
         proc, port, startup, err = start(args.dataset, Path(tmp))
         try:
             start_mb = peak_mb(proc.pid)
