@@ -6,15 +6,17 @@ import ipaddress
 import re
 import socket
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
 
 from ..errors import UsageError
 from ..i18n import _
 from . import main
 from .common import analysis_options, command_wrapper, emit, err_console, load, rich_table
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 DEFAULT_PORT = 8765
 

@@ -131,11 +131,11 @@ class Guard:
 
 def _refuse(status: int, message: str, api: bool) -> Response:
     if api:
-        return JSONResponse({"error": message}, status_code=status, headers=_headers())
-    return PlainTextResponse(message, status_code=status, headers=_headers())
+        return JSONResponse({"error": message}, status_code=status, headers=security_headers())
+    return PlainTextResponse(message, status_code=status, headers=security_headers())
 
 
-def _headers(csp: str = PAGE_CSP) -> dict[str, str]:
+def security_headers(csp: str = PAGE_CSP) -> dict[str, str]:
     return {"Content-Security-Policy": csp, "X-Content-Type-Options": "nosniff",
             "Referrer-Policy": "same-origin", "X-Frame-Options": "SAMEORIGIN", "Cache-Control": "no-store"}
 
@@ -186,14 +186,14 @@ class Renderer:
             lang=current_language(), csrf=session.csrf, user=request.state.user,
             login=self.config.users is not None, eco=self.state.eco, state=self.state, path=request.url.path,
             **values)
-        return HTMLResponse(html, status_code=status, headers=_headers())
+        return HTMLResponse(html, status_code=status, headers=security_headers())
 
 
 def json_response(data: Any, status: int = 200) -> Response:
     """A JSON answer with the desk's headers (NaN written as null)."""
     body = json.dumps(data, ensure_ascii=False, default=_json_default, allow_nan=True)
     body = body.replace("NaN", "null")
-    return Response(body, status_code=status, media_type="application/json", headers=_headers())
+    return Response(body, status_code=status, media_type="application/json", headers=security_headers())
 
 
 def _json_default(value: Any) -> Any:

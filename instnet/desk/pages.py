@@ -22,7 +22,7 @@ from ..errors import InstnetError, UnknownIdError
 from ..i18n import _
 from ..io.referral_log import DECLINE_REASONS, STATUSES
 from . import security
-from .app import DeskConfig, Renderer, _headers
+from .app import DeskConfig, Renderer, security_headers
 from .queries import ask, referral_row, step_sentences, target_of
 from .state import DeskState
 from .store import UnknownReferralError
@@ -219,7 +219,7 @@ def routes(state: DeskState, config: DeskConfig, render: Renderer) -> list[Route
         html = state.map_page.get()
         if html is None:
             return render.page(request, "wait.html", what=_("Map"))
-        headers = _headers(csp=_map_csp(html))
+        headers = security_headers(csp=_map_csp(html))
         return HTMLResponse(html, headers=headers)
 
     async def login(request: Request) -> Response:
