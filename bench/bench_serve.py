@@ -66,6 +66,12 @@ def start(dataset: str, folder: Path) -> tuple[subprocess.Popen, str, float, Pat
         time.sleep(0.2)
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def peak_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
@@ -144,7 +150,7 @@ def main() -> None:
         proc, port, startup, err = start(args.dataset, Path(tmp))
         try:
             start_mb = peak_mb(proc.pid)
-            cpu0 = os.times()
+            start_cpu = cpu_seconds(proc.pid)
             results = {}
             for name, urls in (("api_refer_existing", refer_urls), ("api_refer_walk_in", walk_urls),
                                ("html_refer_page", page_urls)):
@@ -167,7 +173,7 @@ def main() -> None:
         f"{load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.",
         "",
         f"* start-up (process start to `/healthz` answering, read + analysis included): **{startup:.1f} s** "
-        "(aim: under 90 s)",
+        f"wall, {start_cpu:.1f} s CPU (aim: under 90 s)",
         f"* peak memory of the server (VmHWM): **{start_mb / 1024:.2f} GB** after start-up, "
         f"**{end_mb / 1024:.2f} GB** at the end (aim: under 6 GB)",
         "",

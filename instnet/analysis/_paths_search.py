@@ -10,7 +10,7 @@ the vectorised engine for whole ecosystems is :mod:`instnet.analysis._paths_engi
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -87,6 +87,43 @@ class _Index:
             a = self._actors
             keep = a[(a["kind"] != "enterprise").to_numpy()]
             got = self._lazy["rows"] = {str(i): r for i, r in zip(keep.index, keep.to_dict("records"))}
+        return got
+
+    def hops_to(self, source: str, targets: Iterable[str]) -> dict[str, int]:
+        """Fewest referral links from ``source`` to each of ``targets`` it reaches at all (any length).
+
+        A breadth-first search in C (:func:`scipy.sparse.csgraph.dijkstra`,
+        unweighted) over the graph of institutions and networks, started from
+        ``source``'s first links: a national dataset answers in milliseconds.
+        Intermediates are institutions or networks, as in every referral path.
+        """
+        from scipy.sparse.csgraph import dijkstra
+
+        pos, csr = self._passable_graph()
+        first = sorted({pos[v] for v, _ in self.adj.get(source, ()) if v in pos})
+        if not first:
+            return {}
+        dist = dijkstra(csr, directed=True, indices=first, unweighted=True, min_only=True)
+        out = {}
+        for t in targets:
+            i = pos.get(t)
+            if i is not None and t != source and np.isfinite(dist[i]):
+                out[t] = int(dist[i]) + 1
+        return out
+
+    def _passable_graph(self) -> tuple[dict[str, int], Any]:
+        """Positions and CSR adjacency of the institutions and networks (built once)."""
+        got = self._lazy.get("passable")
+        if got is None:
+            from scipy.sparse import csr_matrix
+
+            nodes = [i for i, k in self.kind.items() if k != "enterprise"]
+            pos = {n: i for i, n in enumerate(nodes)}
+            src = [pos[u] for u in nodes for _v in self.adj.get(u, ())]
+            dst = [pos[v] for u in nodes for v, _w in self.adj.get(u, ())]
+            csr = csr_matrix((np.ones(len(src), dtype=np.float64), (np.asarray(src, dtype=np.int64),
+                              np.asarray(dst, dtype=np.int64))), shape=(len(nodes), len(nodes)))
+            got = self._lazy["passable"] = (pos, csr)
         return got
 
     def covers(self, provider: str, service: str, actor: str) -> bool:

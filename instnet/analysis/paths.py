@@ -333,19 +333,7 @@ def unreachable_providers(eco: Ecosystem, actor: str | WalkIn, service: str, *, 
     _check_ids(eco, actor, service)
     idx, actor = _search_index(eco, actor)
     providers = sorted(idx.offers.get(service, {}))
-    dist: dict[str, int] = {}
-    frontier, seen, d = [actor], {actor}, 0
-    while frontier and len(dist) < len(providers):
-        d += 1
-        nxt = []
-        for u in frontier:
-            for v, _ in idx.adj.get(u, ()):
-                if v not in seen:
-                    seen.add(v)
-                    nxt.append(v)
-                    if v in idx.offers.get(service, {}):
-                        dist[v] = d
-        frontier = nxt
+    dist = idx.hops_to(actor, providers)
     names = eco.actors["name"]
     out = []
     for p in providers:

@@ -189,7 +189,7 @@ def prepare(eco: Ecosystem, *, log_store: ReferralLog, max_hops: int = 4, includ
     from ..analysis._paths_search import _prepared
 
     say("referral index")
-    _prepared(eco)
+    _prepared(eco)[1].hops_to("", ())  # builds the graph that explains unmet needs, too
     return DeskState(eco=eco, max_hops=max_hops, include_private=include_private, paths=paths, gaps=gaps,
                      search=search, services=services, regions=regions, sectors=sectors,
                      via_choices=via_choices, log=log_store)
