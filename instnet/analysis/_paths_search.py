@@ -99,7 +99,7 @@ class _Index:
         """
         from scipy.sparse.csgraph import dijkstra
 
-        pos, csr = self._passable_graph()
+        pos, csr = self._passable_graph()  # built on the first call, even one without targets
         first = sorted({pos[v] for v, _ in self.adj.get(source, ()) if v in pos})
         if not first:
             return {}
