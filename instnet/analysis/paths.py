@@ -334,29 +334,35 @@ def unreachable_providers(eco: Ecosystem, actor: str | WalkIn, service: str, *, 
     idx, actor = _search_index(eco, actor)
     providers = sorted(idx.offers.get(service, {}))
     dist = idx.hops_to(actor, providers)
-    names = eco.actors["name"]
-    out = []
+    covering = idx.valid(service, actor)
+    out: list[tuple[str, str, int | None]] = []
     for p in providers:
         h = dist.get(p)
-        if not idx.covers(p, service, actor):
-            scopes = idx.offers[service][p]
-            parts = []
-            for regions, sectors in scopes:
-                bits = []
-                if regions:
-                    bits.append("regions " + ", ".join(sorted(regions)))
-                if sectors:
-                    bits.append("sectors " + ", ".join(sorted(sectors)))
-                parts.append(" and ".join(bits))
-            detail = (f"offers it only to {'; '.join(parts)}, not to region "
-                      f"{idx.region[actor] or '(none)'} / sector {idx.sector[actor] or '(none)'}")
-            reason = "scope"
-        elif h is None:
-            reason, detail = "hops", "no referral route at all"
-        elif h > max_hops:
-            reason, detail = "hops", f"{h} links away, more than the limit of {max_hops}"
-        else:
-            continue
-        out.append(Unreachable(provider=p, name=str(names.at[p]), reason=reason, hops=h, detail=detail))
-    out.sort(key=lambda u: (u.hops is None, u.hops if u.hops is not None else 0, u.provider))
-    return out if limit is None else out[: int(limit)]
+        if p not in covering:
+            out.append((p, "scope", h))
+        elif h is None or h > max_hops:
+            out.append((p, "hops", h))
+    out.sort(key=lambda u: (u[2] is None, u[2] if u[2] is not None else 0, u[0]))
+    rows = idx.reachable_rows()  # providers are institutions: a dict look-up for the name
+    return [Unreachable(provider=p, name=str(rows[p]["name"]), reason=reason, hops=h,
+                        detail=_why_not(idx, p, service, actor, reason, h, max_hops))
+            for p, reason, h in (out if limit is None else out[: int(limit)])]
+
+
+def _why_not(idx: _Index, provider: str, service: str, actor: str, reason: str, hops: int | None,
+             max_hops: int) -> str:
+    """The sentence that explains why ``provider`` cannot serve ``actor``."""
+    if reason == "hops":
+        if hops is None:
+            return "no referral route at all"
+        return f"{hops} links away, more than the limit of {max_hops}"
+    parts = []
+    for regions, sectors in idx.offers[service][provider]:
+        bits = []
+        if regions:
+            bits.append("regions " + ", ".join(sorted(regions)))
+        if sectors:
+            bits.append("sectors " + ", ".join(sorted(sectors)))
+        parts.append(" and ".join(bits))
+    return (f"offers it only to {'; '.join(parts)}, not to region "
+            f"{idx.region[actor] or '(none)'} / sector {idx.sector[actor] or '(none)'}")
