@@ -147,3 +147,22 @@ def test_adduser_writes_a_hash_never_the_password(tmp_path: Path) -> None:
     r = CliRunner().invoke(main, ["serve", "adduser", "--users", str(users), "--password-stdin", "bob"],
                            input="short\n")
     assert r.exit_code == 2 and "8 characters" in r.output
+
+
+def test_private_actors_show_as_their_kind_unless_included(desk) -> None:
+    eco = read_dataset("honduras")
+    private = eco.actors[eco.actors["private"].to_numpy(dtype=bool)]
+    actor = str(private.index[0])
+    name = str(private.loc[actor, "name"])
+    client = desk(eco)
+    found = client.get("/", params={"q": name}).text
+    assert f"/client?id={actor}" not in found and "No client matches" in found
+    assert f"/client?id={actor}" in desk(eco, include_private=True).get("/", params={"q": name}).text
+    page = client.get("/client", params={"id": actor})
+    assert page.status_code == 200 and name not in page.text and "Enterprise (private)" in page.text
+    service = str(eco.needs.loc[eco.needs["actor"] == actor, "service"].iloc[0])
+    assert name not in client.get("/refer", params={"actor": actor, "service": service}).text
+    region = str(private.loc[actor, "region"])
+    assert name not in client.get("/gaps/cell", params={"service": service, "region": region}).text
+    shown = desk(eco, include_private=True)
+    assert name in shown.get("/client", params={"id": actor}).text
