@@ -35,9 +35,10 @@ class _Index:
         if edges is None:
             edges = referral_edges(eco)
         a = eco.actors
-        self.kind: dict[str, str] = dict(zip(a.index, a["kind"].to_numpy()))
-        self.region: dict[str, str] = dict(zip(a.index, a["region"].to_numpy()))
-        self.sector: dict[str, str] = dict(zip(a.index, a["sector"].to_numpy()))
+        ids = a.index.to_numpy(dtype=object)  # iterating an Arrow-backed Index itself is slow
+        self.kind: dict[str, str] = dict(zip(ids, a["kind"].to_numpy(dtype=object)))
+        self.region: dict[str, str] = dict(zip(ids, a["region"].to_numpy(dtype=object)))
+        self.sector: dict[str, str] = dict(zip(ids, a["sector"].to_numpy(dtype=object)))
         self.adj: dict[str, list[tuple[str, float]]] = {}
         passable = {i for i, k in self.kind.items() if k != "enterprise"}
         for u, v, w in zip(edges["source"].to_numpy(), edges["target"].to_numpy(),
