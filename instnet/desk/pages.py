@@ -31,6 +31,8 @@ __all__ = ["routes"]
 
 #: Unmet needs listed when drilling into one cell of the coverage table.
 CELL_LIMIT = 100
+#: Providers that cannot take the client, listed on the referral page (nearest first).
+OUT_OF_REACH_SHOWN = 10
 
 
 class FormRefused(Exception):
@@ -81,9 +83,9 @@ def routes(state: DeskState, config: DeskConfig, render: Renderer) -> list[Route
     async def refer_page(request: Request) -> Response:
         params = dict(request.query_params)
         try:
-            ans = ask(state, params, limit=20)
+            ans = ask(state, params, limit=OUT_OF_REACH_SHOWN)
             target = target_of(params)
-            out = state.out_of_reach(target, ans.service) if ans.referrals else list(ans.out_of_reach)
+            out = state.out_of_reach(target, ans.service, OUT_OF_REACH_SHOWN) if ans.referrals else list(ans.out_of_reach)
         except InstnetError as exc:
             return error_page(request, exc)
         client = _target_view(state, target)
