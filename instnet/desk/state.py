@@ -190,6 +190,8 @@ def prepare(eco: Ecosystem, *, log_store: ReferralLog, max_hops: int = 4, includ
 
     say("referral index")
     _prepared(eco)[1].hops_to("", ())  # builds the graph that explains unmet needs, too
-    return DeskState(eco=eco, max_hops=max_hops, include_private=include_private, paths=paths, gaps=gaps,
-                     search=search, services=services, regions=regions, sectors=sectors,
-                     via_choices=via_choices, log=log_store)
+    state = DeskState(eco=eco, max_hops=max_hops, include_private=include_private, paths=paths, gaps=gaps,
+                      search=search, services=services, regions=regions, sectors=sectors,
+                      via_choices=via_choices, log=log_store)
+    state.need_rows("")  # the client page's look-up of needs by actor
+    return state
