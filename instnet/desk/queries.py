@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
 
 from ..analysis.answer import ReferralAnswer, answer
 from ..analysis.paths import Referral
@@ -87,15 +86,8 @@ def ask(state: DeskState, params: Mapping[str, str], *, limit: int = 5) -> Refer
                   include_private=state.include_private, limit=limit)
 
 
-#: One sentence per link type, from the actor before to the actor after.
-_PHRASES = {
-    "member_of": "{a} is a member of {b}",
-    "client_of": "{a} is a client of {b}",
-    "brokered_by": "{a} is brokered by {b}",
-    "refers_to": "{a} refers clients to {b}",
-    "coordinates": "{a} coordinates {b}",
-    "partners_with": "{a} partners with {b}",
-}
+#: Referral channels in the order a step is read when several join two actors.
+_CHANNELS = ("member_of", "client_of", "brokered_by", "refers_to", "coordinates", "partners_with")
 
 
 def _phrase(link_type: str) -> str:
@@ -114,19 +106,17 @@ def _phrase(link_type: str) -> str:
 def step_sentences(state: DeskState, referral: Referral, client_name: str) -> list[str]:
     """Each step of a referral path in words ("X is brokered by Y").
 
-    Where several channels join two actors, the strongest reading comes first:
-    the link types are listed in the order of :data:`_PHRASES`.
+    Where several channels join two actors, the step is read as the first of
+    them in the order of :data:`_CHANNELS`.
     """
     out = []
     names = [client_name] + [state.name(s.id) for s in referral.steps]
     for i, step in enumerate(referral.steps):
         a, b = names[i], names[i + 1]
-        kinds = [t for t in _PHRASES if t in step.types] or list(step.types)
-        t = kinds[0]
+        t = next((c for c in _CHANNELS if c in step.types), "")
         if t == "coordinates" and (referral.path[i], referral.path[i + 1]) not in state.coordinates:
             t = "coordinated_by"
-        out.append(_phrase(t).format(a=a, b=b) if t in _PHRASES or t == "coordinated_by"
-                   else f"{a} → {b}")
+        out.append(_phrase(t).format(a=a, b=b) if t else f"{a} → {b}")
     return out
 
 
@@ -144,8 +134,3 @@ def referral_row(state: DeskState, form: Mapping[str, str]) -> tuple[dict[str, s
     problems = check_referral(row, actors=eco.actors.index, institutions=state.institutions,
                               services=eco.services.index)
     return row, problems
-
-
-def jsonable(ans: ReferralAnswer) -> dict[str, Any]:
-    """The answer's JSON dict (the same as ``instnet refer --format json``)."""
-    return ans.to_dict()
