@@ -168,7 +168,7 @@ def main() -> None:
         "",
         f"Dataset `{args.dataset}`; {args.clients} concurrent clients, {args.requests} requests of each kind "
         f"(seed {args.seed}), after a warm-up of a tenth of them.",
-        f"Command: `flock /tmp/national.lock .venv/bin/python bench/bench_serve.py {args.dataset}`",
+        f"Command: `.venv/bin/python bench/bench_serve.py {' '.join(sys.argv[1:])}`",
         f"Machine: {os.cpu_count()} CPUs, Python {platform.python_version()}, load average at the end "
         f"{load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.",
         "",
