@@ -62,7 +62,7 @@ def start(dataset: str, folder: Path) -> tuple[subprocess.Popen, str, float, Pat
                 if conn.getresponse().status == 200:
                     return proc, found.group(1), time.perf_counter() - t0, err
             except OSError:
-                pass
+                pass  # not listening yet: try again after the pause below
         time.sleep(0.2)
 
 

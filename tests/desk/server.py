@@ -52,7 +52,7 @@ def start_desk(dataset: str, folder: Path, *args: str) -> Desk:
                     if r.status == 200:
                         return Desk(proc, url, log, err)
             except OSError:
-                pass
+                pass  # not listening yet: try again after the pause below
         time.sleep(0.2)
     proc.kill()
     raise RuntimeError(f"the desk did not start within {STARTUP_SECONDS} s: {err.read_text()}")
