@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .i18n import _, ngettext
+
 
 class InstnetError(Exception):
     """Base class of every error instnet raises on purpose."""
@@ -32,9 +34,9 @@ class Problem:
     def __str__(self) -> str:
         where = self.file
         if self.row:
-            where += f", row {self.row}"
+            where += _(", row {row}").format(row=self.row)
         if self.column:
-            where += f", column {self.column!r}"
+            where += _(", column {column!r}").format(column=self.column)
         return f"{where}: {self.message}"
 
 
@@ -44,7 +46,7 @@ class DatasetError(InstnetError, ValueError):
     def __init__(self, problems: list[Problem] | tuple[Problem, ...]):
         self.problems = tuple(problems)
         n = len(self.problems)
-        head = f"{n} problem{'s' if n != 1 else ''} in dataset"
+        head = ngettext("{n} problem in dataset", "{n} problems in dataset", n).format(n=n)
         super().__init__(head + ":\n" + "\n".join(f"  {p}" for p in self.problems))
 
 
@@ -60,9 +62,11 @@ class UnknownIdError(InstnetError, KeyError):
         self.what = what
         self.value = value
         self.suggestions = tuple(suggestions)
-        msg = f"unknown {what} {value!r}"
+        unknown = {"actor": _("unknown actor {value!r}"), "service": _("unknown service {value!r}"),
+                   "institution": _("unknown institution {value!r}")}
+        msg = unknown.get(what, _("unknown {what} {value!r}")).format(what=what, value=value)
         if self.suggestions:
-            msg += "; did you mean " + ", ".join(repr(s) for s in self.suggestions) + "?"
+            msg += _("; did you mean {ids}?").format(ids=", ".join(repr(s) for s in self.suggestions))
         if hint:
             msg += f" ({hint})"
         super().__init__(msg)

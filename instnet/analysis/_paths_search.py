@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..i18n import _
 from ..errors import UsageError
 from ..graph import referral_edges
 from ..model import Ecosystem
@@ -303,4 +304,4 @@ def _frame(needs: pd.DataFrame, rows: Sequence[tuple[str, int, float, tuple[str,
 
 def _check_hops(max_hops: int) -> None:
     if int(max_hops) < 1:
-        raise UsageError(f"max_hops must be at least 1, not {max_hops}")
+        raise UsageError(_("max_hops must be at least 1, not {value}").format(value=max_hops))

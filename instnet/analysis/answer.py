@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..i18n import _
+from ..labels import label
 from ..model import Ecosystem
 from ._paths_search import _prepared
 from .paths import Referral, Unreachable, refer, unreachable_providers
@@ -54,7 +55,8 @@ def display_name(eco: Ecosystem, actor: str, *, include_private: bool = False) -
     """
     row = _row(eco, actor)
     if bool(row["private"]) and not include_private:
-        return _("{kind} (private)").format(kind=str(row["kind"]).replace("_", " ").capitalize())
+        kind = label("kind", str(row["kind"]))
+        return _("{kind} (private)").format(kind=kind[:1].upper() + kind[1:])
     return str(row["name"])
 
 

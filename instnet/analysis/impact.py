@@ -48,6 +48,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from ..i18n import _
 from .codedgraph import CodedGraph, unique_rows
 from ..errors import UnknownIdError, UsageError
 from ..model import Ecosystem
@@ -73,7 +74,7 @@ _PAD = 8  # actors with at most this many channels are grouped with array operat
 
 def _check_hops(max_hops: int) -> None:
     if isinstance(max_hops, bool) or not isinstance(max_hops, int | np.integer) or max_hops < 1:
-        raise UsageError(f"max_hops must be a whole number of at least 1, not {max_hops!r}")
+        raise UsageError(_("max_hops must be a whole number of at least 1, not {value!r}").format(value=max_hops))
 
 
 class ImpactEngine:

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..i18n import _
+from ..labels import label
 from ..errors import UnknownIdError, UsageError
 from .impact import ImpactEngine, _suggest
 from ..model import Ecosystem
@@ -128,7 +130,8 @@ def check_institutions(eco: Ecosystem, ids: Sequence[str]) -> list[str]:
         if i not in eco.actors.index:
             raise UnknownIdError("institution", i, _suggest(i, eco.institution_ids))
         if not eco.is_institution(i):
-            raise UsageError(f"{i!r} is a {eco.actors.at[i, 'kind']}, not an institution")
+            raise UsageError(_("{id!r} is a {kind}, not an institution").format(
+                id=i, kind=label("kind", eco.actors.at[i, "kind"])))
         if i not in out:
             out.append(i)
     return out

@@ -29,6 +29,8 @@ from ._paths_search import _check_hops, _Index, _prepared, _refer_search
 from .walkin import WalkIn, walk_in_index
 from ._paths_search import _simple_best_paths  # noqa: F401  (the straightforward engine, for tests)
 from ..errors import UnknownIdError, UsageError
+from ..i18n import _
+from ..labels import label
 from ..model import Ecosystem
 
 __all__ = [
@@ -85,8 +87,9 @@ class Step:
     weight: float
 
     def describe(self) -> str:
-        """A phrase a broker can read aloud, e.g. ``"via coordinates to X (broker)"``."""
-        return f"via {' / '.join(self.types)} to {self.name} ({self.kind.replace('_', ' ')})"
+        """A phrase a broker can read aloud, e.g. ``"to X (network broker) via coordinates"``."""
+        return _("to {name} ({kind}) via {types}").format(
+            types=" / ".join(label("type", t) for t in self.types), name=self.name, kind=label("kind", self.kind))
 
 
 @dataclass(frozen=True)
@@ -277,12 +280,12 @@ def refer(eco: Ecosystem, actor: str | WalkIn, service: str, *, k: int = 3,
     >>> [(r.provider, r.hops, r.path) for r in refer(eco, "e", "s")]
     [('q', 1, ('e', 'q')), ('p', 2, ('e', 'b', 'p'))]
     >>> refer(eco, "e", "s")[1].describe()
-    'via client_of to Broker (broker); via refers_to to Lab (bds provider)'
+    'to Broker (network broker) via client of; to Lab (BDS provider) via refers to'
     """
     _check_ids(eco, actor, service)
     _check_hops(max_hops)
     if int(k) < 1:
-        raise UsageError(f"k must be at least 1, not {k}")
+        raise UsageError(_("k must be at least 1, not {k}").format(k=k))
     idx, actor = _search_index(eco, actor)
     valid = idx.valid(service, actor)
     if not valid:
@@ -354,15 +357,15 @@ def _why_not(idx: _Index, provider: str, service: str, actor: str, reason: str, 
     """The sentence that explains why ``provider`` cannot serve ``actor``."""
     if reason == "hops":
         if hops is None:
-            return "no referral route at all"
-        return f"{hops} links away, more than the limit of {max_hops}"
+            return _("no referral route at all")
+        return _("{hops} links away, more than the limit of {max_hops}").format(hops=hops, max_hops=max_hops)
     parts = []
     for regions, sectors in idx.offers[service][provider]:
         bits = []
         if regions:
-            bits.append("regions " + ", ".join(sorted(regions)))
+            bits.append(_("regions {list}").format(list=", ".join(sorted(regions))))
         if sectors:
-            bits.append("sectors " + ", ".join(sorted(sectors)))
-        parts.append(" and ".join(bits))
-    return (f"offers it only to {'; '.join(parts)}, not to region "
-            f"{idx.region[actor] or '(none)'} / sector {idx.sector[actor] or '(none)'}")
+            bits.append(_("sectors {list}").format(list=", ".join(sorted(sectors))))
+        parts.append(_(" and ").join(bits))
+    return _("offers it only to {scopes}, not to region {region} / sector {sector}").format(
+        scopes="; ".join(parts), region=idx.region[actor] or _("(none)"), sector=idx.sector[actor] or _("(none)"))

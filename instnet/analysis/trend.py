@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..i18n import _
 from .bottlenecks import bottlenecks
 from ..errors import UsageError
 from .indicators import INDICATORS, indicators
@@ -68,9 +69,9 @@ def trend(eco: Ecosystem, start: int, end: int, *, step: int = 1, max_hops: int 
     ``bottlenecks`` (list of ``{"id", "name", "impact", "load"}``, worst first).
     """
     if step < 1:
-        raise UsageError("--step must be at least 1")
+        raise UsageError(_("--step must be at least 1"))
     if end < start:
-        raise UsageError(f"--to ({end}) is before --from ({start})")
+        raise UsageError(_("--to ({end}) is before --from ({start})").format(end=end, start=start))
     years = list(range(start, end + 1, step))
     if years[-1] != end:
         years.append(end)

@@ -8,13 +8,14 @@ from pathlib import Path
 import click
 import pandas as pd
 from rich.console import Console
-from rich.text import Text
+from rich.markup import escape
 
-from ..analysis import gaps as gaps_mod
 from ..analysis import answer as answer_mod
+from ..analysis import gaps as gaps_mod
 from ..analysis.walkin import WalkIn
 from ..errors import UnknownIdError
-from ..i18n import _
+from ..i18n import _, format_decimal, format_int, format_percent, ngettext
+from ..labels import column_label
 from . import main
 from .common import analysis_options, command_wrapper, emit, load, rich_table
 
@@ -39,20 +40,27 @@ def gaps(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: int, 
         table = report.unmet
 
     def render(console: Console) -> None:
-        console.print(f"[bold]{eco.name}[/]: {report.served} of {report.needs} needs served "
-                      f"({report.coverage:.1%}) within {max_hops} hops" + (f", as of {as_of}" if as_of else ""),
-                      markup=True, highlight=False)
+        console.print(f"[bold]{escape(eco.name)}[/]: " + escape(
+            _("{served} of {needs} needs served ({coverage}) within {hops} hops").format(
+                served=format_int(report.served), needs=format_int(report.needs),
+                coverage=format_percent(report.coverage, 1), hops=max_hops)
+            + (_(", as of {year}").format(year=as_of) if as_of else "")), markup=True, highlight=False)
         if keys:
-            console.print(rich_table(report.groups[[*keys, "needs", "served", "unmet", "coverage"]],
-                                     title="Coverage by " + ", ".join(keys)), markup=False)
+            shown = report.groups[[*keys, "needs", "served", "unmet", "coverage"]]
+            if "service" in keys:  # the service's name beside its id
+                shown = shown.assign(service=[f"{eco.services['name'].get(s, s)} ({s})" for s in shown["service"]])
+            console.print(rich_table(shown,
+                                     title=_("Coverage by {keys}").format(
+                                         keys=", ".join(column_label(k) for k in keys))), markup=False)
         if unmet:
             names = eco.actors["name"]
             frame = report.unmet.assign(name=names.reindex(report.unmet["actor"].to_numpy()).to_numpy())
-            console.print(rich_table(frame[["actor", "name", "service"]], title="Unmet needs"), markup=False)
+            console.print(rich_table(frame[["actor", "name", "service"]], title=_("Unmet needs")), markup=False)
 
     emit(fmt=fmt, output=output, data=data, table=table, render=render)
     if fail_under is not None and report.coverage < fail_under:
-        click.echo(f"coverage {report.coverage:.4f} is below --fail-under {fail_under}", err=True)
+        click.echo(_("coverage {coverage} is below --fail-under {limit}").format(
+            coverage=f"{report.coverage:.4f}", limit=fail_under), err=True)
         sys.exit(1)
 
 
@@ -99,11 +107,13 @@ def refer(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: int,
             who = f"{eco.actors.at[target, 'name']} ({target})"
         what = f"{eco.services.at[service, 'name']} ({service})"
         if refs:
-            console.print(Text(_("{who} needs {what}:").format(who=who, what=what), style="bold"))
+            console.print(f"[bold]{escape(who)}[/] " + escape(_("needs {service}:").format(service=what)),
+                          markup=True, highlight=False)
             for i, r in enumerate(refs, 1):
-                console.print(_("{rank}. {name} ({id}), {hops} hop(s), strength {strength:.3f}").format(
-                    rank=i, name=ans.names[r.provider], id=r.provider, hops=r.hops, strength=r.strength),
-                    markup=False, highlight=False)
+                console.print(f"{i}. {ans.names[r.provider]} ({r.provider}) — "
+                              + ngettext("{n} hop, strength {strength}", "{n} hops, strength {strength}",
+                                         r.hops).format(n=r.hops, strength=format_decimal(r.strength, 3)),
+                              markup=False, highlight=False)
                 for step in r.steps:
                     console.print(f"     {step.describe()}", markup=False, highlight=False)
                 contact = "; ".join(v for v in ans.contacts[r.provider].values() if v)
@@ -111,9 +121,9 @@ def refer(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: int,
                     console.print("     " + _("contact: {contact}").format(contact=contact),
                                   markup=False, highlight=False)
         else:
-            console.print(Text(_("{who} cannot be referred to any provider of {what} within {hops} hops "
-                                 "({reason}).").format(who=who, what=what, hops=max_hops, reason=ans.reason),
-                               style="bold"))
+            console.print(f"[bold]{escape(who)}[/] " + escape(
+                _("cannot be referred to any provider of {service} within {hops} hops.").format(
+                    service=what, hops=max_hops)), markup=True, highlight=False)
             if ans.out_of_reach:
                 console.print(_("Nearest providers out of reach:"), markup=False)
                 for u in ans.out_of_reach:

@@ -81,7 +81,7 @@ def serve() -> None:
 main.add_command(serve)
 
 
-@click.command("serve")
+@click.command("serve", hidden=True)
 @click.argument("dataset")
 @click.option("--ecosystem", default=None, metavar="NAME", help="Ecosystem name in Neo4j (when DATASET is 'neo4j').")
 @click.option("--as-of", "as_of", type=int, default=None, metavar="YEAR", help="Serve the ecosystem as of YEAR.")
@@ -131,6 +131,10 @@ def run_desk(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: i
         _run(app, sock)
     finally:
         sock.close()
+
+
+# also registered by name (hidden): the help of its options is then found with the others'
+serve.add_command(run_desk, "run")
 
 
 def _bind(host: str, port: int) -> socket.socket:

@@ -1,43 +1,32 @@
 """Find a client by name or id, ignoring case and accents ("pena" finds "Peña").
 
-Names are folded once at start (Unicode NFKD, combining marks removed, lower
-case) with Arrow's vectorised string kernels, so a search over a million names
-is one substring scan in C.
+Names and ids are folded once at start as :func:`instnet.labels.fold` folds the
+query (accents and case dropped, ``_`` read as a space), with Arrow's vectorised
+string kernels, so a search over a million names is one substring scan in C.
 """
 
 from __future__ import annotations
-
-import unicodedata
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..labels import fold
 from ..model import Ecosystem, arrow_strings
 
-__all__ = ["ClientSearch", "fold"]
+__all__ = ["ClientSearch"]
 
 #: Kinds a broker looks up as clients.
 CLIENT_KINDS = ("enterprise", "network")
 
 
-def fold(text: str) -> str:
-    """Text as search compares it: no accents, lower case, spaces squeezed.
-
-    Examples
-    --------
-    >>> fold("  Peña  Textiles ")
-    'pena textiles'
-    """
-    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    return " ".join(plain.lower().split())
-
-
 def _fold_array(values: pa.Array) -> pa.Array:
+    """:func:`instnet.labels.fold` of every value, with Arrow's vectorised kernels."""
     decomposed = pc.utf8_normalize(values, form="NFKD")
-    plain = pc.replace_substring_regex(decomposed, pattern=r"\p{Mn}+", replacement="")
-    squeezed = pc.replace_substring_regex(pc.utf8_trim_whitespace(pc.utf8_lower(plain)),
+    plain = pc.replace_substring_regex(decomposed, pattern=r"[^\x00-\x7f]+", replacement="")
+    spaced = pc.replace_substring(plain, pattern="_", replacement=" ")
+    squeezed = pc.replace_substring_regex(pc.utf8_trim_whitespace(pc.ascii_lower(spaced)),
                                           pattern=r"\s+", replacement=" ")
     return squeezed
 
