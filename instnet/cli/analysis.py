@@ -137,6 +137,10 @@ def refer(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: int,
 
 def _refer_target(ids: tuple[str, ...], *, walk_in: bool, region: str, sector: str, via: str) -> str | WalkIn:
     """ACTOR, or the walk-in described by the options; checks the positional arguments."""
+    if not ids:  # click's own "Missing argument" message, as for any command
+        ctx = click.get_current_context()
+        param = next(p for p in ctx.command.params if p.name == "ids")
+        raise click.MissingParameter(ctx=ctx, param=param, param_type="argument")
     if walk_in:
         if len(ids) != 1:
             raise click.UsageError(_("with --walk-in give only SERVICE (the client is described by "

@@ -13,6 +13,7 @@ import click
 from ..errors import UsageError
 from ..i18n import _
 from . import main
+from .lang import LocalisedCommand, LocalisedGroup
 from .common import analysis_options, command_wrapper, emit, err_console, load, rich_table
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 DEFAULT_PORT = 8765
 
 
-class ServeGroup(click.Group):
+class ServeGroup(LocalisedGroup):
     """``serve DATASET ...`` runs the desk; ``serve adduser ...`` manages its users."""
 
     def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[str | None, click.Command | None,
@@ -81,7 +82,7 @@ def serve() -> None:
 main.add_command(serve)
 
 
-@click.command("serve", hidden=True)
+@click.command("serve", hidden=True, cls=LocalisedCommand)
 @click.argument("dataset")
 @click.option("--ecosystem", default=None, metavar="NAME", help="Ecosystem name in Neo4j (when DATASET is 'neo4j').")
 @click.option("--as-of", "as_of", type=int, default=None, metavar="YEAR", help="Serve the ecosystem as of YEAR.")
