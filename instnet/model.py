@@ -95,6 +95,8 @@ class Ecosystem:
     meta: Mapping[str, Any] = field(default_factory=dict)
     source: str = ""
     year: int | None = None
+    #: Digest of the dataset this ecosystem was read as (see :attr:`origin_digest`).
+    origin: bytes = field(default=b"", repr=False)
     #: The dataset's referral log (``referrals.csv``, optional): text columns of
     #: :data:`instnet.io.referral_log.REFERRAL_COLUMNS`; never used by the analyses.
     referrals: pd.DataFrame | None = None
@@ -108,6 +110,27 @@ class Ecosystem:
     def institution_ids(self) -> pd.Index:
         """Ids of the actors that are institutions (not enterprises or networks)."""
         return self.actors.index[self.actors["kind"].isin(INSTITUTION_KINDS).to_numpy()]
+
+    @cached_property
+    def origin_digest(self) -> bytes:
+        """A SHA-256 digest of the dataset as read: its metadata and its private actors' rows.
+
+        Ecosystems derived from this one (:meth:`as_of`, :meth:`without`,
+        :meth:`replace_tables`) carry the same digest, so it identifies the dataset
+        across years and what-ifs. It keys the pseudonyms of private actors
+        (:mod:`instnet.render.privacy`) and never leaves the process.
+        """
+        if self.origin:
+            return self.origin
+        import hashlib
+
+        h = hashlib.sha256(b"instnet-origin-v1\0")
+        for key in sorted(map(str, self.meta)):
+            h.update(f"{key}\0{self.meta[key]}\0".encode("utf-8", "surrogatepass"))
+        private = self.actors[self.actors["private"].to_numpy(dtype=bool)].sort_index()
+        for ident, row in zip(private.index, private.itertuples(index=False)):
+            h.update(("\0".join(map(str, (ident, *row))) + "\n").encode("utf-8", "surrogatepass"))
+        return h.digest()
 
     def is_institution(self, actor: str) -> bool:
         """Return True when ``actor`` is an institution."""
@@ -148,6 +171,7 @@ class Ecosystem:
             needs=needs.reset_index(drop=True),
             links=links.reset_index(drop=True),
             year=year,
+            origin=self.origin_digest,
         )
 
     def without(self, actor_ids: Iterable[str]) -> Ecosystem:
@@ -170,11 +194,12 @@ class Ecosystem:
             links=self.links[
                 ~(self.links["source"].isin(gone) | self.links["target"].isin(gone))
             ].reset_index(drop=True),
+            origin=self.origin_digest,
         )
 
     def replace_tables(self, **tables: pd.DataFrame) -> Ecosystem:
         """Return a copy with some tables replaced (no validation: the caller's duty)."""
-        return replace(self, **tables)
+        return replace(self, origin=self.origin_digest, **tables)
 
     @classmethod
     def from_records(

@@ -17,7 +17,8 @@ def run(*args: str):
 
 
 def test_gaps_json_matches_library() -> None:
-    res = run("gaps", "jamaica", "--by", "service,region", "--unmet", "--format", "json")
+    res = run("gaps", "jamaica", "--by", "service,region", "--unmet", "--format", "json",
+              "--include-private")
     assert res.exit_code == 0, res.output
     data = json.loads(res.output)
     assert set(data) >= {"needs", "served", "coverage", "max_hops", "groups", "unmet"}

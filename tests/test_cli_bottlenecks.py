@@ -40,7 +40,7 @@ def test_json_shape_and_order() -> None:
 
 
 def test_top_and_show_lost_explain_the_top_bottleneck() -> None:
-    code, out, _ = run("jamaica", "--format", "json", "--top", "1", "--show-lost")
+    code, out, _ = run("jamaica", "--format", "json", "--top", "1", "--show-lost", "--include-private")
     assert code == 0
     (top,) = json.loads(out)["institutions"]
     lost = lost_needs(read_dataset("jamaica"), "jampro_pc")

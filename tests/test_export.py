@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from instnet import Ecosystem, read_dataset
 from instnet.cli import main
 from instnet.render.export import export_json, write_export
+from instnet.render.privacy import display_ids
 
 SECRET = "Secret Holdings Confidential"
 
@@ -53,7 +54,9 @@ def test_json_carries_attributes_and_paths():
     assert data["served"] == 2 and data["needs"] == 3
     ref = [r for r in data["referrals"] if r["actor"] == "e1" and r["service"] == "s"][0]
     assert ref["path"] == ["e1", "p1"] and ref["hops"] == 1
-    assert {(l["source"], l["target"]) for l in data["links"]} == {("e1", "p1"), ("private-1", "p1")}
+    hidden = display_ids(small())["hidden"]
+    assert hidden.startswith("private-enterprise-")
+    assert {(l["source"], l["target"]) for l in data["links"]} == {("e1", "p1"), (hidden, "p1")}
 
 
 @pytest.mark.parametrize("fmt", ["graphml", "gexf", "json"])
@@ -67,7 +70,7 @@ def test_private_fields_only_with_flag(tmp_path, fmt):
     r = runner.invoke(main, ["export", fmt, str(eco_dir), "-o", str(out)])
     assert r.exit_code == 0, r.output
     text = out.read_text(encoding="utf-8")
-    assert SECRET not in text and "hidden" not in text and "private-1" in text
+    assert SECRET not in text and "hidden" not in text and display_ids(small())["hidden"] in text
     r = runner.invoke(main, ["export", fmt, str(eco_dir), "-o", str(out), "--include-private"])
     assert r.exit_code == 0, r.output
     assert SECRET in out.read_text(encoding="utf-8")

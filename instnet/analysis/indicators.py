@@ -269,6 +269,7 @@ _GROUP_COLUMNS = ("needs", "coverage", "avg_hops", "network_share", "institution
 def render(console: Any, panel: Mapping[str, Any]) -> None:
     """Print ``panel`` (from :func:`panel`) on a rich console: overall, then per region and sector."""
     from rich.table import Table
+    from rich.text import Text  # names are data, never markup
 
     t = Table(title=_("Network evaluation indicators"), title_justify="left")
     t.add_column(_("indicator"))
@@ -285,5 +286,5 @@ def render(console: Any, panel: Mapping[str, Any]) -> None:
         for k in _GROUP_COLUMNS:
             g.add_column(_(_SHORT[k]), justify="right")
         for name, vals in groups.items():
-            g.add_row(name, *(_fmt(vals.get(k)) for k in _GROUP_COLUMNS))
+            g.add_row(Text(str(name)), *(_fmt(vals.get(k)) for k in _GROUP_COLUMNS))
         console.print(g)

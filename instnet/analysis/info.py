@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
 from ..i18n import _, ngettext
@@ -34,12 +36,13 @@ def counts(eco: Ecosystem) -> dict[str, dict[str, int]]:
     }
 
 
-def warnings(eco: Ecosystem, *, limit: int = 20) -> list[str]:
+def warnings(eco: Ecosystem, *, limit: int = 20, shown: Callable[[str], str] | None = None) -> list[str]:
     """Return things that are valid but probably wrong, most useful first.
 
     Isolated institutions (no referral channel at all), needs for services nobody
     offers, services offered but never needed, ids differing only in case, and scope
-    entries that name no actor's region or sector.
+    entries that name no actor's region or sector. ``shown`` maps an actor id to the
+    text to print for it (the CLI passes its private-actor rule).
 
     Examples
     --------
@@ -53,7 +56,8 @@ def warnings(eco: Ecosystem, *, limit: int = 20) -> list[str]:
     edges = referral_edges(eco)
     inst = eco.institution_ids
     connected = isin(inst, edges["source"].unique()) | isin(inst, edges["target"].unique())
-    isolated = inst[~connected]
+    show = shown or str
+    isolated = [show(i) for i in inst[~connected]]
     if len(isolated):
         out.append(_listing(ngettext("{n} institution has no referral channel",
                                      "{n} institutions have no referral channel", len(isolated)).format(
@@ -69,7 +73,7 @@ def warnings(eco: Ecosystem, *, limit: int = 20) -> list[str]:
     if unneeded:
         out.append(_listing(_("services offered but never needed"), unneeded, limit))
     folded = eco.actors.index.str.casefold()
-    clash = eco.actors.index[folded.duplicated(keep=False)]
+    clash = [show(i) for i in eco.actors.index[folded.duplicated(keep=False)]]
     if len(clash):
         out.append(_listing(_("actor ids that differ only in case"), clash, limit))
     for column, scope_col in (("region", "regions"), ("sector", "sectors")):

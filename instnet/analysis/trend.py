@@ -19,6 +19,7 @@ Definitions used by :func:`diff` (needs are matched by (actor, service)):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,7 +33,7 @@ from .indicators import INDICATORS, indicators
 from ..model import Ecosystem
 from .paths import best_paths
 
-__all__ = ["trend", "diff", "Diff", "snapshot"]
+__all__ = ["trend", "trend_years", "diff", "Diff", "snapshot", "MAX_TREND_YEARS"]
 
 
 def snapshot(eco: Ecosystem, *, max_hops: int = 4, top: int = 3) -> dict[str, Any]:
@@ -60,22 +61,53 @@ def snapshot(eco: Ecosystem, *, max_hops: int = 4, top: int = 3) -> dict[str, An
     return out
 
 
+#: Most years one trend evaluates (each is a full analysis).
+MAX_TREND_YEARS = 200
+
+
+def trend_years(start: int, end: int, *, step: int = 1) -> list[int]:
+    """The years :func:`trend` evaluates: ``start`` to ``end`` every ``step`` years, ``end`` included.
+
+    Raises
+    ------
+    UsageError
+        ``step`` below 1, ``end`` before ``start``, or more than :data:`MAX_TREND_YEARS` years.
+
+    Examples
+    --------
+    >>> trend_years(2000, 2010, step=4)
+    [2000, 2004, 2008, 2010]
+    """
+    if step < 1:
+        raise UsageError(_("step must be at least 1"))
+    if end < start:
+        raise UsageError(_("end ({end}) is before start ({start})").format(end=end, start=start))
+    n = (end - start) // step + 1 + (1 if (end - start) % step else 0)
+    if n > MAX_TREND_YEARS:
+        raise UsageError(_("{n} years from {start} to {end} (every {step}): at most {most} are evaluated; "
+                           "give a larger step or a shorter range").format(
+                               n=n, start=start, end=end, step=step, most=MAX_TREND_YEARS))
+    years = list(range(start, end + 1, step))
+    if years[-1] != end:
+        years.append(end)
+    return years
+
+
 def trend(eco: Ecosystem, start: int, end: int, *, step: int = 1, max_hops: int = 4, top: int = 3,
-          ) -> pd.DataFrame:
+          progress: Callable[[int], None] | None = None) -> pd.DataFrame:
     """One row per year from ``start`` to ``end`` (inclusive, every ``step`` years).
 
     Columns: ``year``, ``needs``, ``served``, ``unmet``, ``actors``,
     ``institutions``, ``links``, every overall indicator but ``needs``, and
     ``bottlenecks`` (list of ``{"id", "name", "impact", "load"}``, worst first).
+    At most :data:`MAX_TREND_YEARS` years (see :func:`trend_years`); ``progress``
+    is called with each year once it is done.
     """
-    if step < 1:
-        raise UsageError(_("--step must be at least 1"))
-    if end < start:
-        raise UsageError(_("--to ({end}) is before --from ({start})").format(end=end, start=start))
-    years = list(range(start, end + 1, step))
-    if years[-1] != end:
-        years.append(end)
-    rows = [{"year": y, **snapshot(eco.as_of(y), max_hops=max_hops, top=top)} for y in years]
+    rows = []
+    for y in trend_years(start, end, step=step):
+        rows.append({"year": y, **snapshot(eco.as_of(y), max_hops=max_hops, top=top)})
+        if progress is not None:
+            progress(y)
     return pd.DataFrame(rows)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -17,7 +18,8 @@ from ..errors import UnknownIdError
 from ..i18n import _, format_decimal, format_int, format_percent, ngettext
 from ..labels import column_label
 from . import main
-from .common import analysis_options, command_wrapper, emit, load, rich_table
+from .common import analysis_options, command_wrapper, emit, load, masker, rich_table
+from .output import markup_safe, visible
 
 
 @main.command()
@@ -36,11 +38,15 @@ def gaps(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: int, 
     report = gaps_mod.coverage(eco, by=keys, max_hops=max_hops)
     data = report.to_dict(unmet=unmet)
     table = report.groups[[*keys, "needs", "served", "unmet", "coverage"]]
+    names = eco.actors["name"]
+    if unmet:
+        unmet_table = report.unmet.assign(name=names.reindex(report.unmet["actor"].to_numpy()).to_numpy())
+        unmet_table = unmet_table[["actor", "name", *[c for c in unmet_table.columns if c not in ("actor", "name")]]]
     if fmt == "csv" and unmet:
-        table = report.unmet
+        table = unmet_table
 
     def render(console: Console) -> None:
-        console.print(f"[bold]{escape(eco.name)}[/]: " + escape(
+        console.print(f"[bold]{markup_safe(eco.name)}[/]: " + escape(
             _("{served} of {needs} needs served ({coverage}) within {hops} hops").format(
                 served=format_int(report.served), needs=format_int(report.needs),
                 coverage=format_percent(report.coverage, 1), hops=max_hops)
@@ -53,11 +59,9 @@ def gaps(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: int, 
                                      title=_("Coverage by {keys}").format(
                                          keys=", ".join(column_label(k) for k in keys))), markup=False)
         if unmet:
-            names = eco.actors["name"]
-            frame = report.unmet.assign(name=names.reindex(report.unmet["actor"].to_numpy()).to_numpy())
-            console.print(rich_table(frame[["actor", "name", "service"]], title=_("Unmet needs")), markup=False)
+            console.print(rich_table(unmet_table[["actor", "name", "service"]], title=_("Unmet needs")))
 
-    emit(fmt=fmt, output=output, data=data, table=table, render=render)
+    emit(fmt=fmt, output=output, data=data, table=table, render=render, masker=masker(eco))
     if fail_under is not None and report.coverage < fail_under:
         click.echo(_("coverage {coverage} is below --fail-under {limit}").format(
             coverage=f"{report.coverage:.4f}", limit=fail_under), err=True)
@@ -95,31 +99,32 @@ def refer(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: int,
         raise
     data = ans.to_dict()
     refs = ans.referrals
+    m = masker(eco, typed=(target,) if isinstance(target, str) else ())
     table = pd.DataFrame([{"rank": i + 1, "provider": r.provider, "name": ans.names[r.provider], "hops": r.hops,
-                           "strength": r.strength, "path": " > ".join(r.path)} for i, r in enumerate(refs)],
+                           "strength": r.strength, "path": " > ".join(m.ids(r.path))} for i, r in enumerate(refs)],
                          columns=["rank", "provider", "name", "hops", "strength", "path"])
 
     def render(console: Console) -> None:
         if isinstance(target, WalkIn):
-            who = _("a walk-in client (region {region}, sector {sector})").format(
-                region=target.region or "-", sector=target.sector or "-")
+            who = visible(_("a walk-in client (region {region}, sector {sector})").format(
+                region=target.region or "-", sector=target.sector or "-"))
         else:
-            who = f"{eco.actors.at[target, 'name']} ({target})"
-        what = f"{eco.services.at[service, 'name']} ({service})"
+            who = visible(f"{m.name(target, eco.actors.at[target, 'name'])} ({target})")
+        what = visible(f"{eco.services.at[service, 'name']} ({service})")
         if refs:
             console.print(f"[bold]{escape(who)}[/] " + escape(_("needs {service}:").format(service=what)),
                           markup=True, highlight=False)
             for i, r in enumerate(refs, 1):
-                console.print(f"{i}. {ans.names[r.provider]} ({r.provider}) — "
+                console.print(f"{i}. {m.name(r.provider, ans.names[r.provider])} ({m.id(r.provider)}) — "
                               + ngettext("{n} hop, strength {strength}", "{n} hops, strength {strength}",
                                          r.hops).format(n=r.hops, strength=format_decimal(r.strength, 3)),
-                              markup=False, highlight=False)
+                              markup=False)
                 for step in r.steps:
-                    console.print(f"     {step.describe()}", markup=False, highlight=False)
+                    console.print(f"     {replace(step, name=m.name(step.id, step.name)).describe()}", markup=False)
+                console.print(f"     {_('path')}: {' > '.join(m.ids(r.path))}", markup=False)
                 contact = "; ".join(v for v in ans.contacts[r.provider].values() if v)
                 if contact:
-                    console.print("     " + _("contact: {contact}").format(contact=contact),
-                                  markup=False, highlight=False)
+                    console.print("     " + visible(_("contact: {contact}").format(contact=contact)), markup=False)
         else:
             console.print(f"[bold]{escape(who)}[/] " + escape(
                 _("cannot be referred to any provider of {service} within {hops} hops.").format(
@@ -127,12 +132,12 @@ def refer(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: int,
             if ans.out_of_reach:
                 console.print(_("Nearest providers out of reach:"), markup=False)
                 for u in ans.out_of_reach:
-                    console.print(f"  - {ans.names[u.provider]} ({u.provider}): {u.detail}", markup=False,
-                                  highlight=False)
+                    console.print(f"  - {m.name(u.provider, ans.names[u.provider])} ({m.id(u.provider)}): {u.detail}",
+                                  markup=False)
             else:
                 console.print(_("Nobody offers this service."), markup=False)
 
-    emit(fmt=fmt, output=output, data=data, table=table, render=render)
+    emit(fmt=fmt, output=output, data=data, table=table, render=render, masker=m)
 
 
 def _refer_target(ids: tuple[str, ...], *, walk_in: bool, region: str, sector: str, via: str) -> str | WalkIn:

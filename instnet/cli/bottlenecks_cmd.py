@@ -12,7 +12,10 @@ from rich.markup import escape
 from ..analysis import bottlenecks as bn
 from ..i18n import _, format_decimal, format_int, format_percent
 from . import main
-from .common import analysis_options, command_wrapper, emit, err_console, load, rich_table
+from ..errors import UsageError
+from ..render.privacy import Masker
+from .common import analysis_options, command_wrapper, emit, err_console, load, masker, rich_table
+from .output import markup_safe
 
 
 
@@ -21,6 +24,7 @@ def _display(shown: pd.DataFrame) -> pd.DataFrame:
     util = shown["utilisation"]
     return pd.DataFrame({
         "id": shown.index.to_numpy(dtype=object),
+        "name": shown["name"].to_numpy(dtype=object),
         "kind": shown["kind"].to_numpy(dtype=object),
         "impact": shown["impact"].to_numpy(),
         "cut": shown["actors_cut"].to_numpy(),
@@ -31,6 +35,20 @@ def _display(shown: pd.DataFrame) -> pd.DataFrame:
         "cutpt": [_("yes") if a else "" for a in shown["articulation"]],
         "brok": shown["brokerage"].to_numpy(),
     })
+
+
+def _legend() -> dict[str, str]:
+    """What the terminal table's short headings mean (printed under it)."""
+    return {
+        "impact": _("needs no longer served if the institution and its links disappear"),
+        "cut": _("enterprises and networks that lose at least one served need without it"),
+        "load": _("served needs whose best referral path runs through it or ends at it"),
+        "cap": _("capacity: clients a year, from the dataset"),
+        "util": _("utilisation: load / capacity"),
+        "betw": _("betweenness: shortest referral paths from actors with needs to providers through it"),
+        "cutpt": _("articulation point: removing it splits the institution graph"),
+        "brok": _("brokerage: Gould-Fernandez roles, all kinds summed"),
+    }
 
 
 def _split_ids(value: str | None) -> list[str]:
@@ -61,8 +79,13 @@ def bottlenecks(dataset: str, ecosystem: str | None, as_of: int | None, max_hops
     Sorted by impact, then load.
     """
     eco = load(dataset, ecosystem=ecosystem, as_of=as_of)
+    if remove is not None and show_lost:
+        raise UsageError(_("--show-lost lists what each institution of the table cuts off; with --remove, "
+                           "the needs lost are in the what-if output already: give one of them"))
+    m = masker(eco)
     if remove is not None:
-        _what_if(eco, _split_ids(remove), max_hops=max_hops, as_of=as_of, fmt=fmt, output=output, top=top)
+        _what_if(eco, _split_ids(remove), max_hops=max_hops, as_of=as_of, fmt=fmt, output=output, top=top,
+                 m=masker(eco, typed=tuple(_split_ids(remove))))
         return
     status = err_console()
     with status.status(_("analysing bottlenecks")):
@@ -74,40 +97,42 @@ def bottlenecks(dataset: str, ecosystem: str | None, as_of: int | None, max_hops
     shown = result.table if n is None else result.table.head(n)
     table = shown.reset_index()
     if fmt == "csv" and show_lost:
+        names = eco.actors["name"]
         table = pd.DataFrame(
-            [(r["id"], x["actor"], x["service"]) for r in records for x in r["lost"]],
-            columns=["institution", "actor", "service"])
+            [(r["id"], x["actor"], names.at[x["actor"]], x["service"]) for r in records for x in r["lost"]],
+            columns=["institution", "actor", "name", "service"])
 
     def render(console: Console) -> None:
-        console.print(f"[bold]{escape(eco.name)}[/]: " + escape(
+        console.print(f"[bold]{markup_safe(eco.name)}[/]: " + escape(
             _("{institutions} institutions, {served} of {needs} needs served within {hops} hops").format(
                 institutions=format_int(len(result.table)), served=format_int(int(result.engine.served.sum())),
                 needs=format_int(len(result.engine.served)), hops=max_hops)
             + (_(", as of {year}").format(year=as_of) if as_of else "")), markup=True, highlight=False)
-        console.print(rich_table(_display(shown), title=_("Bottlenecks (impact = needs lost without it)")),
-                      markup=False)
+        console.print(rich_table(_display(shown), title=_("Bottlenecks (impact = needs lost without it)"),
+                                 legend=_legend()))
         for rec in records[: (len(records) if show_lost else 1)]:
-            _explain(console, eco, result, rec, full=show_lost)
+            _explain(console, eco, result, rec, full=show_lost, m=m)
         if len(result.bridges):
-            pairs = ", ".join(f"{s}–{t}" for s, t in result.bridges.itertuples(index=False))
+            pairs = ", ".join(f"{m.id(s)}–{m.id(t)}" for s, t in result.bridges.itertuples(index=False))
             console.print(_("Bridges of the institution graph: {pairs}").format(pairs=pairs), markup=False)
 
-    emit(fmt=fmt, output=output, data=data, table=table, render=render)
+    emit(fmt=fmt, output=output, data=data, table=table, render=render, masker=m)
 
 
-def _explain(console: Console, eco, result: bn.Bottlenecks, rec: dict, *, full: bool) -> None:
+def _explain(console: Console, eco, result: bn.Bottlenecks, rec: dict, *, full: bool, m: Masker) -> None:
     """Why an institution matters: who it cuts off, by sector and service."""
-    ident = rec["id"]
+    ident = m.id(rec["id"])
     if rec["impact"] == 0:
         console.print(_("{id}: removing it cuts off no need (every need it serves has another path).").format(
             id=ident), markup=False)
         return
-    lost = result.engine.lost(ident)
+    lost = result.engine.lost(rec["id"])
     sectors = lost["sector"].replace("", _("(none)")).value_counts()
     services = lost["service"].value_counts()
     line = _("{id} ({name}): removing it cuts off {impact} needs of {actors} enterprises/networks — "
              "sectors {sectors}; services {services}").format(
-        id=ident, name=rec["name"], impact=format_int(rec["impact"]), actors=format_int(lost["actor"].nunique()),
+        id=ident, name=m.name(rec["id"], rec["name"]), impact=format_int(rec["impact"]),
+        actors=format_int(lost["actor"].nunique()),
         sectors=", ".join(f"{k} {v}" for k, v in sectors.head(5).items()),
         services=", ".join(f"{k} {v}" for k, v in services.head(5).items()))
     if rec["articulation"]:
@@ -117,11 +142,11 @@ def _explain(console: Console, eco, result: bn.Bottlenecks, rec: dict, *, full: 
         names = eco.actors["name"]
         frame = lost.assign(name=names.reindex(lost["actor"].to_numpy()).to_numpy())
         console.print(rich_table(frame[["actor", "name", "service", "region", "sector"]],
-                                 title=_("Needs cut off without {id}").format(id=ident)), markup=False)
+                                 title=_("Needs cut off without {id}").format(id=ident)))
 
 
 def _what_if(eco, ids: list[str], *, max_hops: int, as_of: int | None, fmt: str, output: Path | None,
-             top: int) -> None:
+             top: int, m: Masker) -> None:
     ids = bn.check_institutions(eco, ids)
     w = bn.what_if(eco, ids, max_hops=max_hops)
     groups = w.groups if top == 0 else w.groups.head(top)
@@ -129,13 +154,17 @@ def _what_if(eco, ids: list[str], *, max_hops: int, as_of: int | None, fmt: str,
     data["what_if"]["lost_needs"] = w.lost_needs[["actor", "service"]].to_dict("records")
 
     def render(console: Console) -> None:
-        console.print(f"[bold]{escape(eco.name)}[/]: " + escape(_("without {ids}").format(ids=", ".join(ids))),
+        console.print(f"[bold]{markup_safe(eco.name)}[/]: " + markup_safe(_("without {ids}").format(ids=", ".join(ids))),
                       markup=True, highlight=False)
         console.print(_("coverage {before} -> {after} ({served_before} -> {served_after} of {needs} needs served, "
                         "{lost} lost)").format(
             before=format_percent(w.coverage_before, 1), after=format_percent(w.coverage_after, 1),
             served_before=format_int(w.served_before), served_after=format_int(w.served_after),
             needs=format_int(w.needs), lost=format_int(w.served_before - w.served_after)), markup=False)
-        console.print(rich_table(groups, title=_("Groups that lose most")), markup=False)
+        console.print(rich_table(groups, title=_("Groups that lose most")))
+        if len(w.lost_needs):
+            lost = w.lost_needs[["actor", "service"]]
+            lost = lost.assign(name=eco.actors["name"].reindex(lost["actor"].to_numpy()).to_numpy())
+            console.print(rich_table(lost[["actor", "name", "service"]], title=_("Needs lost")))
 
-    emit(fmt=fmt, output=output, data=data, table=groups, render=render)
+    emit(fmt=fmt, output=output, data=data, table=groups, render=render, masker=m)

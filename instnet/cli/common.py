@@ -2,32 +2,39 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import functools
 import json
 import logging
+import math
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import click
 import pandas as pd
 from rich.console import Console
-from rich.table import Table
 
-from ..errors import DatasetError, InstnetError
+from ..errors import DatasetError, InstnetError, OutputError, UnknownIdError
 from ..i18n import _, format_decimal, format_int, format_percent, ngettext
+from ..io.outfile import atomic_file, spreadsheet_safe
 from ..labels import column_label, label
 from ..model import Ecosystem
 from .lang import LocalisedGroup
 from ..io.read import read_dataset
+from ..io.write import csv_text
+from ..render.privacy import Masker
+from .output import FrameView, frame_view, make_console, masking, round_floats, stdout_failed
 
 log = logging.getLogger("instnet")
 MAX_SHOWN_PROBLEMS = 50
 
 
 def err_console() -> Console:
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    """The console for messages and progress (standard error)."""
+    return make_console(stderr=True)
 
 
 def report_error(exc: InstnetError) -> None:
@@ -47,19 +54,48 @@ def report_error(exc: InstnetError) -> None:
         console.print(str(exc), markup=False)
 
 
+def _os_error(exc: OSError) -> OutputError:
+    """An OS error no command turned into a message: what failed, on which path."""
+    reason = exc.strerror or exc.__class__.__name__
+    where = exc.filename if exc.filename is not None else _("standard output")
+    return OutputError(_("{reason}: {path}").format(reason=reason, path=where))
+
+
+def _flush_stdout() -> None:
+    """Flush standard output now, so that a full disk or a closed pipe is reported (exit 2)."""
+    try:
+        sys.stdout.flush()
+    except OSError as exc:
+        raise stdout_failed(exc.strerror or exc.__class__.__name__) from exc
+
+
 class InstnetGroup(LocalisedGroup):
     """A click group that turns instnet's own errors into a message and exit code."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            try:
+                result = super().invoke(ctx)
+            except OSError as exc:
+                if isinstance(exc, InstnetError):
+                    raise
+                if exc.errno in (errno.EPIPE, errno.ENOSPC, errno.EIO) and exc.filename is None:
+                    raise stdout_failed(exc.strerror or exc.__class__.__name__) from exc
+                raise _os_error(exc) from exc
+            _flush_stdout()
+            return result
         except InstnetError as exc:
-            report_error(exc)
+            with contextlib.suppress(OutputError):
+                _flush_stdout()
+            report_error(_without_private_suggestions(exc, ctx))
             ctx.exit(exc.exit_code)
 
 
 def load(dataset: str, *, ecosystem: str | None = None, as_of: int | None = None) -> Ecosystem:
     """Load DATASET (folder, workbook, built-in name or ``neo4j``) for a command."""
+    if ecosystem and dataset != "neo4j":
+        raise click.UsageError(_("--ecosystem names an ecosystem stored in Neo4j; it needs DATASET 'neo4j', "
+                                 "not {dataset!r}").format(dataset=dataset))
     if dataset == "neo4j":
         if not ecosystem:
             raise click.UsageError(_("DATASET 'neo4j' needs --ecosystem NAME"))
@@ -68,7 +104,25 @@ def load(dataset: str, *, ecosystem: str | None = None, as_of: int | None = None
         eco = read_ecosystem(ecosystem)
     else:
         eco = read_dataset(dataset)
+    _remember_private_ids(eco)
     return eco.as_of(as_of)
+
+
+def _remember_private_ids(eco: Ecosystem) -> None:
+    """Note the private ids of a loaded dataset, so that no error message suggests one."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is None or ctx.meta.get("instnet.include_private"):
+        return
+    private = eco.actors.index[eco.actors["private"].to_numpy(dtype=bool)]
+    ctx.meta["instnet.private_ids"] = ctx.meta.get("instnet.private_ids", frozenset()) | frozenset(private)
+
+
+def _without_private_suggestions(exc: InstnetError, ctx: click.Context) -> InstnetError:
+    """``exc``, with the private ids dropped from its "did you mean" list."""
+    hidden = ctx.meta.get("instnet.private_ids")
+    if not isinstance(exc, UnknownIdError) or not hidden or not set(exc.suggestions) & hidden:
+        return exc
+    return UnknownIdError(exc.what, exc.value, [x for x in exc.suggestions if x not in hidden])
 
 
 def dataset_argument(f: Callable) -> Callable:
@@ -80,11 +134,40 @@ def dataset_argument(f: Callable) -> Callable:
     return click.argument("dataset")(f)
 
 
+#: The --max-hops every command accepts.
+MAX_HOPS = click.IntRange(1, 12)
+
+
+def max_hops_option(f: Callable) -> Callable:
+    """--max-hops, 1 to 12 in every command."""
+    return click.option("--max-hops", type=MAX_HOPS, default=4, show_default=True,
+                        help=_("Longest referral path, in links."))(f)
+
+
+def _remember_private(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    ctx.meta["instnet.include_private"] = value
+
+
+def private_option(f: Callable) -> Callable:
+    """--include-private (read back with :func:`masker`)."""
+    return click.option("--include-private", is_flag=True, default=False, expose_value=False,
+                        callback=_remember_private,
+                        help=_("Show the names and ids of actors marked private (default: their kind and "
+                               "a pseudonym that stays the same in every output of the dataset)."))(f)
+
+
+def masker(*ecosystems: Ecosystem, typed: tuple[str, ...] = ()) -> Masker:
+    """The private-actor rule for this command's output (``typed``: ids the user gave)."""
+    ctx = click.get_current_context(silent=True)
+    include = bool(ctx and ctx.find_root().meta.get("instnet.include_private"))
+    return Masker(*ecosystems, include_private=include, typed=typed)
+
+
 def analysis_options(f: Callable) -> Callable:
-    """DATASET, --ecosystem, --as-of, --max-hops, --format and -o."""
+    """DATASET, --ecosystem, --as-of, --max-hops, --include-private, --format and -o."""
     f = output_options(f)
-    f = click.option("--max-hops", type=click.IntRange(1, 12), default=4, show_default=True,
-                     help="Longest referral path, in links.")(f)
+    f = private_option(f)
+    f = max_hops_option(f)
     return dataset_argument(f)
 
 
@@ -119,41 +202,65 @@ def _cell(column: str, value: Any) -> str:
     return str(value)
 
 
-def rich_table(frame: pd.DataFrame, *, title: str | None = None) -> Table:
-    """A terminal table of ``frame``: translated headings, labels for codes, locale numbers."""
-    table = Table(title=title, title_justify="left", show_lines=False)
-    for col in frame.columns:
-        numeric = pd.api.types.is_numeric_dtype(frame[col])
-        table.add_column(column_label(str(col)), justify="right" if numeric else "left")
-    cols = [str(c) for c in frame.columns]
-    for row in frame.itertuples(index=False):
-        table.add_row(*(_cell(c, v) for c, v in zip(cols, row)))
-    return table
+def rich_table(frame: pd.DataFrame, *, title: str | None = None,
+               legend: Mapping[str, str] | None = None) -> FrameView:
+    """A terminal table of ``frame`` that never cuts a cell: translated headings, labels for codes,
+    locale numbers (see :mod:`instnet.cli.output`)."""
+    return frame_view(frame, title=title, legend=legend, cell=_cell, heading=lambda c: column_label(str(c)))
 
 
 def emit(*, fmt: str, output: Path | None, data: dict, table: pd.DataFrame,
-         render: Callable[[Console], None] | None = None) -> None:
-    """Write a result as a terminal table, CSV (of ``table``) or JSON (of ``data``)."""
+         render: Callable[[Console], None] | None = None, masker: Masker | None = None,
+         legend: Mapping[str, str] | None = None) -> None:
+    """Write a result as a terminal table, CSV (of ``table``) or JSON (of ``data``).
+
+    ``masker`` hides private actors in all three; a file given as ``output`` is
+    replaced only once it is complete.
+    """
+    if masker is not None:
+        data, table = masker.data(data), masker.frame(table)
     if fmt == "json":
-        text = json.dumps(data, indent=2, ensure_ascii=False, default=_json_default) + "\n"
+        text = json.dumps(_finite(data), indent=2, ensure_ascii=False, default=_json_default,
+                          allow_nan=False) + "\n"
     elif fmt == "csv":
-        text = table.to_csv(index=False, lineterminator="\n")
+        text = csv_text(round_floats(table).map(_csv_cell))
     else:
-        console = Console(file=output.open("w", encoding="utf-8") if output else None,
-                          soft_wrap=False, width=None if output is None else 160)
-        try:
-            if render is not None:
-                render(console)
-            else:
-                console.print(rich_table(table), markup=False)
-        finally:
-            if output is not None:
-                console.file.close()
+        def show(console: Console) -> None:
+            with masking(masker):
+                if render is not None:
+                    render(console)
+                else:
+                    console.print(rich_table(table, legend=legend))
+
+        if output is None:
+            show(make_console())
+        else:
+            with atomic_file(output) as handle:
+                show(make_console(handle))
         return
     if output is None:
         sys.stdout.write(text)
     else:
-        output.write_text(text, encoding="utf-8")
+        with atomic_file(output) as handle:
+            handle.write(text)
+
+
+def _csv_cell(value: Any) -> str:
+    """One CSV cell: blank when missing, never a formula (quoting is :func:`csv_text`'s)."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(spreadsheet_safe(value))
+
+
+def _finite(value: Any) -> Any:
+    """``value`` with NaN and infinities (not JSON) as null."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
 
 
 def _json_default(value: Any) -> Any:

@@ -7,27 +7,29 @@ from pathlib import Path
 import click
 import pandas as pd
 from rich.console import Console
-from rich.markup import escape
 
 from ..analysis import indicators
 from ..analysis import info as info_mod
 from ..i18n import _, format_int
 from . import main
-from .common import analysis_options, command_wrapper, dataset_argument, emit, err_console, load, rich_table
+from .common import (analysis_options, command_wrapper, dataset_argument, emit, err_console, load, masker,
+                     private_option, rich_table)
+from .output import markup_safe, visible
 
 
 @main.command()
 @dataset_argument
+@private_option
 @command_wrapper
 def validate(dataset: str, ecosystem: str | None, as_of: int | None) -> None:
     """Check DATASET against the dataset format; exit 2 listing every problem."""
     eco = load(dataset, ecosystem=ecosystem, as_of=as_of)
     console = err_console()
-    for w in info_mod.warnings(eco):
-        console.print("[yellow]" + _("warning:") + "[/] " + escape(w), markup=True, highlight=False)
+    for w in info_mod.warnings(eco, shown=masker(eco).id):
+        console.print("[yellow]" + _("warning:") + "[/] " + markup_safe(w), markup=True, highlight=False)
     c = info_mod.counts(eco)["totals"]
     click.echo(_("{name}: valid ({actors} actors, {services} services, {offers} offers, {needs} needs, "
-                 "{links} links)").format(name=eco.name, **{k: format_int(v) for k, v in c.items()}))
+                 "{links} links)").format(name=visible(eco.name), **{k: format_int(v) for k, v in c.items()}))
 
 
 @main.command()
@@ -40,7 +42,7 @@ def info(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: int, 
     """Counts by kind, link type and service category, warnings and indicators."""
     eco = load(dataset, ecosystem=ecosystem, as_of=as_of)
     counts = info_mod.counts(eco)
-    warns = info_mod.warnings(eco)
+    warns = info_mod.warnings(eco, shown=masker(eco).id)
     panel = indicators.panel(eco, max_hops=max_hops) if with_indicators else None
     data = {"name": eco.name, "meta": dict(eco.meta), "as_of": as_of, **counts, "warnings": warns,
             "indicators": panel}
@@ -49,19 +51,20 @@ def info(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: int, 
 
     def render(console: Console) -> None:
         meta = eco.meta
-        console.print(f"[bold]{escape(eco.name)}[/]" + (f" — {escape(str(meta.get('country')))}" if meta.get("country") else "")
+        console.print(f"[bold]{markup_safe(eco.name)}[/]"
+                      + (f" — {markup_safe(meta.get('country'))}" if meta.get("country") else "")
                       + (_(", as of {year}").format(year=as_of) if as_of else ""), markup=True, highlight=False)
         if meta.get("description"):
             console.print(str(meta["description"]), markup=False)
         for group, title, column in (("actors", _("Actors by kind"), "kind"), ("links", _("Links by type"), "type"),
                                      ("services", _("Services by category"), "category")):
             frame = pd.DataFrame([(k, n) for k, n in counts[group].items() if n], columns=[column, "count"])
-            console.print(rich_table(frame, title=title), markup=False)
+            console.print(rich_table(frame, title=title))
         t = counts["totals"]
         console.print(_("{offers} offers, {needs} needs").format(offers=format_int(t["offers"]),
                                                                   needs=format_int(t["needs"])), markup=False)
         for w in warns:
-            console.print("[yellow]" + _("warning:") + "[/] " + escape(w), markup=True, highlight=False)
+            console.print("[yellow]" + _("warning:") + "[/] " + markup_safe(w), markup=True, highlight=False)
         if panel is not None:
             indicators.render(console, panel)
 

@@ -8,12 +8,11 @@ import click
 
 from ..i18n import _
 from . import main
-from .common import command_wrapper, dataset_argument, err_console, load
+from .common import command_wrapper, dataset_argument, err_console, load, max_hops_option
 
 _OUT = click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
                     help="File to write.")
-_HOPS = click.option("--max-hops", type=click.IntRange(1, 12), default=4, show_default=True,
-                     help="Longest referral path, in links.")
+_HOPS = max_hops_option
 _PRIVATE = click.option("--include-private", is_flag=True, default=False,
                         help="Show the names and details of actors marked private (default: kind and a "
                              "neutral label only).")

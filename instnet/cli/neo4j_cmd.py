@@ -14,7 +14,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from ..i18n import _, format_decimal, format_int
 from . import main
-from .common import err_console, load as load_dataset
+from .common import err_console, load as load_dataset, max_hops_option
+from .output import visible
 
 _STATE_DIR = click.option(
     "--state-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -174,7 +175,7 @@ def pull_cmd(ecosystem: str, out_dir: Path) -> None:
 @neo4j_group.command("write-back")
 @click.argument("dataset")
 @_ECOSYSTEM
-@click.option("--max-hops", type=click.IntRange(1, 20), default=4, show_default=True)
+@max_hops_option
 @click.option("--as-of", "as_of", type=int, default=None, metavar="YEAR")
 def write_back_cmd(dataset: str, ecosystem: str, max_hops: int, as_of: int | None) -> None:
     """Compute the analytics of DATASET and store them as actor properties in Neo4j.
@@ -185,7 +186,8 @@ def write_back_cmd(dataset: str, ecosystem: str, max_hops: int, as_of: int | Non
     """
     from ..neo4j.writeback import gather_analytics, write_back
 
-    eco = load_dataset(dataset, ecosystem=ecosystem, as_of=as_of)
+    # --ecosystem names the target; it is also the source only when DATASET is 'neo4j'.
+    eco = load_dataset(dataset, ecosystem=ecosystem if dataset == "neo4j" else None, as_of=as_of)
     with err_console().status(_("computing analytics")):
         table = gather_analytics(eco, max_hops=max_hops)
     with err_console().status(_("writing back")):
@@ -204,7 +206,7 @@ def list_cmd() -> None:
     if not rows:
         err_console().print(_("no ecosystems"), markup=False)
     for r in rows:
-        click.echo(f"{r['name']}\t{r['version']}\tactors={r['actors']}\tservices={r['services']}\t"
+        click.echo(f"{visible(str(r['name']))}\t{r['version']}\tactors={r['actors']}\tservices={r['services']}\t"
                    f"offers={r['offers']}\tneeds={r['needs']}\tlinks={r['links']}")
 
 

@@ -9,7 +9,11 @@ import pandas as pd
 from rich.console import Console
 
 from . import main
-from .common import analysis_options, command_wrapper, emit, err_console, load, output_options, rich_table
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from ..analysis.trend import trend_years
+from .common import (analysis_options, command_wrapper, emit, err_console, load, masker, max_hops_option,
+                     output_options, private_option, rich_table)
 from ..errors import UsageError
 from ..i18n import _, format_int, format_percent
 
@@ -54,10 +58,13 @@ def recommend(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: 
         write_dataset(plan.ecosystem, write_dir)
         console.print(_("wrote the ecosystem after {n} action(s) to {path}").format(
             n=len(plan.recommendations), path=write_dir), markup=False)
+    m = masker(eco)
     data = {"name": eco.name, "as_of": as_of, "budget": budget, "actions": fams, **plan.to_dict()}
-    table = plan.table()
+    for rec, r in zip(data["recommendations"], plan.recommendations):
+        rec["description"] = r.action.describe(m.id)
+    table = plan.table(m.id)
     if fmt == "csv":
-        table = pd.DataFrame([{"rank": r.rank, "kind": r.action.kind, "action": r.action.describe(),
+        table = pd.DataFrame([{"rank": r.rank, "kind": r.action.kind, "action": r.action.describe(m.id),
                                "gain": r.gain, "service": g["service"], "region": g["region"],
                                "sector": g["sector"], "needs": g["needs"]}
                               for r in plan.recommendations for g in r.groups],
@@ -71,11 +78,11 @@ def recommend(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: 
             before=format_percent(d["coverage_before"], 1), n=len(plan.recommendations),
             after_served=format_int(plan.served_after), after=format_percent(d["coverage_after"], 1)), markup=False)
         if plan.recommendations:
-            c.print(rich_table(table, title=_("Recommended interventions (greedy, in order)")), markup=False)
+            c.print(rich_table(table, title=_("Recommended interventions (greedy, in order)")))
         else:
             c.print(_("no action serves any unmet need"), markup=False)
 
-    emit(fmt=fmt, output=output, data=data, table=table, render=render)
+    emit(fmt=fmt, output=output, data=data, table=table, render=render, masker=m)
 
 
 @main.command()
@@ -93,11 +100,17 @@ def trend(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: int,
     if as_of is not None:
         raise UsageError(_("trend takes --from/--to, not --as-of"))
     eco = load(dataset, ecosystem=ecosystem)
-    frame = run(eco, start, end, step=step, max_hops=max_hops, top=top)
-    records = frame.to_dict("records")
+    years = trend_years(start, end, step=step)
+    with _year_progress() as bar:
+        task = bar.add_task(_("years"), total=len(years))
+        frame = run(eco, start, end, step=step, max_hops=max_hops, top=top,
+                    progress=lambda year: bar.update(task, advance=1, description=str(year)))
+    m = masker(eco)
+    records = m.data(frame.to_dict("records"))
     data = {"name": eco.name, "max_hops": max_hops, "years": records}
     table = frame.copy()
-    table["bottlenecks"] = [", ".join(f"{b['id']}({b['impact']})" for b in bs) for bs in frame["bottlenecks"]]
+    table["bottlenecks"] = ["; ".join(f"{b['id']} ({b['name']}) {b['impact']}" for b in r["bottlenecks"])
+                            for r in records]
 
     def render(c: Console) -> None:
         cols = {"year": "year", "needs": "needs", "served": "served", "coverage": _("cover"),
@@ -105,11 +118,28 @@ def trend(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: int,
                 "centralisation": _("central"), "top1_load_share": _("top1"),
                 "bottlenecks": _("top bottleneck (impact)")}
         view = table[list(cols)].rename(columns=cols)
-        view[cols["bottlenecks"]] = [f"{bs[0]['id']} ({bs[0]['impact']})" if bs else "" for bs in frame["bottlenecks"]]
-        c.print(rich_table(view, title=_("{name}: trend {start}-{end}").format(name=eco.name, start=start, end=end)),
-                markup=False)
+        c.print(rich_table(view, title=_("{name}: trend {start}-{end}").format(name=eco.name, start=start, end=end),
+                           legend=_trend_legend(cols)))
 
-    emit(fmt=fmt, output=output, data=data, table=table, render=render)
+    emit(fmt=fmt, output=output, data=data, table=table, render=render, masker=m)
+
+
+def _trend_legend(cols: dict[str, str]) -> dict[str, str]:
+    """What trend's short headings mean, keyed by the headings shown."""
+    return {
+        cols["coverage"]: _("coverage: served needs / needs"),
+        cols["avg_hops"]: _("average hops of the best paths of served needs"),
+        cols["network_share"]: _("share of enterprises with a member_of link to a network"),
+        cols["density"]: _("density of the institution graph"),
+        cols["centralisation"]: _("Freeman degree centralisation of the institution graph"),
+        cols["top1_load_share"]: _("load of the most loaded institution / total load of all institutions"),
+        cols["bottlenecks"]: _("id (name) and impact of the institutions with the highest impact"),
+    }
+
+
+def _year_progress() -> Progress:
+    return Progress(TextColumn("{task.description:>6}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=err_console(), transient=True)
 
 
 @main.command()
@@ -118,13 +148,14 @@ def trend(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: int,
 @click.option("--from", "start", type=int, default=None, metavar="YEAR")
 @click.option("--to", "end", type=int, default=None, metavar="YEAR")
 @click.option("--ecosystem", default=None, metavar="NAME", help="Ecosystem name in Neo4j (DATASET 'neo4j').")
-@click.option("--max-hops", type=click.IntRange(1, 12), default=4, show_default=True)
-@click.option("--limit", type=click.IntRange(1), default=20, show_default=True,
-              help="Rows shown per kind of change in the table.")
+@max_hops_option
+@private_option
+@click.option("--limit", type=click.IntRange(1), default=None,
+              help="Rows shown per kind of change in the table [default: 20 on a terminal, all when piped].")
 @output_options
 @command_wrapper
 def diff(dataset: str, other: str | None, start: int | None, end: int | None, ecosystem: str | None,
-         max_hops: int, limit: int, fmt: str, output: Path | None) -> None:
+         max_hops: int, limit: int | None, fmt: str, output: Path | None) -> None:
     """What changed between two years of DATASET (--from/--to) or two datasets (DATASET OTHER)."""
     from ..analysis.trend import diff as run
 
@@ -134,29 +165,40 @@ def diff(dataset: str, other: str | None, start: int | None, end: int | None, ec
         eco = load(dataset, ecosystem=ecosystem)
         a, b, la, lb = eco.as_of(start), eco.as_of(end), str(start), str(end)
     else:
-        a = load(dataset, ecosystem=ecosystem, as_of=start)
-        b = load(other, ecosystem=ecosystem, as_of=end if end is not None else start)
+        if ecosystem and "neo4j" not in (dataset, other):
+            raise UsageError(_("--ecosystem names an ecosystem stored in Neo4j; it needs DATASET or OTHER 'neo4j'"))
+        a = load(dataset, ecosystem=ecosystem if dataset == "neo4j" else None, as_of=start)
+        b = load(other, ecosystem=ecosystem if other == "neo4j" else None, as_of=end if end is not None else start)
         la, lb = dataset, other
     d = run(a, b, max_hops=max_hops, label_a=la, label_b=lb)
     data = d.to_dict()
     table = d.summary()
+    names = pd.concat([a.actors["name"], b.actors["name"]])
+    names = names[~names.index.duplicated(keep="last")]
+
+    def named(f: pd.DataFrame) -> pd.DataFrame:
+        return f.assign(name=names.reindex(f["actor"].to_numpy()).to_numpy())
 
     def render(c: Console) -> None:
         c.print(_("{a} -> {b}: coverage {before} -> {after}").format(
             a=la, b=lb, before=format_percent(d.coverage_a, 1), after=format_percent(d.coverage_b, 1)), markup=False)
-        c.print(rich_table(table, title=_("Changes")), markup=False)
+        c.print(rich_table(table, title=_("Changes")))
+        shown = limit if limit is not None else (20 if c.is_terminal else None)
         for title, f, cols in (
             (_("Actors added"), d.actors_added, ["id", "name", "kind"]),
             (_("Actors removed"), d.actors_removed, ["id", "name", "kind"]),
             (_("Links added"), d.links_added, ["source", "target", "type"]),
             (_("Links removed"), d.links_removed, ["source", "target", "type"]),
-            (_("Gaps closed"), d.gaps_closed, ["actor", "service"]),
-            (_("Gaps opened"), d.gaps_opened, ["actor", "service"]),
+            (_("Offers added"), named(d.offers_added), ["actor", "name", "service"]),
+            (_("Offers removed"), named(d.offers_removed), ["actor", "name", "service"]),
+            (_("Gaps closed"), named(d.gaps_closed), ["actor", "name", "service"]),
+            (_("Gaps opened"), named(d.gaps_opened), ["actor", "name", "service"]),
             (_("Bottlenecks that rose"), d.rose, ["id", "name", "impact_a", "impact_b", "load_a", "load_b"]),
             (_("Bottlenecks that fell"), d.fell, ["id", "name", "impact_a", "impact_b", "load_a", "load_b"]),
         ):
             if len(f):
-                more = _(" (first {limit} of {n})").format(limit=limit, n=len(f)) if len(f) > limit else ""
-                c.print(rich_table(f[cols].head(limit), title=title + more), markup=False)
+                more = (_(" (first {limit} of {n})").format(limit=shown, n=len(f))
+                        if shown is not None and len(f) > shown else "")
+                c.print(rich_table(f[cols].head(shown), title=title + more))
 
-    emit(fmt=fmt, output=output, data=data, table=table, render=render)
+    emit(fmt=fmt, output=output, data=data, table=table, render=render, masker=masker(b, a))

@@ -58,8 +58,9 @@ from typing import Final
 
 import numpy as np
 
+from ..errors import OutputError, UsageError
 from ..i18n import _, format_int
-from ..errors import UsageError
+from ..io.outfile import atomic_dir
 from .builder import Builder
 from .output import write
 from .spec import SECTOR_NAMES, SERVICES, YEAR  # noqa: F401 (importable from here, as before)
@@ -115,8 +116,10 @@ def generate(
     Parameters
     ----------
     out_dir : str or Path
-        Folder to write; created (with its parents) when missing. Existing
-        files of the same names are overwritten, other files are left alone.
+        Folder to write; created (with its parents) when missing. The dataset is
+        written into a temporary folder beside it and swapped in when complete,
+        so an interruption leaves the old folder as it was; other files in the
+        folder are kept.
     enterprises : int, default 1000
         Number of enterprises (1 to 50,000,000). About one network is added
         per 40 enterprises.
@@ -164,8 +167,14 @@ def generate(
     folder = Path(out_dir)
     if folder.exists() and not folder.is_dir():
         raise UsageError(_("{folder} exists and is not a folder").format(folder=folder))
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot write {str(folder)!r}: {exc.strerror or exc}") from exc
     builder = Builder(n_ent, n_inst, n_reg, n_sec, seed, progress or (lambda _msg: None))
     builder.build()
-    write(builder, folder)
+    # Written beside the target and swapped in whole: an interrupted run never
+    # leaves a mix of old and new tables (other files of the folder are kept).
+    with atomic_dir(folder, keep_others=True) as tmp:
+        write(builder, tmp)
     return folder

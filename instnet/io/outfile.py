@@ -64,7 +64,9 @@ def atomic_file(path: str | os.PathLike[str], *, mode: str = "w",
     """Open a temporary sibling of ``path`` for writing; rename it onto ``path`` on success.
 
     On any exception (or interruption) the temporary file is removed and ``path`` is
-    left as it was. ``mode`` is ``"w"`` (text) or ``"wb"`` (binary).
+    left as it was. ``mode`` is ``"w"`` (text) or ``"wb"`` (binary). A symbolic link
+    is followed (the file it names is replaced); a device or pipe (``/dev/stdout``)
+    is written directly, since nothing can be renamed onto it.
 
     Raises
     ------
@@ -73,13 +75,20 @@ def atomic_file(path: str | os.PathLike[str], *, mode: str = "w",
     """
     target = Path(path)
     binary = "b" in mode
+    options: dict = {} if binary else {"encoding": encoding, "newline": ""}
+    if target.exists() and not target.is_file():
+        # A device, a pipe or a socket (``-o /dev/stdout``): nothing to rename onto.
+        yield from _write_through(target, mode, options)
+        return
+    if target.is_symlink():
+        target = Path(os.path.realpath(target))  # replace the file the link names, keep the link
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent or ".")
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     except OSError as exc:
-        raise OutputError(_describe(exc, target)) from exc
+        raise OutputError(_describe(exc, Path(path))) from exc
     tmp = Path(tmp_name)
     try:
-        with os.fdopen(fd, mode, **({} if binary else {"encoding": encoding, "newline": ""})) as handle:
+        with os.fdopen(fd, mode, **options) as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
@@ -87,10 +96,21 @@ def atomic_file(path: str | os.PathLike[str], *, mode: str = "w",
         os.replace(tmp, target)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise OutputError(_describe(exc, target)) from exc
+        raise OutputError(_describe(exc, Path(path))) from exc
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def _write_through(target: Path, mode: str, options: dict) -> Iterator[IO]:
+    """Write straight into a special file, with its OS errors as :class:`OutputError`."""
+    if target.is_dir():
+        raise OutputError(f"cannot write {str(target)!r}: it is a folder")
+    try:
+        with open(target, mode, **options) as handle:
+            yield handle
+    except OSError as exc:
+        raise OutputError(_describe(exc, target)) from exc
 
 
 def _keep_mode(target: Path, tmp: Path) -> None:
@@ -104,11 +124,14 @@ def _keep_mode(target: Path, tmp: Path) -> None:
 
 
 @contextlib.contextmanager
-def atomic_dir(path: str | os.PathLike[str]) -> Iterator[Path]:
+def atomic_dir(path: str | os.PathLike[str], *, keep_others: bool = False) -> Iterator[Path]:
     """Yield a temporary folder beside ``path``; it replaces ``path`` on success.
 
     The old folder (if any) is moved aside and removed only after the new one is in
-    place, so an interruption leaves either the old or the new folder whole.
+    place, so an interruption leaves either the old or the new folder whole. With
+    ``keep_others``, entries of the old folder that the new one does not have are
+    carried over (hard links where the file system allows, else copies) before the
+    swap, so a user's other files in the folder survive.
 
     Raises
     ------
@@ -124,11 +147,19 @@ def atomic_dir(path: str | os.PathLike[str]) -> Iterator[Path]:
         raise OutputError(_describe(exc, target)) from exc
     try:
         yield tmp
+        if keep_others and target.is_dir():
+            _carry_over(target, tmp)
         old = None
         if target.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent or "."))
             os.replace(target, old / "previous")
-        os.replace(tmp, target)
+        try:
+            os.replace(tmp, target)
+        except BaseException:
+            if old is not None:  # put the old folder back where it was
+                os.replace(old / "previous", target)
+                shutil.rmtree(old, ignore_errors=True)
+            raise
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
     except OSError as exc:
@@ -137,3 +168,25 @@ def atomic_dir(path: str | os.PathLike[str]) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def _carry_over(old: Path, new: Path) -> None:
+    """Link (or copy) into ``new`` every entry of ``old`` that ``new`` lacks."""
+    for entry in old.iterdir():
+        dest = new / entry.name
+        if dest.exists() or dest.is_symlink():
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.copytree(entry, dest, symlinks=True, copy_function=_link_or_copy)
+        else:
+            _link_or_copy(entry, dest)
+
+
+def _link_or_copy(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
+    if os.path.islink(src):
+        os.symlink(os.readlink(src), dst)
+        return
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)

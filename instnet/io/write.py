@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from ..errors import OutputError
 from ..model import Ecosystem
 from ..schema import META_KEYS, REQUIRED_TABLES
+from .outfile import atomic_dir
 from .referral_log import REFERRALS_TABLE, write_referrals
 
 
@@ -94,8 +93,9 @@ def write_dataset(eco: Ecosystem, folder: str | Path) -> Path:
     ----------
     eco : Ecosystem
     folder : str or Path
-        Destination; created if missing. Existing table files are replaced
-        atomically (written to a temporary folder first).
+        Destination; created if missing. The whole folder is written beside it
+        and swapped in at the end, so an interruption leaves the old folder as it
+        was; files of the old folder that are not dataset tables are kept.
 
     Returns
     -------
@@ -103,12 +103,14 @@ def write_dataset(eco: Ecosystem, folder: str | Path) -> Path:
         The folder written.
     """
     folder = Path(folder)
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".instnet-", dir=folder.parent))
     try:
-        # Known keys and any other plain (string, number, boolean) value are kept.
-        meta = {str(k): v for k, v in eco.meta.items()
-                if v is not None and (k in META_KEYS or isinstance(v, str | int | float))}
+        folder.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot write {str(folder)!r}: {exc.strerror or exc}") from exc
+    # Known keys and any other plain (string, number, boolean) value are kept.
+    meta = {str(k): v for k, v in eco.meta.items()
+            if v is not None and (k in META_KEYS or isinstance(v, str | int | float))}
+    with atomic_dir(folder, keep_others=True) as tmp:
         (tmp / "ecosystem.toml").write_text(
             "".join(f"{_toml_key(k)} = {_toml_value(v)}\n" for k, v in meta.items()), encoding="utf-8"
         )
@@ -116,9 +118,4 @@ def write_dataset(eco: Ecosystem, folder: str | Path) -> Path:
             (tmp / f"{table}.csv").write_bytes(csv_text(table_text(eco, table)).encode("utf-8"))
         if eco.referrals is not None and len(eco.referrals):
             write_referrals(eco.referrals.to_dict("records"), tmp / f"{REFERRALS_TABLE}.csv")
-        folder.mkdir(exist_ok=True)
-        for item in tmp.iterdir():
-            os.replace(item, folder / item.name)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     return folder

@@ -10,6 +10,7 @@ channel; the JSON export adds the best referral path of every need.
 from __future__ import annotations
 
 import json
+import re
 import math
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ import pandas as pd
 from .. import __version__
 from ..model import Ecosystem
 from ..schema import LINK_RULES
+from ..io.outfile import atomic_file
 from .views import Analysis, actor_frame, analyse, display_ids, display_name
 
 #: Node attributes in export order (those present for an ecosystem are written).
@@ -176,14 +178,47 @@ def write_export(eco: Ecosystem, fmt: str, path: str | Path, *, include_private:
     path = Path(path)
     if analysis is None:
         analysis = analyse(eco, max_hops=max_hops)
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
     if fmt == "json":
         data = export_json(eco, analysis, include_private=include_private)
-        path.write_text(json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n", encoding="utf-8")
-    elif fmt == "graphml":
-        nx.write_graphml(export_graph(eco, analysis, include_private=include_private), path, encoding="utf-8")
-    elif fmt == "gexf":
-        G = export_graph(eco, analysis, include_private=include_private)
-        nx.write_gexf(G, path, encoding="utf-8")
-    else:
-        raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
+        text = json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+        with atomic_file(path) as handle:
+            handle.write(text)
+        return path
+    G = xml_safe(export_graph(eco, analysis, include_private=include_private))
+    with atomic_file(path, mode="wb") as handle:
+        if fmt == "graphml":
+            nx.write_graphml(G, handle, encoding="utf-8")
+        else:
+            nx.write_gexf(G, handle, encoding="utf-8")
     return path
+
+
+# Characters XML 1.0 cannot carry, even escaped: C0 controls but tab, LF and CR;
+# lone surrogates; U+FFFE and U+FFFF.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(value: Any) -> Any:
+    r"""``value`` with every character XML 1.0 forbids written out as ``\xNN`` (other values unchanged).
+
+    Examples
+    --------
+    >>> xml_text("a\x01b\x1b"), xml_text(3)
+    ('a\\x01b\\x1b', 3)
+    """
+    if isinstance(value, str) and _NOT_XML.search(value):
+        return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256
+                            else f"\\u{ord(m.group()):04x}", value)
+    return value
+
+
+def xml_safe(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """A copy of ``G`` whose ids and text attributes are all :func:`xml_text` (GraphML and GEXF parse)."""
+    H = nx.MultiDiGraph()
+    H.graph.update({xml_text(k): xml_text(v) for k, v in G.graph.items()})
+    H.add_nodes_from((xml_text(n), {k: xml_text(v) for k, v in d.items()}) for n, d in G.nodes(data=True))
+    H.add_edges_from((xml_text(u), xml_text(v), key, {k: xml_text(x) for k, x in d.items()})
+                     for u, v, key, d in G.edges(keys=True, data=True))
+    return H

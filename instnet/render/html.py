@@ -31,6 +31,7 @@ import jinja2
 from markupsafe import Markup
 
 from .. import __version__
+from ..io.outfile import atomic_file
 from ..i18n import _, current_language, ngettext
 from ..labels import label as vocab_label
 from ..model import Ecosystem
@@ -239,7 +240,9 @@ def _source_line(eco: Ecosystem) -> str:
 def write_map(eco: Ecosystem, path: str | Path, **kwargs: Any) -> Path:
     """Write the interactive map of ``eco`` to ``path`` (keyword arguments as :func:`map_html`)."""
     path = Path(path)
-    path.write_text(map_html(eco, **kwargs), encoding="utf-8")
+    text = map_html(eco, **kwargs)
+    with atomic_file(path) as handle:
+        handle.write(text)
     return path
 
 

@@ -24,6 +24,7 @@ from ..analysis.gaps import coverage
 from ..analysis.indicators import panel
 from ..analysis.info import counts
 from ..analysis.recommend import recommend
+from ..io.outfile import atomic_file
 from ..model import Ecosystem
 from ..schema import INSTITUTION_KINDS, KINDS
 from .views import KIND_STYLE, kind_text, Analysis, coverage_colour, actor_frame, analyse, build_view, display_name
@@ -394,5 +395,6 @@ def write_report(eco: Ecosystem, path: str | Path, *, fmt: str = "html", max_hop
         text = report_html(eco, max_hops=max_hops, include_private=include_private)
     else:
         raise ValueError(f"unknown report format {fmt!r}")
-    path.write_text(text, encoding="utf-8")
+    with atomic_file(path) as handle:
+        handle.write(text)
     return path

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,22 +42,24 @@ class Action:
     services: tuple[str, ...] = ()
     networks: tuple[str, ...] = ()
 
-    def describe(self) -> str:
+    def describe(self, shown: Callable[[str], str] = str) -> str:
+        """The action in words; ``shown`` maps an actor id to the text printed for it."""
+        source, target = shown(self.source) if self.source else "", shown(self.target)
         if self.kind == "link":
-            return _("link {source} -> {target} (refers_to)").format(source=self.source, target=self.target)
+            return _("link {source} -> {target} (refers_to)").format(source=source, target=target)
         if self.kind == "scope":
             return (_("extend offer {source}/{service} to region {value}") if self.axis == "region" else
                     _("extend offer {source}/{service} to sector {value}")).format(
-                source=self.source, service=self.service, value=self.value)
+                source=source, service=self.service, value=self.value)
         if self.kind == "offer":
             where = ", ".join(x for x in (self.regions and _("regions {list}").format(list=self.regions),
                                           self.sectors and _("sectors {list}").format(list=self.sectors)) if x)
-            return _("{source} offers {service}").format(source=self.source, service=self.service) + (
+            return _("{source} offers {service}").format(source=source, service=self.service) + (
                 f" ({where})" if where else "")
-        coord = _(", coordinated by {source}").format(source=self.source) if self.source else ""
+        coord = _(", coordinated by {source}").format(source=source) if self.source else ""
         return _("new centre {id} in {region} offering {services}").format(
-            id=self.target, region=self.value, services=";".join(self.services) or _("nothing")) + coord + _(
-            ", brokering {n} network(s)").format(n=len(self.networks))
+            id=target, region=self.value, services=";".join(self.services) or _("nothing")) + coord + _(
+            ", brokering {n} network(s)").format(n=len(self.networks)) + f": {', '.join(map(shown, self.networks))}"
 
     def key(self) -> tuple:
         return (_KIND_ORDER[self.kind], self.source, self.target, self.service, self.offer, self.axis,
@@ -114,11 +117,12 @@ class Plan:
                 "max_hops": self.max_hops,
                 "recommendations": [r.to_dict() for r in self.recommendations]}
 
-    def table(self) -> pd.DataFrame:
+    def table(self, shown: Callable[[str], str] = str) -> pd.DataFrame:
+        """One row per recommendation; ``shown`` as in :meth:`Action.describe`."""
         rows = []
         for r in self.recommendations:
             top = ", ".join(f"{g['service']}@{g['region'] or '*'}/{g['sector'] or '*'}:{g['needs']}"
                             for g in r.groups[:3])
             more = " " + _("(+{n} groups)").format(n=len(r.groups) - 3) if len(r.groups) > 3 else ""
-            rows.append((r.rank, r.action.kind, r.action.describe(), r.gain, top + more))
+            rows.append((r.rank, r.action.kind, r.action.describe(shown), r.gain, top + more))
         return pd.DataFrame(rows, columns=["rank", "kind", "action", "gain", "newly served (service@region/sector)"])

@@ -7,9 +7,9 @@ map, GraphML, GEXF, JSON); :func:`build_view` turns an ecosystem into the nodes 
 edges of one map view (plain dicts in vis-network's vocabulary) plus the legend,
 filter choices and the sentences that say what the view shows.
 
-Private actors (``private`` true) get a neutral id (``private-N``) and label
-(``Enterprise (private)``) and lose their name, description and coordinates unless
-``include_private`` is given.
+Private actors (``private`` true) follow :mod:`instnet.render.privacy`: a stable
+pseudonym (``private-enterprise-1a2b3c4d``) and label (``Enterprise (private)``), no
+name, description or coordinates, unless ``include_private`` is given.
 """
 
 from .actors import actor_frame, display_ids, display_name

@@ -5,32 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ...i18n import _
 from ...model import Ecosystem
 from ...schema import INSTITUTION_KINDS
+from ..privacy import display_ids, display_names
 from .analysis import Analysis, load_from_paths
-from .style import kind_text
-
-
-def display_ids(eco: Ecosystem, *, include_private: bool) -> pd.Series:
-    """Map actor id -> id shown in outputs (``private-N`` for private actors).
-
-    Examples
-    --------
-    >>> eco = Ecosystem.from_records(actors=[
-    ...     {"id": "a", "name": "A", "kind": "enterprise", "private": "true"},
-    ...     {"id": "b", "name": "B", "kind": "enterprise"}])
-    >>> display_ids(eco, include_private=False).to_dict()
-    {'a': 'private-1', 'b': 'b'}
-    """
-    ids = pd.Series(eco.actors.index.to_numpy(dtype=object), index=eco.actors.index, dtype=object)
-    if include_private:
-        return ids
-    private = eco.actors["private"].to_numpy(dtype=bool)
-    if private.any():
-        ids = ids.copy()
-        ids[private] = [f"private-{i}" for i in range(1, int(private.sum()) + 1)]
-    return ids
 
 
 def actor_frame(eco: Ecosystem, analysis: Analysis | None = None, *, include_private: bool = False) -> pd.DataFrame:
@@ -55,8 +33,7 @@ def actor_frame(eco: Ecosystem, analysis: Analysis | None = None, *, include_pri
     disp = display_ids(eco, include_private=include_private)
     private = a["private"].to_numpy(dtype=bool)
     hide = private & (not include_private)
-    kind_label = a["kind"].map(lambda k: _("{kind} (private)").format(kind=kind_text(k)))
-    label = np.where(hide, kind_label.to_numpy(dtype=object), a["name"].to_numpy(dtype=object))
+    label = display_names(eco, include_private=include_private).to_numpy(dtype=object)
     frame = pd.DataFrame({
         "actor": a.index.to_numpy(dtype=object),
         "label": label,

@@ -280,7 +280,10 @@ def service_highlights(eco: Ecosystem, analysis: Analysis, node_of: dict[str, st
                              "to": [e["to"] for e in ref] + [e["from"] for e in ref if e["type"] in both],
                              "id": [e["id"] for e in ref] + [e["id"] for e in ref if e["type"] in both]},
                             columns=["from", "to", "id"])
-        pairs = hops.merge(ends, on=["from", "to"])[["svc", "id"]].drop_duplicates()
+        # Empty frames (no drawn referral edge, no served path) would get float columns
+        # and refuse to merge with text ones: the keys are text whatever the length.
+        key = {"from": object, "to": object}
+        pairs = hops.astype(key).merge(ends.astype(key), on=["from", "to"])[["svc", "id"]].drop_duplicates()
     nodes = pd.concat(parts, ignore_index=True).dropna().drop_duplicates()
     nodes = nodes[nodes["node"] != ""]
     node_sets = {str(s): sorted(g.tolist()) for s, g in nodes.groupby("svc", sort=True)["node"]}
