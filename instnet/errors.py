@@ -57,7 +57,8 @@ class DatasetNotFoundError(InstnetError, FileNotFoundError):
 class UnknownIdError(InstnetError, KeyError):
     """An actor or service id that is not in the ecosystem (with suggestions)."""
 
-    def __init__(self, what: str, value: str, suggestions: list[str] | tuple[str, ...] = ()):
+    def __init__(self, what: str, value: str, suggestions: list[str] | tuple[str, ...] = (), *,
+                 hint: str = ""):
         self.what = what
         self.value = value
         self.suggestions = tuple(suggestions)
@@ -66,6 +67,8 @@ class UnknownIdError(InstnetError, KeyError):
         msg = unknown.get(what, _("unknown {what} {value!r}")).format(what=what, value=value)
         if self.suggestions:
             msg += _("; did you mean {ids}?").format(ids=", ".join(repr(s) for s in self.suggestions))
+        if hint:
+            msg += f" ({hint})"
         super().__init__(msg)
 
     def __str__(self) -> str:  # KeyError would repr() the message

@@ -121,6 +121,9 @@ class Ecosystem:
     all_actors: pd.DataFrame | None = None
     #: Digest of the dataset this ecosystem was read as (see :attr:`origin_digest`).
     origin: bytes = field(default=b"", repr=False)
+    #: The dataset's referral log (``referrals.csv``, optional): text columns of
+    #: :data:`instnet.io.referral_log.REFERRAL_COLUMNS`; never used by the analyses.
+    referrals: pd.DataFrame | None = None
 
     @property
     def name(self) -> str:

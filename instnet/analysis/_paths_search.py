@@ -10,7 +10,7 @@ the vectorised engine for whole ecosystems is :mod:`instnet.analysis._paths_engi
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -42,9 +42,10 @@ class _Index:
         if edges is None:
             edges = referral_edges(eco)
         a = eco.actors
-        self.kind: dict[str, str] = dict(zip(a.index, a["kind"].to_numpy()))
-        self.region: dict[str, str] = dict(zip(a.index, a["region"].to_numpy()))
-        self.sector: dict[str, str] = dict(zip(a.index, a["sector"].to_numpy()))
+        ids = a.index.to_numpy(dtype=object)  # iterating an Arrow-backed Index itself is slow
+        self.kind: dict[str, str] = dict(zip(ids, a["kind"].to_numpy(dtype=object)))
+        self.region: dict[str, str] = dict(zip(ids, a["region"].to_numpy(dtype=object)))
+        self.sector: dict[str, str] = dict(zip(ids, a["sector"].to_numpy(dtype=object)))
         self.adj: dict[str, list[tuple[str, float]]] = {}
         passable = {i for i, k in self.kind.items() if k != "enterprise"}
         for u, v, w in zip(edges["source"].to_numpy(), edges["target"].to_numpy(),
@@ -52,6 +53,9 @@ class _Index:
             if v in passable:  # an enterprise is never an intermediate nor a provider
                 self.adj.setdefault(u, []).append((v, float(w)))
         self._valid: dict[tuple[str, str, str], frozenset[str]] = {}
+        self._actors = a
+        # computed on first use; a dict so that shallow copies (walk-ins) share it
+        self._lazy: dict[str, Any] = {}
         # offers: service -> provider -> list of (regions, sectors) scopes
         self.offers: dict[str, dict[str, list[tuple[frozenset[str], frozenset[str]]]]] = {}
         o = eco.offers
@@ -79,6 +83,56 @@ class _Index:
                 if tgt[i] in nodes:
                     out[(u, tgt[i])] = (tuple(types[i]), float(self.edge_weight[i]))
         return out
+
+    def reachable_rows(self) -> dict[str, dict[str, Any]]:
+        """Every column of the actors that can appear after the source of a path (not enterprises).
+
+        Built once, on first use: a path's steps, names and contact details are
+        then dict look-ups instead of pandas ones.
+        """
+        got = self._lazy.get("rows")
+        if got is None:
+            a = self._actors
+            keep = a[(a["kind"] != "enterprise").to_numpy()]
+            got = self._lazy["rows"] = {str(i): r for i, r in zip(keep.index, keep.to_dict("records"))}
+        return got
+
+    def hops_to(self, source: str, targets: Iterable[str]) -> dict[str, int]:
+        """Fewest referral links from ``source`` to each of ``targets`` it reaches at all (any length).
+
+        A breadth-first search in C (:func:`scipy.sparse.csgraph.dijkstra`,
+        unweighted) over the graph of institutions and networks, started from
+        ``source``'s first links: a national dataset answers in milliseconds.
+        Intermediates are institutions or networks, as in every referral path.
+        """
+        from scipy.sparse.csgraph import dijkstra
+
+        pos, csr = self._passable_graph()  # built on the first call, even one without targets
+        first = sorted({pos[v] for v, _ in self.adj.get(source, ()) if v in pos})
+        if not first:
+            return {}
+        dist = dijkstra(csr, directed=True, indices=first, unweighted=True, min_only=True)
+        out = {}
+        for t in targets:
+            i = pos.get(t)
+            if i is not None and t != source and np.isfinite(dist[i]):
+                out[t] = int(dist[i]) + 1
+        return out
+
+    def _passable_graph(self) -> tuple[dict[str, int], Any]:
+        """Positions and CSR adjacency of the institutions and networks (built once)."""
+        got = self._lazy.get("passable")
+        if got is None:
+            from scipy.sparse import csr_matrix
+
+            nodes = [i for i, k in self.kind.items() if k != "enterprise"]
+            pos = {n: i for i, n in enumerate(nodes)}
+            src = [pos[u] for u in nodes for _v in self.adj.get(u, ())]
+            dst = [pos[v] for u in nodes for v, _w in self.adj.get(u, ())]
+            csr = csr_matrix((np.ones(len(src), dtype=np.float64), (np.asarray(src, dtype=np.int64),
+                              np.asarray(dst, dtype=np.int64))), shape=(len(nodes), len(nodes)))
+            got = self._lazy["passable"] = (pos, csr)
+        return got
 
     def covers(self, provider: str, service: str, actor: str) -> bool:
         """True when one of ``provider``'s offers of ``service`` covers ``actor``."""

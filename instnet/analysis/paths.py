@@ -25,7 +25,8 @@ from typing import Any
 import pandas as pd
 
 from ._paths_engine import _best_paths_fast
-from ._paths_search import _check_hops, _prepared, _ranked, _refer_search
+from ._paths_search import _check_hops, _Index, _prepared, _ranked, _refer_search
+from .walkin import WalkIn, walk_in_index
 from ._paths_search import _simple_best_paths  # noqa: F401  (the straightforward engine, for tests)
 from ..errors import UnknownIdError, UsageError
 from ..i18n import _
@@ -197,26 +198,39 @@ def _suggest(value: str, choices: Iterable[Hashable], n: int = 3) -> list[str]:
     return close
 
 
-def _check_ids(eco: Ecosystem, actor: str, service: str) -> None:
-    if actor not in eco.actors.index:
+def _check_ids(eco: Ecosystem, actor: str | WalkIn, service: str) -> None:
+    if isinstance(actor, WalkIn):
+        for target in actor.via:
+            if target not in eco.actors.index:
+                eco.require_active(target)
+                raise UnknownIdError("actor", target, _suggest(target, eco.actors.index))
+        actor.check(eco)
+    elif actor not in eco.actors.index:
         eco.require_active(actor)
         raise UnknownIdError("actor", actor, _suggest(actor, eco.actors.index))
     if service not in eco.services.index:
         raise UnknownIdError("service", service, _suggest(service, eco.services.index))
 
 
-def _steps(eco: Ecosystem, path: Sequence[str], edge_info: dict[tuple[str, str], tuple[tuple[str, ...], float]],
+def _search_index(eco: Ecosystem, actor: str | WalkIn) -> tuple[_Index, str]:
+    """The search index to use for ``actor`` and the id it has in paths."""
+    if isinstance(actor, WalkIn):
+        return walk_in_index(eco, actor), actor.id
+    return _prepared(eco)[1], actor
+
+
+def _steps(idx: _Index, path: Sequence[str], edge_info: dict[tuple[str, str], tuple[tuple[str, ...], float]],
            ) -> tuple[Step, ...]:
-    names = eco.actors["name"]
-    kinds = eco.actors["kind"]
+    rows = idx.reachable_rows()  # every node after the source is an institution or a network
     out = []
     for u, v in zip(path[:-1], path[1:]):
         types, w = edge_info[(u, v)]
-        out.append(Step(id=v, name=str(names.at[v]), kind=str(kinds.at[v]), types=types, weight=w))
+        out.append(Step(id=v, name=str(rows[v]["name"]), kind=str(rows[v]["kind"]), types=types, weight=w))
     return tuple(out)
 
 
-def refer(eco: Ecosystem, actor: str, service: str, *, k: int = 3, max_hops: int = 4) -> list[Referral]:
+def refer(eco: Ecosystem, actor: str | WalkIn, service: str, *, k: int = 3,
+          max_hops: int = 4) -> list[Referral]:
     """Return the ``k`` best providers of ``service`` for ``actor``, each with its best path.
 
     Every provider that offers ``service`` with a scope covering ``actor`` and
@@ -229,9 +243,11 @@ def refer(eco: Ecosystem, actor: str, service: str, *, k: int = 3, max_hops: int
     ----------
     eco : Ecosystem
         The ecosystem.
-    actor, service : str
-        The actor (an enterprise or network) and the service it needs. The pair
-        need not be listed in ``eco.needs``.
+    actor : str or WalkIn
+        The actor (an enterprise or network), or a walk-in client who is not in
+        the dataset (see :mod:`instnet.analysis.walkin`).
+    service : str
+        The service it needs. The pair need not be listed in ``eco.needs``.
     k : int, default 3
         Number of providers to return (at least 1).
     max_hops : int, default 4
@@ -246,9 +262,9 @@ def refer(eco: Ecosystem, actor: str, service: str, *, k: int = 3, max_hops: int
     Raises
     ------
     UnknownIdError
-        If ``actor`` or ``service`` does not exist (with the closest ids).
+        If ``actor``, a walk-in's ``via`` or ``service`` does not exist (with the closest ids).
     UsageError
-        If ``k`` or ``max_hops`` is below 1.
+        If ``k`` or ``max_hops`` is below 1, or a walk-in's ``via`` is empty or names an enterprise.
 
     Examples
     --------
@@ -271,14 +287,14 @@ def refer(eco: Ecosystem, actor: str, service: str, *, k: int = 3, max_hops: int
     _check_hops(max_hops)
     if int(k) < 1:
         raise UsageError(_("k must be at least 1, not {k}").format(k=k))
-    idx = _prepared(eco)[1]
+    idx, actor = _search_index(eco, actor)
     valid = idx.valid(service, actor)
     if not valid:
         return []
     cands = _refer_search(idx, actor, valid, int(k), int(max_hops))
     cands = _ranked(cands)[: int(k)]
     info = idx.edge_info({n for c in cands for n in c[1]})
-    return [Referral(provider=path[-1], hops=hop, strength=s, path=path, steps=_steps(eco, path, info))
+    return [Referral(provider=path[-1], hops=hop, strength=s, path=path, steps=_steps(idx, path, info))
             for s, path, hop in cands]
 
 
@@ -347,7 +363,7 @@ def _scope_text(scopes: list[tuple[frozenset[str], frozenset[str]]]) -> str:
     return "; ".join(parts)
 
 
-def unreachable_providers(eco: Ecosystem, actor: str, service: str, *, max_hops: int = 4,
+def unreachable_providers(eco: Ecosystem, actor: str | WalkIn, service: str, *, max_hops: int = 4,
                           limit: int | None = 5) -> list[Unreachable]:
     """Providers of ``service`` that cannot serve ``actor``, nearest first, and why.
 
@@ -355,8 +371,10 @@ def unreachable_providers(eco: Ecosystem, actor: str, service: str, *, max_hops:
     ----------
     eco : Ecosystem
         The ecosystem.
-    actor, service : str
-        The actor and the service it needs.
+    actor : str or WalkIn
+        The actor, or a walk-in client (see :mod:`instnet.analysis.walkin`).
+    service : str
+        The service it needs.
     max_hops : int, default 4
         The hop limit of the analysis.
     limit : int or None, default 5
@@ -379,24 +397,34 @@ def unreachable_providers(eco: Ecosystem, actor: str, service: str, *, max_hops:
     >>> [(u.provider, u.reason, u.hops) for u in unreachable_providers(eco, "e", "s")]
     [('p', 'out_of_scope', 1)]
     """
-    routes = provider_routes(eco, actor, service)
-    idx = _prepared(eco)[1]
-    names = eco.actors["name"]
-    out = []
-    for p, covers, h in routes:
-        if not covers:
-            reason = "out_of_scope"
-            detail = _("offers it only to {scopes}, not to region {region} / sector {sector}").format(
-                scopes=_scope_text(idx.offers[service][p]), region=idx.region[actor] or _("(none)"),
-                sector=idx.sector[actor] or _("(none)"))
+    _check_ids(eco, actor, service)
+    idx, actor = _search_index(eco, actor)
+    providers = sorted(idx.offers.get(service, {}))
+    dist = idx.hops_to(actor, providers)
+    covering = idx.valid(service, actor)
+    out: list[tuple[str, str, int | None]] = []
+    for p in providers:
+        h = dist.get(p)
+        if p not in covering:
+            out.append((p, "out_of_scope", h))
         elif h is None:
-            reason, detail = "no_path", _("no referral route at all")
+            out.append((p, "no_path", h))
         elif h > max_hops:
-            reason = "too_far"
-            detail = _("{hops} links away, more than the limit of {max_hops}").format(
-                hops=h, max_hops=max_hops)
-        else:
-            continue
-        out.append(Unreachable(provider=p, name=str(names.at[p]), reason=reason, hops=h, detail=detail))
-    out.sort(key=lambda u: (u.hops is None, u.hops if u.hops is not None else 0, u.provider))
-    return out if limit is None else out[: int(limit)]
+            out.append((p, "too_far", h))
+    out.sort(key=lambda u: (u[2] is None, u[2] if u[2] is not None else 0, u[0]))
+    rows = idx.reachable_rows()  # providers are institutions: a dict look-up for the name
+    return [Unreachable(provider=p, name=str(rows[p]["name"]), reason=reason, hops=h,
+                        detail=_why_not(idx, p, service, actor, reason, h, max_hops))
+            for p, reason, h in (out if limit is None else out[: int(limit)])]
+
+
+def _why_not(idx: _Index, provider: str, service: str, actor: str, reason: str, hops: int | None,
+             max_hops: int) -> str:
+    """The sentence that explains why ``provider`` cannot serve ``actor``."""
+    if reason == "no_path":
+        return _("no referral route at all")
+    if reason == "too_far":
+        return _("{hops} links away, more than the limit of {max_hops}").format(hops=hops, max_hops=max_hops)
+    return _("offers it only to {scopes}, not to region {region} / sector {sector}").format(
+        scopes=_scope_text(idx.offers[service][provider]), region=idx.region[actor] or _("(none)"),
+        sector=idx.sector[actor] or _("(none)"))

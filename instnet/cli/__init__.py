@@ -25,3 +25,4 @@ from . import planning  # noqa: E402,F401
 from . import export_cmd  # noqa: E402,F401
 from . import neo4j_cmd  # noqa: E402,F401
 from . import io_cmd  # noqa: E402,F401
+from . import desk_cmd  # noqa: E402,F401

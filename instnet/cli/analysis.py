@@ -11,9 +11,11 @@ import pandas as pd
 from rich.console import Console
 from rich.markup import escape
 
+from ..analysis import answer as answer_mod
 from ..analysis import gaps as gaps_mod
-from ..analysis import paths as ref_mod
-from ..analysis.reasons import REASONS, need_reason
+from ..analysis.reasons import REASONS, describe_reason
+from ..analysis.walkin import WalkIn
+from ..errors import UnknownIdError
 from ..i18n import _, format_decimal, format_int, format_percent, ngettext
 from ..labels import column_label, label
 from . import main
@@ -81,53 +83,94 @@ def gaps(dataset: str, ecosystem: str | None, as_of: int | str, max_hops: int, f
 
 @main.command()
 @analysis_options
-@click.argument("actor")
-@click.argument("service")
+@click.argument("ids", nargs=-1, metavar="ACTOR SERVICE")
 @click.option("-k", "k", type=click.IntRange(1), default=3, show_default=True, help="Number of providers.")
+@click.option("--walk-in", "walk_in", is_flag=True,
+              help="The client is not in the dataset: describe it with --region, --sector and --via "
+                   "and give only SERVICE.")
+@click.option("--region", default="", help="Walk-in: the client's region.")
+@click.option("--sector", default="", help="Walk-in: the client's sector.")
+@click.option("--via", default="", metavar="ID[,ID]",
+              help="Walk-in: the institutions or networks the client reaches first (your own, at a desk).")
 @command_wrapper
 def refer(dataset: str, ecosystem: str | None, as_of: int | str, max_hops: int, fmt: str,
-          output: Path | None, actor: str, service: str, k: int) -> None:
-    """The K best providers of SERVICE for ACTOR, each with its referral path."""
+          output: Path | None, ids: tuple[str, ...], k: int, walk_in: bool, region: str, sector: str,
+          via: str) -> None:
+    """The K best providers of SERVICE for ACTOR, each with its referral path.
+
+    For a client who is not in the dataset: refer DATASET --walk-in --region R --sector S --via ID[,ID] SERVICE.
+    """
+    target = _refer_target(ids, walk_in=walk_in, region=region, sector=sector, via=via)
+    service = ids[-1]
     eco = load(dataset, ecosystem=ecosystem, as_of=as_of)
-    refs = ref_mod.refer(eco, actor, service, k=k, max_hops=max_hops)
-    why = None if refs else need_reason(eco, actor, service, max_hops=max_hops)
-    # every provider of the service that is not a candidate, and why not
-    missing = ref_mod.unreachable_providers(eco, actor, service, max_hops=max_hops, limit=None)
-    data = {"actor": actor, "service": service, "max_hops": max_hops, "as_of": as_of_value(eco),
-            "referrals": [r.to_dict() for r in refs],
-            "reason": None if why is None else why.reason, "hops": None if why is None else why.hops,
-            "out_of_reach": [{"provider": u.provider, "name": u.name, "reason": u.reason, "hops": u.hops,
-                              "detail": u.detail} for u in missing]}
-    names = eco.actors["name"]
-    m = masker(eco, typed=(actor,))
-    table = pd.DataFrame([{"rank": i + 1, "provider": r.provider, "name": names.at[r.provider], "hops": r.hops,
+    try:
+        ans = answer_mod.answer(eco, target, service, k=k, max_hops=max_hops)
+    except UnknownIdError as exc:
+        if exc.what == "actor" and not walk_in:
+            raise UnknownIdError(exc.what, exc.value, exc.suggestions, hint=_(
+                "for a client who is not in the dataset, use --walk-in --region R --sector S --via ID")) from exc
+        raise
+    data = ans.to_dict()
+    refs = ans.referrals
+    m = masker(eco, typed=(target,) if isinstance(target, str) else ())
+    table = pd.DataFrame([{"rank": i + 1, "provider": r.provider, "name": ans.names[r.provider], "hops": r.hops,
                            "strength": r.strength, "path": " > ".join(m.ids(r.path))} for i, r in enumerate(refs)],
                          columns=["rank", "provider", "name", "hops", "strength", "path"])
 
     def render(console: Console) -> None:
-        who = visible(f"{m.name(actor, names.at[actor])} ({actor})")
+        if isinstance(target, WalkIn):
+            who = visible(_("a walk-in client (region {region}, sector {sector})").format(
+                region=target.region or "-", sector=target.sector or "-"))
+        else:
+            who = visible(f"{m.name(target, eco.actors.at[target, 'name'])} ({target})")
         what = visible(f"{eco.services.at[service, 'name']} ({service})")
         if refs:
             console.print(f"[bold]{escape(who)}[/] " + escape(_("needs {service}:").format(service=what))
                           + " (" + escape(as_of_phrase(eco)) + ")", markup=True, highlight=False)
             for i, r in enumerate(refs, 1):
-                console.print(f"{i}. {m.name(r.provider, names.at[r.provider])} ({m.id(r.provider)}) — "
+                console.print(f"{i}. {m.name(r.provider, ans.names[r.provider])} ({m.id(r.provider)}) — "
                               + ngettext("{n} hop, strength {strength}", "{n} hops, strength {strength}",
                                          r.hops).format(n=r.hops, strength=format_decimal(r.strength, 3)),
                               markup=False)
                 for step in r.steps:
                     console.print(f"     {replace(step, name=m.name(step.id, step.name)).describe()}", markup=False)
                 console.print(f"     {_('path')}: {' > '.join(m.ids(r.path))}", markup=False)
+                contact = "; ".join(v for v in ans.contacts[r.provider].values() if v)
+                if contact:
+                    console.print("     " + visible(_("contact: {contact}").format(contact=contact)), markup=False)
         else:
             console.print(f"[bold]{escape(who)}[/] " + escape(
                 _("cannot be referred to any provider of {service} within {hops} hops.").format(
                     service=what, hops=max_hops)) + " " + escape(
-                _("Why: {why} ({as_of}).").format(why=why.describe(max_hops=max_hops) if why else "",
-                                                  as_of=as_of_phrase(eco))), markup=True, highlight=False)
-        if missing:
+                _("Why: {why} ({as_of}).").format(
+                    why=describe_reason(ans.reason, ans.hops, max_hops=max_hops) if ans.reason else "",
+                    as_of=as_of_phrase(eco))), markup=True, highlight=False)
+        if ans.out_of_reach:
             console.print(_("Providers of the service out of reach:"), markup=False)
-            for u in missing:
-                console.print(f"  - {m.name(u.provider, u.name)} ({m.id(u.provider)}): {label('reason', u.reason)}"
-                              f" — {u.detail}", markup=False)
+            for u in ans.out_of_reach:
+                console.print(f"  - {m.name(u.provider, ans.names[u.provider])} ({m.id(u.provider)}): "
+                              f"{label('reason', u.reason)} — {u.detail}", markup=False)
 
     emit(fmt=fmt, output=output, data=data, table=table, render=render, masker=m)
+
+
+def _refer_target(ids: tuple[str, ...], *, walk_in: bool, region: str, sector: str, via: str) -> str | WalkIn:
+    """ACTOR, or the walk-in described by the options; checks the positional arguments."""
+    if not ids:  # click's own "Missing argument" message, as for any command
+        ctx = click.get_current_context()
+        param = next(p for p in ctx.command.params if p.name == "ids")
+        raise click.MissingParameter(ctx=ctx, param=param, param_type="argument")
+    if walk_in:
+        if len(ids) != 1:
+            raise click.UsageError(_("with --walk-in give only SERVICE (the client is described by "
+                                     "--region, --sector and --via)"))
+        parts = tuple(p.strip() for p in via.split(",") if p.strip())
+        if not parts:
+            raise click.UsageError(_("--walk-in needs --via ID[,ID]: the institutions the client reaches first"))
+        return WalkIn(region=region.strip(), sector=sector.strip(), via=parts)
+    if region or sector or via:
+        raise click.UsageError(_("--region, --sector and --via describe a walk-in: add --walk-in"))
+    if len(ids) != 2:
+        raise click.UsageError(_("give ACTOR and SERVICE (or --walk-in ... SERVICE for a client who is "
+                                 "not in the dataset)"))
+    return ids[0]

@@ -31,6 +31,7 @@ from ..i18n import _
 from ..model import Ecosystem
 from .resources import datasets_dir
 from ..schema import META_KEYS, REQUIRED_TABLES, TABLES
+from .referral_log import REFERRALS_TABLE
 
 log = logging.getLogger(__name__)
 
@@ -177,6 +178,10 @@ def _read_folder(folder: Path) -> tuple[dict[str, RawTable], RawMeta, list[Probl
         table = read_csv_table(path, problems)
         if table is not None:
             tables[name] = table
+    if (folder / f"{REFERRALS_TABLE}.csv").is_file():  # the optional referral log
+        table = read_csv_table(folder / f"{REFERRALS_TABLE}.csv", problems)
+        if table is not None:
+            tables[REFERRALS_TABLE] = table
     return tables, meta, problems
 
 

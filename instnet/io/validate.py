@@ -25,6 +25,7 @@ from ..labels import VOCABULARIES, code_for, column_label
 from ..model import Ecosystem, arrow_strings, isin
 from .meta import check_meta
 from .read import RawMeta, RawTable, expected_columns
+from .referral_log import REFERRALS_TABLE, check_referral_raw
 from .spelling import scope_checks, spelling_warnings
 from ..schema import (
     CATEGORIES,
@@ -278,7 +279,8 @@ def build_ecosystem(
     if not isinstance(meta, RawMeta):
         meta = RawMeta(f"{source}/ecosystem" if source else "ecosystem", dict(meta))
     clean_meta = check_meta(meta, problems)
-    tables = read_labels(tables, warnings=warnings)
+    referrals = tables.get(REFERRALS_TABLE)
+    tables = read_labels({name: raw for name, raw in tables.items() if name != REFERRALS_TABLE}, warnings=warnings)
     ok_cols = {name: _columns(name, raw, problems) for name, raw in tables.items()}
     typed: dict[str, pd.DataFrame] = {}
 
@@ -304,11 +306,14 @@ def build_ecosystem(
         errors, scope_warnings = scope_checks(tables["offers"], typed["actors"])
         problems += errors
         warnings += scope_warnings
+    referral_log = None
+    if referrals is not None and have_actors and have_services:
+        referral_log = check_referral_raw(referrals, typed["actors"], typed["services"].index, problems)
     if problems or check_only or len(typed) < 5:
         return None, sorted(problems)
     eco = Ecosystem(
         actors=typed["actors"], services=typed["services"], offers=typed["offers"],
-        needs=typed["needs"], links=typed["links"], meta=clean_meta, source=source,
+        needs=typed["needs"], links=typed["links"], meta=clean_meta, source=source, referrals=referral_log,
         warnings=tuple(sorted(warnings)),
     )
     return eco, []

@@ -34,6 +34,7 @@ from ..errors import DatasetError, Problem
 from ..i18n import _
 from ..schema import REQUIRED_TABLES
 from .read import RawMeta, RawTable, check_header, text_frame
+from .referral_log import REFERRALS_TABLE
 
 log = logging.getLogger(__name__)
 
@@ -180,6 +181,10 @@ def read_workbook(path: Path) -> tuple[dict[str, RawTable], RawMeta, list[Proble
             table = read_sheet(wb[name], f"{path.name}[{name}]", problems)
             if table is not None:
                 tables[name] = table
+        if REFERRALS_TABLE in wb.sheetnames:  # the optional referral log
+            table = read_sheet(wb[REFERRALS_TABLE], f"{path.name}[{REFERRALS_TABLE}]", problems)
+            if table is not None:
+                tables[REFERRALS_TABLE] = table
     except Exception as exc:  # sheets are parsed lazily: a bad part fails here
         raise DatasetError([_workbook_problem(path, exc)]) from exc
     finally:

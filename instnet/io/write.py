@@ -13,6 +13,7 @@ from ..errors import OutputError
 from ..model import Ecosystem
 from ..schema import META_KEYS, REQUIRED_TABLES
 from .outfile import atomic_dir
+from .referral_log import REFERRALS_TABLE, write_referrals
 
 
 def _text_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -115,4 +116,6 @@ def write_dataset(eco: Ecosystem, folder: str | Path) -> Path:
         )
         for table in REQUIRED_TABLES:
             (tmp / f"{table}.csv").write_bytes(csv_text(table_text(eco, table)).encode("utf-8"))
+        if eco.referrals is not None and len(eco.referrals):
+            write_referrals(eco.referrals.to_dict("records"), tmp / f"{REFERRALS_TABLE}.csv")
     return folder
