@@ -71,7 +71,8 @@ def test_cli_walk_in_equals_the_library() -> None:
     assert r.exit_code == 0, r.output
     got = json.loads(r.stdout)
     walk_in = WalkIn(region="Kingston", sector="garments", via=("jampro_pc", "net_kgn_garments"))
-    assert got == answer(read_dataset("jamaica"), walk_in, "pattern_making").to_dict()
+    eco = read_dataset("jamaica")
+    assert got == answer(eco.as_of(eco.data_year), walk_in, "pattern_making").to_dict()
     assert got["referrals"][0]["path"][0] == "walk-in"
     table = _refer("--walk-in", "--region", "Kingston", "--sector", "garments", "--via", "jampro_pc",
                    "pattern_making")

@@ -14,7 +14,7 @@ from ..errors import UsageError
 from ..i18n import _
 from . import main
 from .lang import LocalisedCommand, LocalisedGroup
-from .common import analysis_options, command_wrapper, emit, err_console, load, rich_table
+from .common import analysis_options, as_of_option, as_of_value, command_wrapper, emit, err_console, load, rich_table
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -85,7 +85,7 @@ main.add_command(serve)
 @click.command("serve", hidden=True, cls=LocalisedCommand)
 @click.argument("dataset")
 @click.option("--ecosystem", default=None, metavar="NAME", help="Ecosystem name in Neo4j (when DATASET is 'neo4j').")
-@click.option("--as-of", "as_of", type=int, default=None, metavar="YEAR", help="Serve the ecosystem as of YEAR.")
+@as_of_option
 @click.option("--max-hops", type=click.IntRange(1, 12), default=4, show_default=True,
               help="Longest referral path, in links.")
 @click.option("--host", default="127.0.0.1", show_default=True,
@@ -100,7 +100,7 @@ main.add_command(serve)
               help="Another host name the desk answers to (repeatable).")
 @click.option("--include-private", is_flag=True, help="Show private actors' names and contact details.")
 @command_wrapper
-def run_desk(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: int, host: str, port: int,
+def run_desk(dataset: str, ecosystem: str | None, as_of: int | str, max_hops: int, host: str, port: int,
              log_file: Path | None, users_file: Path | None, allow_hosts: tuple[str, ...],
              include_private: bool) -> None:
     """Serve the referral desk for DATASET."""
@@ -188,7 +188,7 @@ def adduser(users_file: Path, password_stdin: bool, name: str) -> None:
 @click.option("--export", "export", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write every referral as a referrals.csv of the dataset format.")
 @command_wrapper
-def outcomes(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: int, fmt: str, output: Path | None,
+def outcomes(dataset: str, ecosystem: str | None, as_of: int | str, max_hops: int, fmt: str, output: Path | None,
              log_file: Path | None, export: Path | None) -> None:
     """What happened to logged referrals: by status, provider and service; declines by reason;
     providers whose declines for capacity agree with a utilisation above 1.
@@ -211,7 +211,7 @@ def outcomes(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: i
     result = count(rows, eco, max_hops=max_hops)
     if export is not None:
         write_referrals(rows.to_dict("records"), export)
-    data = {"name": eco.name, "as_of": eco.year, **result.to_dict()}
+    data = {"name": eco.name, "as_of": as_of_value(eco), **result.to_dict()}
 
     def render(console: Console) -> None:
         console.print(_("{name}: {n} referrals").format(name=eco.name, n=result.referrals), markup=False,
