@@ -106,7 +106,7 @@ def refer(dataset: str, ecosystem: str | None, as_of: int | str, max_hops: int, 
     try:
         ans = answer_mod.answer(eco, target, service, k=k, max_hops=max_hops)
     except UnknownIdError as exc:
-        if exc.what == "actor" and not walk_in:
+        if exc.what == "actor" and not walk_in and type(exc) is UnknownIdError:  # not an inactive actor
             raise UnknownIdError(exc.what, exc.value, exc.suggestions, hint=_(
                 "for a client who is not in the dataset, use --walk-in --region R --sector S --via ID")) from exc
         raise
