@@ -36,7 +36,7 @@ def planned_ecosystems(draw: Any) -> Ecosystem:
     rec = draw(ecosystem_records(dated=False, max_institutions=6))
     for a in rec["actors"]:
         if a["kind"] not in ("enterprise", "network"):
-            cap = draw(st.sampled_from((None, None, 0, 1, 2, 4)))
+            cap = draw(st.sampled_from((None, None, 1, 2, 4)))  # capacity 0 is refused on input
             if cap is not None:
                 a["capacity"] = cap
     for n in rec["needs"]:

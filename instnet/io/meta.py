@@ -127,6 +127,8 @@ def check_meta(meta: RawMeta, problems: list[Problem]) -> dict[str, Any]:
             why = year_problem(value)
             if why is None:
                 value = int(str(value).strip())
+        elif key == "costs" and isinstance(value, dict):
+            why = None  # the [costs] table of recommend: its entries are checked where they are used
         else:
             value, why = _other_value(value)
         if why is None:
