@@ -63,7 +63,8 @@ class UnknownIdError(InstnetError, KeyError):
         self.value = value
         self.suggestions = tuple(suggestions)
         unknown = {"actor": _("unknown actor {value!r}"), "service": _("unknown service {value!r}"),
-                   "institution": _("unknown institution {value!r}")}
+                   "institution": _("unknown institution {value!r}"),
+                   "client": _("unknown client {value!r}")}
         msg = unknown.get(what, _("unknown {what} {value!r}")).format(what=what, value=value)
         if self.suggestions:
             msg += _("; did you mean {ids}?").format(ids=", ".join(repr(s) for s in self.suggestions))

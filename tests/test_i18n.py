@@ -27,12 +27,6 @@ i18n_tool = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(i18n_tool)
 
 
-@pytest.fixture(autouse=True)
-def english_after():
-    yield
-    set_language("en")
-
-
 @pytest.fixture(scope="module")
 def template() -> Catalog:
     return i18n_tool.extract()
@@ -138,6 +132,91 @@ def test_spanish_report_and_map_have_no_english(spanish: Catalog, tmp_path: Path
         assert english_leaks(_page_text(text) if out.suffix == ".html" else text, spanish) == [], args
         if out.suffix == ".html":
             assert '<html lang="es">' in text
+
+
+def _desk_pages(tmp_path: Path) -> dict[str, str]:
+    """Every page of the desk, as a broker walks it on Honduras, in the language in force."""
+    from urllib.parse import urlencode
+
+    from starlette.testclient import TestClient
+
+    from instnet.desk import DeskConfig, SqliteLog, create_app, prepare
+
+    base = "http://127.0.0.1:8765"
+    log = SqliteLog(tmp_path / f"log-{current_language()}.sqlite")
+    state = prepare(read_dataset("honduras"), log_store=log)
+    client = TestClient(create_app(state, DeskConfig()), base_url=base, follow_redirects=False)
+    guarded = TestClient(create_app(state, DeskConfig(users={"ana": "scrypt$x"})), base_url=base,
+                         follow_redirects=False)
+    try:
+        def get(url: str, expect: int = 200, via: TestClient = client) -> str:
+            res = via.get(html.unescape(url))
+            assert res.status_code == expect, (url, res.status_code)
+            return res.text
+
+        pages = {"home": get("/?q=metalurgica"), "client": get("/client?id=ent_fm_mw_01"),
+                 "unknown client": get("/client?id=nadie", 400),
+                 "served": get("/refer?actor=ent_fm_mw_01&service=materials_testing"),
+                 "unserved": get("/refer?actor=ent_fm_mw_01&service=credit"),
+                 "walk-in": get("/refer?" + urlencode({"region": "Choluteca", "sector": "garments",
+                                                       "via": "certec", "service": "quality_certification"})),
+                 "gaps": get("/gaps"), "bottlenecks": get("/bottlenecks"), "map": get("/map"),
+                 "login": get("/login", via=guarded)}
+        pages["slip"] = get(re.findall(r'href="(/slip\?[^"]+)"', pages["served"])[0])
+        pages["gaps cell"] = get(re.findall(r'href="(/gaps/cell\?[^"]+)"', pages["gaps"])[0])
+        answer = client.get("/api/refer?actor=ent_fm_mw_01&service=materials_testing").json()
+        token = client.get("/api/csrf").json()["csrf"]
+        res = client.post("/referrals", headers={"Origin": base},
+                          data={"csrf": token, "actor": "ent_fm_mw_01", "service": "materials_testing",
+                                "provider": answer["referrals"][0]["provider"], "broker": "Ana", "note": "x"})
+        assert res.status_code == 303, res.text
+        pages["referral"] = get(res.headers["location"])
+        pages["referral slip"] = get(res.headers["location"] + "/slip")
+        pages["referrals"] = get("/referrals")
+        return pages
+    finally:
+        log.close()
+
+
+def test_spanish_desk_pages_have_no_english(spanish: Catalog, tmp_path: Path) -> None:
+    set_language("es")
+    pages = _desk_pages(tmp_path)
+    assert len(pages) == 15
+    for name, page in pages.items():
+        assert '<html lang="es">' in page, name
+        assert english_leaks(_page_text(page), spanish) == [], name
+    # the same walk in English is caught by the check (so the check can fail)
+    set_language("en")
+    english = _desk_pages(tmp_path)
+    assert all(english_leaks(_page_text(page), spanish) for page in english.values())
+
+
+def _template_text(path: Path) -> str:
+    """Every word of a workbook a person reads: sheet names, cells, notes and drop-down messages."""
+    import openpyxl
+
+    texts = []
+    for sheet in openpyxl.load_workbook(path).worksheets:
+        texts.append(sheet.title)
+        for row in sheet.iter_rows():
+            texts += [c.value for c in row if isinstance(c.value, str)]
+            texts += [c.comment.text for c in row if c.comment]
+        for dv in sheet.data_validations.dataValidation:
+            texts += [dv.prompt or "", dv.promptTitle or "", dv.error or "", dv.errorTitle or ""]
+    return "\n".join(texts)
+
+
+@pytest.mark.parametrize("dataset", [None, "honduras"])
+def test_spanish_template_has_no_english(spanish: Catalog, tmp_path: Path, dataset: str | None) -> None:
+    from instnet.io.template import write_template
+
+    eco = read_dataset(dataset) if dataset else None
+    set_language("es")
+    text = _template_text(write_template(tmp_path / "es.xlsx", eco))
+    assert "Cómo rellenar este libro" in text
+    assert english_leaks(text, spanish) == []
+    set_language("en")
+    assert english_leaks(_template_text(write_template(tmp_path / "en.xlsx", eco)), spanish) != []
 
 
 def test_the_leak_check_finds_english(spanish: Catalog) -> None:

@@ -154,13 +154,15 @@ def _walk(command: click.Command) -> Iterator[click.Command]:
 
 def help_texts(root: click.Command) -> list[str]:
     """Every help text of ``root`` and the commands under it, as the catalogue stores them."""
-    ctx = click.Context(root)
     out: list[str] = []
     for command in _walk(root):
         for text in (command.help, command.short_help):
             if _help_text(text):
                 out.append(_help_text(text))
-        for param in command.get_params(ctx):
+        # ``command.params``, not ``get_params(ctx)``: the latter makes and caches the
+        # help option from a bare context (``--help`` only, no ``-h``); click's own
+        # "Show this message and exit." comes from click's catalogue instead.
+        for param in command.params:
             if isinstance(param, click.Option) and param.help:
                 out.append(param.help)
     return list(dict.fromkeys(out))
