@@ -68,7 +68,7 @@ VOCABULARIES: Final[Mapping[str, Mapping[str, str]]] = MappingProxyType({
         "free": N_("free"), "subsidised": N_("subsidised"), "market": N_("market price"),
     }),
     "status": MappingProxyType({
-        "open": N_("open"), "contacted": N_("contacted"), "served": N_("served"),
+        "open": N_("open"), "contacted": N_("contacted"), "served": N_("client served"),
         "declined": N_("declined"), "no_show": N_("no show"), "withdrawn": N_("withdrawn"),
     }),
     "decline": MappingProxyType({

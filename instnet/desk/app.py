@@ -22,7 +22,8 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from ..i18n import _, current_language, ngettext
+from ..i18n import _, current_language, format_decimal, format_int, format_percent, ngettext
+from ..labels import label
 from . import security
 from .state import DeskState
 
@@ -70,6 +71,9 @@ def environment() -> jinja2.Environment:
                              undefined=jinja2.StrictUndefined, extensions=["jinja2.ext.i18n"])
     env.install_gettext_callables(gettext=lambda m: _(m), ngettext=lambda s, p, n: ngettext(s, p, n),
                                   newstyle=True)
+    # codes of a fixed vocabulary show their label, numbers the locale's digits
+    env.filters.update(label=lambda code, vocabulary: label(vocabulary, code), int=format_int,
+                       decimal=format_decimal, percent=format_percent)
     return env
 
 

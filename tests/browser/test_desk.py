@@ -124,3 +124,40 @@ def test_broker_flow_on_a_spanish_named_dataset(opened, tmp_path: Path) -> None:
         _clean(page, desk)
     finally:
         desk.stop()
+
+
+def test_the_desk_in_spanish(opened, tmp_path: Path) -> None:
+    """``instnet serve honduras --lang es``: Spanish pages, labels and numbers; search ignores accents."""
+    desk = start_desk("honduras", tmp_path, "--lang", "es")
+    try:
+        page = opened(desk)
+        page.goto(desk.url + "/")
+        assert page.locator("html").get_attribute("lang") == "es"
+        assert page.locator("h1").first.inner_text() == "Buscar un cliente"
+        # no accents and no capitals typed: "metalurgica reyes" finds "Metalúrgica Reyes"
+        page.fill("#q", "metalurgica reyes")
+        page.click("form[role=search] button")
+        hit = page.locator("ul.results li").first
+        assert hit.locator("a").inner_text() == "Metalúrgica Reyes" and "empresa" in hit.inner_text()
+        hit.locator("a").click()
+        page.select_option("#service", label="Laboratorio de ensayo de materiales")
+        page.click("form.inline button")
+        first = page.locator("li.provider").first
+        assert "Laboratorio de Materiales, UNAH" in first.locator("h3").inner_text()
+        assert "fuerza 0,56" in first.inner_text()  # a decimal comma
+        form = first.locator("form.record")
+        form.locator("input[name=broker]").fill("Ana")
+        form.locator("button").click()
+        assert page.locator("p.saved").inner_text() == "Anotada en el registro de referencias."
+        page.select_option("form.status-form select[name=status]", "served")
+        page.click("form.status-form button")
+        assert page.locator("dd.status").inner_text() == "cliente atendido"
+        page.goto(desk.url + "/gaps")
+        assert page.locator("h1").inner_text() == "Cobertura por servicio y región"
+        assert "," in page.locator("p.big").inner_text() and "%" in page.locator("p.big").inner_text()
+        _gaps_drill_down(page, desk)
+        page.goto(desk.url + "/bottlenecks")
+        assert "articulador de redes" in page.locator("table").inner_text()
+        _clean(page, desk)
+    finally:
+        desk.stop()
