@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from ..i18n import _, current_language, format_decimal, format_int, format_percent, ngettext
+from ..i18n import _, current_language, format_date, format_decimal, format_int, format_percent, ngettext
 from ..labels import label
 from . import security
 from .state import DeskState
@@ -73,8 +74,16 @@ def environment() -> jinja2.Environment:
                                   newstyle=True)
     # codes of a fixed vocabulary show their label, numbers the locale's digits
     env.filters.update(label=lambda code, vocabulary: label(vocabulary, code), int=format_int,
-                       decimal=format_decimal, percent=format_percent)
+                       decimal=format_decimal, percent=format_percent, day=_day)
     return env
+
+
+def _day(value: object) -> str:
+    """An ISO date (``YYYY-MM-DD``, as the log stores it) for the language in force; other text as is."""
+    try:
+        return format_date(date.fromisoformat(str(value)[:10]))
+    except ValueError:
+        return str(value)
 
 
 class Guard:
