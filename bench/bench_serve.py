@@ -34,9 +34,11 @@ import sys
 import tempfile
 import threading
 import time
+import tomllib
 from pathlib import Path
 from urllib.parse import urlencode
 
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 
@@ -129,8 +131,18 @@ def main() -> None:
     needs = pacsv.read_csv(folder / "needs.csv", convert_options=pacsv.ConvertOptions(
         include_columns=["actor", "service"], column_types={"actor": "string", "service": "string"}))
     actors = pacsv.read_csv(folder / "actors.csv", convert_options=pacsv.ConvertOptions(
-        include_columns=["id", "kind", "region", "sector"],
-        column_types={c: "string" for c in ("id", "kind", "region", "sector")}))
+        include_columns=["id", "kind", "region", "sector", "since", "until"],
+        column_types={**{c: "string" for c in ("id", "kind", "region", "sector")},
+                      "since": "int64", "until": "int64"}))
+    # the desk analyses as of the data year: ask only about actors active in it (an actor
+    # that closed before it is rightly a 400)
+    year = tomllib.loads((folder / "ecosystem.toml").read_text(encoding="utf-8")).get("year")
+    if year is not None:
+        since, until = actors["since"], actors["until"]
+        active = pc.and_(pc.fill_null(pc.less_equal(since, year), True),
+                         pc.fill_null(pc.greater(until, year), True))  # until is exclusive
+        actors = actors.filter(active)
+        needs = needs.filter(pc.is_in(needs["actor"], value_set=actors["id"]))
     rows = [rng.randrange(needs.num_rows) for _ in range(args.requests)]
     pairs = [(needs["actor"][i].as_py(), needs["service"][i].as_py()) for i in rows]
     kinds = actors["kind"].to_pylist()

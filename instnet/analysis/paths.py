@@ -29,7 +29,7 @@ from ._paths_search import _check_hops, _Index, _prepared, _ranked, _refer_searc
 from .walkin import WalkIn, walk_in_index
 from ._paths_search import _simple_best_paths  # noqa: F401  (the straightforward engine, for tests)
 from ..errors import UnknownIdError, UsageError
-from ..i18n import _
+from ..i18n import _, current_language
 from ..labels import label
 from ..model import Ecosystem
 
@@ -425,6 +425,11 @@ def _why_not(idx: _Index, provider: str, service: str, actor: str, reason: str, 
         return _("no referral route at all")
     if reason == "too_far":
         return _("{hops} links away, more than the limit of {max_hops}").format(hops=hops, max_hops=max_hops)
+    # a national service has hundreds of providers: each one's scope is written once per language
+    texts = idx._lazy.setdefault("scope_text", {})
+    key = (current_language(), service, provider)
+    scopes = texts.get(key)
+    if scopes is None:
+        scopes = texts[key] = _scope_text(idx.offers[service][provider])
     return _("offers it only to {scopes}, not to region {region} / sector {sector}").format(
-        scopes=_scope_text(idx.offers[service][provider]), region=idx.region[actor] or _("(none)"),
-        sector=idx.sector[actor] or _("(none)"))
+        scopes=scopes, region=idx.region[actor] or _("(none)"), sector=idx.sector[actor] or _("(none)"))
