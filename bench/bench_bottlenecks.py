@@ -59,7 +59,7 @@ BREAKDOWN = r"""
 import json, resource, sys, time
 t0, c0 = time.perf_counter(), time.process_time()
 from instnet import read_dataset
-import instnet.bottlenecks as bn
+import instnet.analysis.bottlenecks as bn
 eco = read_dataset(sys.argv[1])
 t1 = time.perf_counter()
 cpu = {"read": time.process_time() - c0}
@@ -117,11 +117,11 @@ def medium(n_ent: int, n_inst: int, lines: list[str]) -> None:
     import numpy as np
 
     from instnet import read_dataset
-    from instnet.centrality import subset_betweenness
+    from instnet.analysis.cuts import subset_betweenness
     from instnet.generate import generate
     from instnet.graph import referral_graph
-    from instnet.impact import ImpactEngine
-    from instnet.referrals import best_paths
+    from instnet.analysis.impact import ImpactEngine
+    from instnet.analysis.paths import best_paths
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "medium"

@@ -37,7 +37,7 @@ import numpy as np
 
 from instnet import read_dataset
 from instnet.graph import referral_graph
-from instnet.referrals import best_paths, path_strength, refer
+from instnet.analysis.paths import best_paths, path_strength, refer
 
 
 def naive_best_path(G: nx.DiGraph, kinds: dict, offers: dict, region: dict, sector: dict,

@@ -37,7 +37,7 @@ from instnet.neo4j import server  # noqa: E402
 from instnet.neo4j.connection import Connection  # noqa: E402
 from instnet.neo4j.load import ensure_schema, load_ecosystem  # noqa: E402
 from instnet.neo4j.queries import query  # noqa: E402
-from instnet.read import read_dataset  # noqa: E402
+from instnet.io.read import read_dataset  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "neo4j_load.md"
 STATE = Path(os.environ.get("INSTNET_BENCH_NEO4J", "/tmp/instnet-bench-neo4j"))

@@ -41,7 +41,7 @@ def one_run(dataset: str) -> dict:
     """Measure every stage once in this process; return the figures."""
     base_rss = _peak_mb()  # after imports
     from instnet.graph import referral_edges, referral_graph
-    from instnet.read import read_dataset
+    from instnet.io.read import read_dataset
 
     out: dict = {"import_peak_mb": round(base_rss, 1)}
 

@@ -15,8 +15,8 @@ import argparse
 import sys
 import time
 
-from instnet.read import read_dataset
-from instnet.recommend import recommend
+from instnet.io.read import read_dataset
+from instnet.analysis.recommend import recommend
 
 
 def main(argv: list[str] | None = None) -> int:

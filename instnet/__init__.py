@@ -6,7 +6,7 @@ __version__ = "0.1.0"
 
 from .errors import DatasetError, InstnetError, Problem  # noqa: E402
 from .model import Ecosystem  # noqa: E402
-from .read import read_dataset  # noqa: E402
+from .io.read import read_dataset  # noqa: E402
 from .graph import referral_graph  # noqa: E402
 
 __all__ = [

@@ -195,7 +195,7 @@ class Ecosystem:
             If any row breaks a rule of the dataset format.
         """
         from .errors import DatasetError
-        from .validate import frames_from_records, build_ecosystem
+        from .io.validate import frames_from_records, build_ecosystem
 
         tables = frames_from_records(
             actors=actors, services=services, offers=offers, needs=needs, links=links

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from instnet.errors import DatasetError, Problem
-from instnet.read import read_dataset
+from instnet.io.read import read_dataset
 
 ACTORS = (
     "id,name,kind,sector,region,size,capacity,since,until,private,lat,lon,description\n"

@@ -9,7 +9,7 @@ import them):
 * :func:`ref_best_path(eco, actor, service, *, max_hops=4, G=None)` -> the best
   ``(provider, hops, strength, path)`` or ``None`` when the need is unmet.
 * :func:`ref_best_paths(eco, *, max_hops=4)` -> DataFrame shaped like
-  ``instnet.referrals.best_paths`` (one row per need).
+  ``instnet.analysis.paths.best_paths`` (one row per need).
 * :func:`ref_refer(eco, actor, service, *, k=3, max_hops=4)` -> list of
   ``(provider, hops, strength, path)``: each provider's best path, ranked.
 * :func:`ref_coverage(eco, *, by=("service",), max_hops=4)` -> dict

@@ -1,4 +1,4 @@
-"""The batched target-rooted subset betweenness (instnet/centrality.py) against networkx.
+"""The batched target-rooted subset betweenness (instnet/analysis/cuts.py) against networkx.
 
 Blocks of 1, 3 and all targets at once must give the same figures, and the
 fast path must actually run on valid data (needs are only ever held by
@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given, settings
 
 from instnet import read_dataset
-from instnet.betweenness import _betweenness_tiered, _sources_and_targets
-from instnet.codedgraph import CodedGraph
+from instnet.analysis.betweenness import _betweenness_tiered, _sources_and_targets
+from instnet.analysis.codedgraph import CodedGraph
 from instnet.graph import referral_graph
 from instnet.model import Ecosystem
 

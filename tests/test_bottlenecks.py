@@ -21,8 +21,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from instnet import read_dataset
-from instnet.bottlenecks import bottlenecks
-from instnet.centrality import (
+from instnet.analysis.bottlenecks import bottlenecks
+from instnet.analysis.cuts import (
     BROKERAGE_ROLES,
     articulation,
     bridges,
@@ -32,7 +32,7 @@ from instnet.centrality import (
 )
 from instnet.errors import UnknownIdError, UsageError
 from instnet.graph import referral_graph
-from instnet.impact import ImpactEngine, impact, load, lost_needs, served_needs, what_if
+from instnet.analysis.impact import ImpactEngine, impact, load, lost_needs, served_needs, what_if
 from instnet.model import Ecosystem
 from instnet.schema import INSTITUTION_KINDS
 
@@ -211,7 +211,7 @@ def test_betweenness_on_generated_matches_networkx(generated: Ecosystem) -> None
 
 
 def test_served_on_generated_matches_best_paths(generated: Ecosystem) -> None:
-    from instnet.referrals import best_paths
+    from instnet.analysis.paths import best_paths
 
     assert served_needs(generated).tolist() == best_paths(generated)["served"].tolist()
 

@@ -8,8 +8,8 @@ from click.testing import CliRunner
 
 from instnet import read_dataset
 from instnet.cli import main
-from instnet.gaps import coverage
-from instnet.referrals import refer
+from instnet.analysis.gaps import coverage
+from instnet.analysis.paths import refer
 
 
 def run(*args: str):

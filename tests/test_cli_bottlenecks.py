@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 from instnet import read_dataset
-from instnet.bottlenecks import bottlenecks as bottlenecks_table
+from instnet.analysis.bottlenecks import bottlenecks as bottlenecks_table
 from instnet.cli import main
-from instnet.impact import lost_needs
+from instnet.analysis.impact import lost_needs
 
 
 def run(*args: str) -> tuple[int, str, str]:

@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from instnet import info as info_mod
+from instnet.analysis import info as info_mod
 from instnet.cli import main
-from instnet.read import BUILTIN_NAMES, builtin_datasets, read_dataset
+from instnet.io.read import BUILTIN_NAMES, builtin_datasets, read_dataset
 
 
 def _commands(group: click.Group, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from instnet import Ecosystem, read_dataset
 from instnet.cli import main
-from instnet.export import export_json, write_export
+from instnet.render.export import export_json, write_export
 
 SECRET = "Secret Holdings Confidential"
 
@@ -61,7 +61,7 @@ def test_private_fields_only_with_flag(tmp_path, fmt):
     runner = CliRunner()
     out = tmp_path / f"x.{fmt}"
     eco_dir = tmp_path / "eco"
-    from instnet.write import write_dataset
+    from instnet.io.write import write_dataset
 
     write_dataset(small(), eco_dir)
     r = runner.invoke(main, ["export", fmt, str(eco_dir), "-o", str(out)])

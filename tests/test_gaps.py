@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 from instnet import read_dataset
 from instnet.errors import UsageError
-from instnet.gaps import coverage, parse_by
-from instnet.referrals import best_paths, refer, unreachable_providers
+from instnet.analysis.gaps import coverage, parse_by
+from instnet.analysis.paths import best_paths, refer, unreachable_providers
 
 from reference import ref_best_paths, ref_coverage
 from strategies import ecosystems

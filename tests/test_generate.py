@@ -267,7 +267,7 @@ def test_out_dir_that_is_a_file_is_refused(tmp_path: Path) -> None:
 
 
 def test_generated_dataset_reads_without_error(small: Path) -> None:
-    from instnet.read import read_dataset  # lazily: read.py is another module
+    from instnet.io.read import read_dataset  # lazily: read.py is another module
 
     eco = read_dataset(small)
     actors = _read(small, "actors")

@@ -12,9 +12,9 @@ from click.testing import CliRunner
 from instnet import Ecosystem, read_dataset
 from instnet.cli import main
 from instnet.errors import UnknownIdError
-from instnet.html import csp, map_html, safe_json, to_pyvis
-from instnet.report import report_html, report_markdown
-from instnet.views import build_view
+from instnet.render.html import csp, map_html, safe_json, to_pyvis
+from instnet.render.report import report_html, report_markdown
+from instnet.render.views import build_view
 
 A = "<img src=x onerror=alert(1)>"
 B = "</script><script>alert(1)</script>"

@@ -9,9 +9,9 @@ import networkx as nx
 import pytest
 from rich.console import Console
 
-from instnet.indicators import DEFINITIONS, INDICATORS, fragmentation, freeman_centralisation, indicators, panel, render
+from instnet.analysis.indicators import DEFINITIONS, INDICATORS, fragmentation, freeman_centralisation, indicators, panel, render
 from instnet.model import Ecosystem
-from instnet.read import read_dataset
+from instnet.io.read import read_dataset
 
 
 def hand() -> Ecosystem:

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from instnet import info
+from instnet.analysis import info
 from instnet.cli import main
-from instnet.read import MAX_FIELD, read_dataset
+from instnet.io.read import MAX_FIELD, read_dataset
 from minidata import VALID, make_dataset, plus, problems, row
 
 # (file, row, column, text the message must contain)

@@ -1,4 +1,4 @@
-"""Tests of instnet.recommend: exact gains, greedy guarantees, CLI round trip."""
+"""Tests of instnet.analysis.recommend: exact gains, greedy guarantees, CLI round trip."""
 
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ from hypothesis import given, settings, strategies as st
 
 from instnet.cli import main
 from instnet.model import Ecosystem
-from instnet.read import read_dataset
-from instnet.recommend import Action, apply_action, apply_actions, candidates, coordinating_body, recommend
-from instnet.referrals import best_paths
-from instnet.write import write_dataset
+from instnet.io.read import read_dataset
+from instnet.analysis.recommend import Action, apply_action, apply_actions, candidates, coordinating_body, recommend
+from instnet.analysis.paths import best_paths
+from instnet.io.write import write_dataset
 
 from reference import ref_best_paths
 from strategies import ecosystems

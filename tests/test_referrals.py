@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from instnet.model import Ecosystem
-from instnet.referrals import _simple_best_paths, best_paths, refer, unreachable_providers
+from instnet.analysis.paths import _simple_best_paths, best_paths, refer, unreachable_providers
 from instnet.errors import UnknownIdError, UsageError
 
 from reference import ref_best_paths, ref_refer
@@ -44,7 +44,7 @@ def test_best_paths_match_brute_force(eco: Ecosystem, max_hops: int, as_of: int 
 @given(eco=ecosystems(dated=False), max_hops=st.integers(1, 5))
 def test_fast_engine_word_passes_unpacked_sequences(eco: Ecosystem, max_hops: int) -> None:
     """One word of class bits per pass, and weight sequences not packed (every near tie searched exactly)."""
-    import instnet._paths_engine as engine
+    import instnet.analysis._paths_engine as engine
 
     saved = engine._WORDS_PER_PASS, engine._SEQ_BITS
     engine._WORDS_PER_PASS, engine._SEQ_BITS = 1, 0
@@ -152,7 +152,7 @@ def _dense_ecosystems(draw) -> Ecosystem:
 @given(eco=_dense_ecosystems(), max_hops=st.integers(1, 5), unpacked=st.booleans())
 def test_fast_engine_near_ties_match_brute_force(eco: Ecosystem, max_hops: int, unpacked: bool) -> None:
     """Many equal-hop paths whose strengths tie or nearly tie (the exact fallback at work)."""
-    import instnet._paths_engine as engine
+    import instnet.analysis._paths_engine as engine
 
     saved = engine._SEQ_BITS
     engine._SEQ_BITS = 0 if unpacked else saved

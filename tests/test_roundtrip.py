@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from instnet.graph import referral_edges, referral_graph
 from instnet.model import Ecosystem
-from instnet.read import read_dataset
-from instnet.write import write_dataset
+from instnet.io.read import read_dataset
+from instnet.io.write import write_dataset
 
 TRICKY = ["NA", "N/A", "null", "NULL", "None", "nan", "NaN", "-nan", "inf", "0012", "1e3", "TRUE", "false", "",
           " x", "x ", "  ", "a,b", '"', 'say "hi"', "line\nbreak", "cr\r\nlf", "\r", "'", ";", "#", "ñandú",

@@ -8,8 +8,8 @@ from click.testing import CliRunner
 
 from instnet.cli import main
 from instnet.model import Ecosystem
-from instnet.read import read_dataset
-from instnet.trend import diff, trend
+from instnet.io.read import read_dataset
+from instnet.analysis.trend import diff, trend
 
 
 def dated() -> Ecosystem:

@@ -19,8 +19,8 @@ def test_wheel_finds_cypher_and_datasets_outside_the_checkout(tmp_path: Path) ->
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target),
                     str(wheel)], check=True)
     code = (
-        "import instnet, instnet.resources as r\n"
-        "from instnet.html import map_html\n"
+        "import instnet, instnet.io.resources as r\n"
+        "from instnet.render.html import map_html\n"
         "assert instnet.__file__.startswith(%r), instnet.__file__\n"
         "assert r.cypher_dir().parent.name == '_data' and r.cypher('schema')\n"
         "eco = instnet.read_dataset('jamaica')\n"

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from instnet.cli import main
 from instnet.errors import DatasetError
-from instnet.read import read_dataset
+from instnet.io.read import read_dataset
 from minidata import VALID, make_dataset, plus, row
 
 META = {"name": "Mini", "country": "Jamaica", "year": 2005}

@@ -9,8 +9,8 @@ import click
 import pandas as pd
 from rich.console import Console
 
-from .. import gaps as gaps_mod
-from .. import referrals as ref_mod
+from ..analysis import gaps as gaps_mod
+from ..analysis import paths as ref_mod
 from . import main
 from .common import analysis_options, command_wrapper, emit, load, rich_table
 

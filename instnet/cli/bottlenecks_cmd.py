@@ -8,7 +8,7 @@ import click
 import pandas as pd
 from rich.console import Console
 
-from .. import bottlenecks as bn
+from ..analysis import bottlenecks as bn
 from . import main
 from .common import analysis_options, command_wrapper, emit, err_console, load, rich_table
 

@@ -17,7 +17,7 @@ from rich.table import Table
 
 from ..errors import DatasetError, InstnetError
 from ..model import Ecosystem
-from ..read import read_dataset
+from ..io.read import read_dataset
 
 log = logging.getLogger("instnet")
 MAX_SHOWN_PROBLEMS = 50

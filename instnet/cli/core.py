@@ -8,8 +8,8 @@ import click
 import pandas as pd
 from rich.console import Console
 
-from .. import indicators
-from .. import info as info_mod
+from ..analysis import indicators
+from ..analysis import info as info_mod
 from . import main
 from .common import analysis_options, command_wrapper, dataset_argument, emit, err_console, load, rich_table
 

@@ -43,8 +43,8 @@ def export_html(dataset: str, ecosystem: str | None, as_of: int | None, output: 
                 include_private: bool, service: str | None, focus: str | None, remove: str | None,
                 group_threshold: int | None, max_institutions: int | None) -> None:
     """Write the self-contained interactive map of DATASET to an HTML file."""
-    from ..html import write_map
-    from ..views import DEFAULT_GROUP_THRESHOLD, DEFAULT_MAX_INSTITUTIONS
+    from ..render.html import write_map
+    from ..render.views import DEFAULT_GROUP_THRESHOLD, DEFAULT_MAX_INSTITUTIONS
 
     eco = load(dataset, ecosystem=ecosystem, as_of=as_of)
     write_map(eco, output, max_hops=max_hops, service=service, focus=focus, remove=remove,
@@ -62,7 +62,7 @@ def _graph_command(fmt: str, help_text: str) -> None:
     @command_wrapper
     def cmd(dataset: str, ecosystem: str | None, as_of: int | None, output: Path, max_hops: int,
             include_private: bool) -> None:
-        from ..export import write_export
+        from ..render.export import write_export
 
         eco = load(dataset, ecosystem=ecosystem, as_of=as_of)
         write_export(eco, fmt, output, include_private=include_private, max_hops=max_hops)
@@ -85,7 +85,7 @@ _graph_command("json", "Write DATASET, its analysis and every need's best referr
 def report(dataset: str, ecosystem: str | None, as_of: int | None, output: Path, max_hops: int,
            include_private: bool, fmt: str) -> None:
     """Write the ecosystem report: numbers, coverage, gap heatmap, bottlenecks, map."""
-    from ..report import write_report
+    from ..render.report import write_report
 
     eco = load(dataset, ecosystem=ecosystem, as_of=as_of)
     with err_console().status("analysing"):

@@ -153,7 +153,7 @@ def load_cmd(dataset: str, ecosystem: str | None, replace: bool, batch_size: int
 def pull_cmd(ecosystem: str, out_dir: Path) -> None:
     """Write an ecosystem from Neo4j as a dataset folder."""
     from ..neo4j.pull import read_ecosystem
-    from ..write import write_dataset
+    from ..io.write import write_dataset
 
     with err_console().status(f"reading {ecosystem!r} from Neo4j"):
         eco = read_ecosystem(ecosystem)

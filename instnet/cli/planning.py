@@ -14,7 +14,7 @@ from ..errors import UsageError
 
 
 def _families(text: str) -> list[str]:
-    from ..recommend import FAMILIES
+    from ..analysis.recommend import FAMILIES
 
     out = [p.strip() for p in text.split(",") if p.strip()]
     bad = [p for p in out if p not in FAMILIES]
@@ -39,8 +39,8 @@ def recommend(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: 
               output: Path | None, budget: int, families: str, centre_services: int,
               write_dir: Path | None) -> None:
     """Interventions that serve the most unmet needs, chosen greedily by marginal gain."""
-    from ..recommend import recommend as run
-    from ..write import write_dataset
+    from ..analysis.recommend import recommend as run
+    from ..io.write import write_dataset
 
     fams = _families(families)
     eco = load(dataset, ecosystem=ecosystem, as_of=as_of)
@@ -84,7 +84,7 @@ def recommend(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: 
 def trend(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: int, fmt: str, output: Path | None,
           start: int, end: int, step: int, top: int) -> None:
     """Indicators, coverage and top bottlenecks at each year from --from to --to."""
-    from ..trend import trend as run
+    from ..analysis.trend import trend as run
 
     if as_of is not None:
         raise UsageError("trend takes --from/--to, not --as-of")
@@ -120,7 +120,7 @@ def trend(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: int,
 def diff(dataset: str, other: str | None, start: int | None, end: int | None, ecosystem: str | None,
          max_hops: int, limit: int, fmt: str, output: Path | None) -> None:
     """What changed between two years of DATASET (--from/--to) or two datasets (DATASET OTHER)."""
-    from ..trend import diff as run
+    from ..analysis.trend import diff as run
 
     if other is None:
         if start is None or end is None:

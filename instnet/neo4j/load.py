@@ -243,7 +243,7 @@ def load_ecosystem(
     Parameters
     ----------
     eco : Ecosystem
-        A validated ecosystem (from :func:`instnet.read.read_dataset`).
+        A validated ecosystem (from :func:`instnet.io.read.read_dataset`).
     ecosystem : str, optional
         The name it is kept under (default ``eco.name``).
     replace : bool

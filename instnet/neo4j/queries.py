@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from ..errors import SchemaError
-from ..resources import cypher
+from ..io.resources import cypher
 from ..schema import ACTOR_LABEL, KIND_LABELS, LINK_REL_TYPES
 
 #: Every label a template may receive.

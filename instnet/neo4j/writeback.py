@@ -3,7 +3,7 @@
 :func:`write_back` takes any table indexed by actor id whose columns are property
 names; :func:`gather_analytics` computes instnet's analytics as such a table
 (impact, load, utilisation, betweenness, articulation, brokerage from
-:mod:`instnet.bottlenecks`; need coverage from :func:`instnet.impact.served_needs`).
+:mod:`instnet.analysis.bottlenecks`; need coverage from :func:`instnet.analysis.impact.served_needs`).
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..bottlenecks import bottlenecks
+from ..analysis.bottlenecks import bottlenecks
 from ..errors import UsageError
-from ..impact import served_needs
+from ..analysis.impact import served_needs
 from ..model import Ecosystem
 from .connection import Connection
 from .load import RESERVED, _open, current_version

@@ -14,9 +14,9 @@ import time
 import pytest
 
 from instnet import read_dataset
-from instnet.html import render_map
-from instnet.views import build_view
-from instnet.views.layout import LAYOUT_THRESHOLD
+from instnet.render.html import render_map
+from instnet.render.views import build_view
+from instnet.render.views.layout import LAYOUT_THRESHOLD
 
 pytestmark = pytest.mark.browser
 

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from instnet import read_dataset
-from instnet.html import render_map, write_map
-from instnet.report import write_report
-from instnet.resources import datasets_dir
-from instnet.views import analyse, build_view
+from instnet.render.html import render_map, write_map
+from instnet.render.report import write_report
+from instnet.io.resources import datasets_dir
+from instnet.render.views import analyse, build_view
 
 from .conftest import BUILTINS, INJECTIONS, SECRET, hostile_ecosystem
 

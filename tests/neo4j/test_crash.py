@@ -10,7 +10,7 @@ from instnet.neo4j import server
 from instnet.neo4j.connection import Connection
 from instnet.neo4j.load import load_ecosystem
 from instnet.neo4j.pull import read_ecosystem
-from instnet.read import read_dataset
+from instnet.io.read import read_dataset
 
 from neo4j_helpers import FAST_START, assert_same_ecosystem, count_nodes
 

@@ -13,7 +13,7 @@ from instnet.neo4j.connection import Connection
 from instnet.neo4j.load import delete_ecosystem, list_ecosystems, load_ecosystem
 from instnet.neo4j.pull import read_ecosystem
 from instnet.neo4j.writeback import gather_analytics, write_back
-from instnet.read import read_dataset
+from instnet.io.read import read_dataset
 
 from neo4j_helpers import assert_same_ecosystem, count_nodes, graph_snapshot
 
@@ -145,7 +145,7 @@ def test_pull_of_edited_graph_is_validated(conn: Connection) -> None:
 
 def test_analyst_queries_run(conn: Connection) -> None:
     from instnet.neo4j.queries import query
-    from instnet.resources import cypher_dir
+    from instnet.io.resources import cypher_dir
 
     eco = read_dataset("jamaica")
     load_ecosystem(eco, ecosystem="analyst", connection=conn, replace=True)

@@ -1,0 +1,1 @@
+"""The analytics: referral paths, gaps, bottlenecks, indicators, trend, recommendations."""

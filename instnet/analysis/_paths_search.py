@@ -1,0 +1,252 @@
+"""Exact layered best-path search of :mod:`instnet.analysis.paths` (DESIGN.md section 3).
+
+One breadth-first search from an actor that keeps, at every node, the prefixes
+whose strength could still tie or win (:func:`_layered_search`), over a dict
+index of the ecosystem built once (:func:`_prepared`). Used by ``refer``,
+``unreachable_providers`` and the straightforward engine :func:`_simple_best_paths`;
+the vectorised engine for whole ecosystems is :mod:`instnet.analysis._paths_engine`.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import UsageError
+from ..graph import referral_edges
+from ..model import Ecosystem
+
+#: Relative tolerance within which two strengths may still tie after more
+#: multiplications (floating rounding); prefixes further below the best are pruned.
+_TOL = 1e-9
+
+
+# --------------------------------------------------------------------------- index
+
+
+class _Index:
+    """Adjacency and offers of an ecosystem, prepared once for many searches."""
+
+    def __init__(self, eco: Ecosystem, edges: pd.DataFrame | None = None):
+        if edges is None:
+            edges = referral_edges(eco)
+        a = eco.actors
+        self.kind: dict[str, str] = dict(zip(a.index, a["kind"].to_numpy()))
+        self.region: dict[str, str] = dict(zip(a.index, a["region"].to_numpy()))
+        self.sector: dict[str, str] = dict(zip(a.index, a["sector"].to_numpy()))
+        self.adj: dict[str, list[tuple[str, float]]] = {}
+        passable = {i for i, k in self.kind.items() if k != "enterprise"}
+        for u, v, w in zip(edges["source"].to_numpy(), edges["target"].to_numpy(),
+                           edges["weight"].to_numpy(dtype=np.float64)):
+            if v in passable:  # an enterprise is never an intermediate nor a provider
+                self.adj.setdefault(u, []).append((v, float(w)))
+        self._valid: dict[tuple[str, str, str], frozenset[str]] = {}
+        # offers: service -> provider -> list of (regions, sectors) scopes
+        self.offers: dict[str, dict[str, list[tuple[frozenset[str], frozenset[str]]]]] = {}
+        o = eco.offers
+        for p, s, r, sc in zip(o["actor"].to_numpy(), o["service"].to_numpy(),
+                               o["regions"].to_numpy(), o["sectors"].to_numpy()):
+            self.offers.setdefault(s, {}).setdefault(p, []).append((Ecosystem.scope(r), Ecosystem.scope(sc)))
+        # service -> (regions, sectors) scope -> providers with an offer of that scope
+        self.scoped: dict[str, dict[tuple[frozenset[str], frozenset[str]], list[str]]] = {}
+        for s, provs in self.offers.items():
+            for p, scopes in provs.items():
+                for scope in scopes:
+                    self.scoped.setdefault(s, {}).setdefault(scope, []).append(p)
+        # the edges' columns, sorted by source, for the link types along a few paths
+        order = np.argsort(edges["source"].to_numpy(dtype=object), kind="stable")
+        self.edge_cols = tuple(edges[c].to_numpy(dtype=object)[order] for c in ("source", "target", "types"))
+        self.edge_weight = edges["weight"].to_numpy(dtype=np.float64)[order]
+
+    def edge_info(self, nodes: set[str]) -> dict[tuple[str, str], tuple[tuple[str, ...], float]]:
+        """``(types, weight)`` of every referral edge between ``nodes``."""
+        src, tgt, types = self.edge_cols
+        out = {}
+        for u in nodes:
+            lo, hi = np.searchsorted(src, u, "left"), np.searchsorted(src, u, "right")
+            for i in range(lo, hi):
+                if tgt[i] in nodes:
+                    out[(u, tgt[i])] = (tuple(types[i]), float(self.edge_weight[i]))
+        return out
+
+    def covers(self, provider: str, service: str, actor: str) -> bool:
+        """True when one of ``provider``'s offers of ``service`` covers ``actor``."""
+        reg, sec = self.region[actor], self.sector[actor]
+        for regions, sectors in self.offers.get(service, {}).get(provider, ()):
+            if (not regions or reg in regions) and (not sectors or sec in sectors):
+                return True
+        return False
+
+    def valid(self, service: str, actor: str) -> frozenset[str]:
+        """Providers of ``service`` with an offer whose scope covers ``actor`` (memoised by cell)."""
+        key = (service, self.region[actor], self.sector[actor])
+        got = self._valid.get(key)
+        if got is None:
+            reg, sec = key[1], key[2]
+            got = self._valid[key] = frozenset(
+                p for (regions, sectors), provs in self.scoped.get(service, {}).items()
+                if (not regions or reg in regions) and (not sectors or sec in sectors) for p in provs)
+        return got
+
+
+_CACHE: "weakref.WeakKeyDictionary[Ecosystem, tuple[pd.DataFrame, _Index]]" = weakref.WeakKeyDictionary()
+
+
+def _prepared(eco: Ecosystem) -> tuple[pd.DataFrame, _Index]:
+    """Referral edges and search index of ``eco``, built once per ecosystem object."""
+    got = _CACHE.get(eco)
+    if got is None:
+        edges = referral_edges(eco)
+        got = _CACHE[eco] = (edges, _Index(eco, edges))
+    return got
+
+
+# (strength, path) prefixes per node, pruned to those that could still win.
+_Prefixes = list[tuple[float, tuple[str, ...]]]
+
+
+def _prune(entries: _Prefixes) -> _Prefixes:
+    """Keep, per distinct strength within tolerance of the best, the smallest path."""
+    best = max(s for s, _ in entries)
+    floor = best * (1.0 - _TOL)
+    byval: dict[float, tuple[str, ...]] = {}
+    for s, p in entries:
+        if s >= floor and (s not in byval or p < byval[s]):
+            byval[s] = p
+    return [(s, p) for s, p in byval.items()]
+
+
+def _layered_search(idx: _Index, source: str, max_hops: int,
+                    stop: Callable[[int, dict[str, _Prefixes]], bool] | None = None,
+                    ) -> list[dict[str, _Prefixes]]:
+    """Breadth-first layers from ``source`` with the candidate prefixes of each node.
+
+    Layer ``k`` maps each node at distance ``k`` to its prefixes (strength, path)
+    of length ``k`` that could still be the best: monotone floating products mean
+    a prefix more than :data:`_TOL` below the best can never tie, and two
+    prefixes with the same strength continue identically, so only the smallest
+    path of each strength is kept. Institutions and networks are expanded;
+    enterprises never appear after the source.
+    """
+    layers: list[dict[str, _Prefixes]] = [{source: [(1.0, (source,))]}]
+    seen = {source}
+    for k in range(1, max_hops + 1):
+        nxt: dict[str, _Prefixes] = {}
+        for u, entries in layers[-1].items():
+            for v, w in idx.adj.get(u, ()):
+                if v in seen:
+                    continue
+                bucket = nxt.setdefault(v, [])
+                for s, p in entries:
+                    bucket.append((s * w, p + (v,)))
+        if not nxt:
+            break
+        for v in nxt:
+            nxt[v] = _prune(nxt[v])
+        seen.update(nxt)
+        layers.append(nxt)
+        if stop is not None and stop(k, nxt):
+            break
+    return layers
+
+
+def _refer_search(idx: _Index, source: str, valid: frozenset[str], k: int, max_hops: int,
+                  ) -> list[tuple[float, tuple[str, ...], int]]:
+    """The best path of each of the nearest ``k`` (or more) valid providers, as (strength, path, hops).
+
+    The layered search of :func:`_layered_search`; the layer that completes the
+    ``k`` candidates (or the last allowed one) is built only for the valid providers
+    in it, as only their prefixes can be used.
+    """
+    layer: dict[str, _Prefixes] = {source: [(1.0, (source,))]}
+    seen = {source}
+    cands: list[tuple[float, tuple[str, ...], int]] = []
+    for hop in range(1, max_hops + 1):
+        new = {v for u in layer for v, _ in idx.adj.get(u, ()) if v not in seen}
+        if not new:
+            break
+        hits = new & valid
+        final = hop == max_hops or len(cands) + len(hits) >= k
+        keep = hits if final else new
+        nxt: dict[str, _Prefixes] = {}
+        for u, entries in layer.items():
+            for v, w in idx.adj.get(u, ()):
+                if v in keep:
+                    bucket = nxt.setdefault(v, [])
+                    for st, p in entries:
+                        bucket.append((st * w, p + (v,)))
+        for p in hits:
+            st, path = _best_of(_prune(nxt[p]))
+            cands.append((st, path, hop))
+        if final:
+            break
+        for v in nxt:
+            nxt[v] = _prune(nxt[v])
+        seen |= new
+        layer = nxt
+    return cands
+
+
+def _best_of(entries: _Prefixes) -> tuple[float, tuple[str, ...]]:
+    return min(entries, key=lambda e: (-e[0], e[1]))
+
+
+def _solve_source(idx: _Index, source: str, services: Sequence[str], max_hops: int,
+                  ) -> dict[str, tuple[str, int, float, tuple[str, ...]] | None]:
+    """Best path for each service needed by ``source`` (None when unmet)."""
+    valid = {s: idx.valid(s, source) for s in set(services)}
+    todo = {s for s, v in valid.items() if v}
+    result: dict[str, Any] = {s: None for s in valid}
+    if not todo:
+        return result
+
+    def stop(k: int, layer: dict[str, _Prefixes]) -> bool:
+        for s in list(todo):
+            cands = [(_best_of(layer[p]), p) for p in valid[s] if p in layer]
+            if cands:
+                (st, path), prov = min(cands, key=lambda c: (-c[0][0], c[0][1]))
+                result[s] = (prov, k, st, path)
+                todo.discard(s)
+        return not todo
+
+    _layered_search(idx, source, max_hops, stop)
+    return result
+
+
+
+def _simple_best_paths(eco: Ecosystem, *, max_hops: int = 4) -> pd.DataFrame:
+    """Straightforward exact version of :func:`best_paths` (one search per actor)."""
+    _check_hops(max_hops)
+    idx = _Index(eco)
+    needs = eco.needs
+    by_actor: dict[str, list[str]] = {}
+    for a, s in zip(needs["actor"].to_numpy(), needs["service"].to_numpy()):
+        by_actor.setdefault(a, []).append(s)
+    solved = {a: _solve_source(idx, a, ss, max_hops) for a, ss in by_actor.items()}
+    rows = [solved[a][s] for a, s in zip(needs["actor"].to_numpy(), needs["service"].to_numpy())]
+    return _frame(needs, rows)
+
+
+def _frame(needs: pd.DataFrame, rows: Sequence[tuple[str, int, float, tuple[str, ...]] | None]) -> pd.DataFrame:
+    served = np.array([r is not None for r in rows], dtype=bool)
+    hops = pd.array([r[1] if r is not None else None for r in rows], dtype="Int64")
+    out = pd.DataFrame({
+        "actor": needs["actor"].to_numpy(dtype=object),
+        "service": needs["service"].to_numpy(dtype=object),
+        "served": served,
+        "provider": np.array([r[0] if r is not None else "" for r in rows], dtype=object),
+        "hops": hops,
+        "strength": np.array([r[2] if r is not None else np.nan for r in rows], dtype=np.float64),
+        "path": pd.Series([r[3] if r is not None else () for r in rows], dtype=object,
+                          index=needs.index).to_numpy(),
+    }, index=needs.index)
+    return out
+
+
+def _check_hops(max_hops: int) -> None:
+    if int(max_hops) < 1:
+        raise UsageError(f"max_hops must be at least 1, not {max_hops}")

@@ -1,0 +1,357 @@
+"""The referral engine: best paths from a need to a provider (DESIGN.md section 3).
+
+A need (actor ``A``, service ``S``) is *served* when a simple path of at most
+``max_hops`` referral channels leads from ``A`` to an institution ``P`` that
+offers ``S`` with a scope covering ``A`` (region and sector; empty scope = all),
+and every node strictly between ``A`` and ``P`` is an institution or a network.
+Candidates are ranked by fewest hops, then greatest strength (the product of the
+link weights, multiplied left to right along the path), then the path's sequence
+of ids (tuples of strings compared element by element). The first candidate is
+the need's *best path*.
+
+The engine is exact: a layered search from the actor that keeps, at every node,
+the prefixes whose strength could still tie or win (see :func:`_layered_search`).
+Every hop-shortest walk to the set of valid providers is a simple path whose
+``i``-th node lies at distance ``i``, so a breadth-first layering finds exactly
+the candidates of the definition.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from ._paths_engine import _best_paths_fast
+from ._paths_search import _check_hops, _prepared, _refer_search
+from ._paths_search import _simple_best_paths  # noqa: F401  (the straightforward engine, for tests)
+from ..errors import UnknownIdError, UsageError
+from ..model import Ecosystem
+
+__all__ = [
+    "Referral",
+    "Step",
+    "Unreachable",
+    "best_paths",
+    "path_strength",
+    "refer",
+    "unreachable_providers",
+]
+
+
+
+def path_strength(weights: Iterable[float]) -> float:
+    """Multiply link weights left to right, exactly as the ranking does.
+
+    Parameters
+    ----------
+    weights : iterable of float
+        The weights of the path's links, from the actor to the provider.
+
+    Returns
+    -------
+    float
+        ``((1.0 * w1) * w2) * ...`` in floating point (1.0 for no links).
+
+    Examples
+    --------
+    >>> path_strength([0.5, 0.8])
+    0.4
+    >>> path_strength([])
+    1.0
+    """
+    s = 1.0
+    for w in weights:
+        s = s * float(w)
+    return s
+
+
+@dataclass(frozen=True)
+class Step:
+    """One hop of a referral path: the actor reached and the channel used.
+
+    ``types`` are the link types joining the previous actor to this one (the
+    both-way types included in the reverse direction); ``weight`` is the edge's
+    weight (the largest of those channels).
+    """
+
+    id: str
+    name: str
+    kind: str
+    types: tuple[str, ...]
+    weight: float
+
+    def describe(self) -> str:
+        """A phrase a broker can read aloud, e.g. ``"via coordinates to X (broker)"``."""
+        return f"via {' / '.join(self.types)} to {self.name} ({self.kind.replace('_', ' ')})"
+
+
+@dataclass(frozen=True)
+class Referral:
+    """A ranked referral candidate: a provider with its best path from the actor."""
+
+    provider: str
+    hops: int
+    strength: float
+    path: tuple[str, ...]
+    steps: tuple[Step, ...] = field(default=())
+
+    def key(self) -> tuple[int, float, tuple[str, ...]]:
+        """The ranking key of DESIGN.md section 3 (smaller is better)."""
+        return (self.hops, -self.strength, self.path)
+
+    def describe(self, names: dict[str, str] | None = None) -> str:
+        """The path in words, every hop named with its name, kind and link type."""
+        return "; ".join(s.describe() for s in self.steps)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict (``provider``, ``hops``, ``strength``, ``path``, ``steps``)."""
+        return {
+            "provider": self.provider,
+            "hops": self.hops,
+            "strength": self.strength,
+            "path": list(self.path),
+            "steps": [
+                {"id": s.id, "name": s.name, "kind": s.kind, "types": list(s.types), "weight": s.weight}
+                for s in self.steps
+            ],
+        }
+
+
+@dataclass(frozen=True)
+class Unreachable:
+    """A provider of the service that cannot serve the need, and why.
+
+    ``reason`` is ``"scope"`` (the offer's regions/sectors do not cover the actor)
+    or ``"hops"`` (in scope but more than ``max_hops`` links away, or no route at
+    all, ``hops`` then ``None``). ``hops`` is the shortest referral route in links.
+    """
+
+    provider: str
+    name: str
+    reason: str
+    hops: int | None
+    detail: str
+
+
+# --------------------------------------------------------------------------- public
+
+
+def best_paths(eco: Ecosystem, *, max_hops: int = 4) -> pd.DataFrame:
+    """Return the best referral path of every need (DESIGN.md section 3).
+
+    Parameters
+    ----------
+    eco : Ecosystem
+        The ecosystem (apply :meth:`Ecosystem.as_of` first for a given year).
+    max_hops : int, default 4
+        Longest path, in links (at least 1).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per row of ``eco.needs`` (same index and order), columns
+        ``actor``, ``service``, ``served`` (bool), ``provider`` (str, ``""``
+        when unmet), ``hops`` (``Int64``, ``<NA>`` when unmet), ``strength``
+        (float, NaN when unmet) and ``path`` (tuple of ids from the actor to the
+        provider, ``()`` when unmet).
+
+    Raises
+    ------
+    UsageError
+        If ``max_hops`` is below 1.
+
+    Examples
+    --------
+    >>> eco = Ecosystem.from_records(
+    ...     actors=[{"id": "e", "name": "Shop", "kind": "enterprise"},
+    ...             {"id": "b", "name": "Broker", "kind": "broker"},
+    ...             {"id": "p", "name": "Lab", "kind": "bds_provider"}],
+    ...     services=[{"id": "s", "name": "Testing", "category": "technology"}],
+    ...     offers=[{"actor": "p", "service": "s"}],
+    ...     needs=[{"actor": "e", "service": "s"}],
+    ...     links=[{"source": "e", "target": "b", "type": "client_of", "weight": 0.5},
+    ...            {"source": "b", "target": "p", "type": "refers_to", "weight": 0.8}])
+    >>> row = best_paths(eco).iloc[0]
+    >>> bool(row.served), row.provider, int(row.hops), float(row.strength), row.path
+    (True, 'p', 2, 0.4, ('e', 'b', 'p'))
+    >>> bool(best_paths(eco, max_hops=1).iloc[0].served)
+    False
+    """
+    _check_hops(max_hops)
+    return _best_paths_fast(eco, max_hops=max_hops)
+
+
+def _suggest(value: str, choices: Iterable[Hashable], n: int = 3) -> list[str]:
+    import difflib
+
+    pool = [str(c) for c in choices]
+    close = difflib.get_close_matches(value, pool, n=n, cutoff=0.5)
+    if not close:
+        low = value.lower()
+        close = [c for c in pool if low in c.lower() or c.lower() in low][:n]
+    return close
+
+
+def _check_ids(eco: Ecosystem, actor: str, service: str) -> None:
+    if actor not in eco.actors.index:
+        raise UnknownIdError("actor", actor, _suggest(actor, eco.actors.index))
+    if service not in eco.services.index:
+        raise UnknownIdError("service", service, _suggest(service, eco.services.index))
+
+
+def _steps(eco: Ecosystem, path: Sequence[str], edge_info: dict[tuple[str, str], tuple[tuple[str, ...], float]],
+           ) -> tuple[Step, ...]:
+    names = eco.actors["name"]
+    kinds = eco.actors["kind"]
+    out = []
+    for u, v in zip(path[:-1], path[1:]):
+        types, w = edge_info[(u, v)]
+        out.append(Step(id=v, name=str(names.at[v]), kind=str(kinds.at[v]), types=types, weight=w))
+    return tuple(out)
+
+
+def refer(eco: Ecosystem, actor: str, service: str, *, k: int = 3, max_hops: int = 4) -> list[Referral]:
+    """Return the ``k`` best providers of ``service`` for ``actor``, each with its best path.
+
+    Every provider that offers ``service`` with a scope covering ``actor`` and
+    can be reached within ``max_hops`` links is a candidate, represented by its
+    own best path; candidates are ranked by (hops, -strength, path) and the first
+    ``k`` are returned. ``refer(...)[0]`` is the need's best path of
+    :func:`best_paths`.
+
+    Parameters
+    ----------
+    eco : Ecosystem
+        The ecosystem.
+    actor, service : str
+        The actor (an enterprise or network) and the service it needs. The pair
+        need not be listed in ``eco.needs``.
+    k : int, default 3
+        Number of providers to return (at least 1).
+    max_hops : int, default 4
+        Longest path, in links.
+
+    Returns
+    -------
+    list of Referral
+        At most ``k`` referrals, best first; empty when no provider is reachable
+        (see :func:`unreachable_providers` for why).
+
+    Raises
+    ------
+    UnknownIdError
+        If ``actor`` or ``service`` does not exist (with the closest ids).
+    UsageError
+        If ``k`` or ``max_hops`` is below 1.
+
+    Examples
+    --------
+    >>> eco = Ecosystem.from_records(
+    ...     actors=[{"id": "e", "name": "Shop", "kind": "enterprise"},
+    ...             {"id": "b", "name": "Broker", "kind": "broker"},
+    ...             {"id": "p", "name": "Lab", "kind": "bds_provider"},
+    ...             {"id": "q", "name": "Uni", "kind": "bds_provider"}],
+    ...     services=[{"id": "s", "name": "Testing", "category": "technology"}],
+    ...     offers=[{"actor": "p", "service": "s"}, {"actor": "q", "service": "s"}],
+    ...     links=[{"source": "e", "target": "b", "type": "client_of"},
+    ...            {"source": "b", "target": "p", "type": "refers_to", "weight": 0.5},
+    ...            {"source": "e", "target": "q", "type": "client_of", "weight": 0.9}])
+    >>> [(r.provider, r.hops, r.path) for r in refer(eco, "e", "s")]
+    [('q', 1, ('e', 'q')), ('p', 2, ('e', 'b', 'p'))]
+    >>> refer(eco, "e", "s")[1].describe()
+    'via client_of to Broker (broker); via refers_to to Lab (bds provider)'
+    """
+    _check_ids(eco, actor, service)
+    _check_hops(max_hops)
+    if int(k) < 1:
+        raise UsageError(f"k must be at least 1, not {k}")
+    idx = _prepared(eco)[1]
+    valid = idx.valid(service, actor)
+    if not valid:
+        return []
+    cands = _refer_search(idx, actor, valid, int(k), int(max_hops))
+    cands.sort(key=lambda c: (c[2], -c[0], c[1]))
+    cands = cands[: int(k)]
+    info = idx.edge_info({n for c in cands for n in c[1]})
+    return [Referral(provider=path[-1], hops=hop, strength=s, path=path, steps=_steps(eco, path, info))
+            for s, path, hop in cands]
+
+
+def unreachable_providers(eco: Ecosystem, actor: str, service: str, *, max_hops: int = 4,
+                          limit: int = 5) -> list[Unreachable]:
+    """Providers of ``service`` that cannot serve ``actor``, nearest first, and why.
+
+    Parameters
+    ----------
+    eco : Ecosystem
+        The ecosystem.
+    actor, service : str
+        The actor and the service it needs.
+    max_hops : int, default 4
+        The hop limit of the analysis.
+    limit : int, default 5
+        At most this many providers are returned.
+
+    Returns
+    -------
+    list of Unreachable
+        Providers ordered by shortest referral route (no route last), then id.
+        ``reason`` is ``"scope"`` when no offer of the provider covers the actor's
+        region and sector, else ``"hops"``.
+
+    Examples
+    --------
+    >>> eco = Ecosystem.from_records(
+    ...     actors=[{"id": "e", "name": "Shop", "kind": "enterprise", "region": "north"},
+    ...             {"id": "p", "name": "Lab", "kind": "bds_provider"}],
+    ...     services=[{"id": "s", "name": "Testing", "category": "technology"}],
+    ...     offers=[{"actor": "p", "service": "s", "regions": "south"}],
+    ...     links=[{"source": "e", "target": "p", "type": "client_of"}])
+    >>> [(u.provider, u.reason, u.hops) for u in unreachable_providers(eco, "e", "s")]
+    [('p', 'scope', 1)]
+    """
+    _check_ids(eco, actor, service)
+    idx = _prepared(eco)[1]
+    providers = sorted(idx.offers.get(service, {}))
+    dist: dict[str, int] = {}
+    frontier, seen, d = [actor], {actor}, 0
+    while frontier and len(dist) < len(providers):
+        d += 1
+        nxt = []
+        for u in frontier:
+            for v, _ in idx.adj.get(u, ()):
+                if v not in seen:
+                    seen.add(v)
+                    nxt.append(v)
+                    if v in idx.offers.get(service, {}):
+                        dist[v] = d
+        frontier = nxt
+    names = eco.actors["name"]
+    out = []
+    for p in providers:
+        h = dist.get(p)
+        if not idx.covers(p, service, actor):
+            scopes = idx.offers[service][p]
+            parts = []
+            for regions, sectors in scopes:
+                bits = []
+                if regions:
+                    bits.append("regions " + ", ".join(sorted(regions)))
+                if sectors:
+                    bits.append("sectors " + ", ".join(sorted(sectors)))
+                parts.append(" and ".join(bits))
+            detail = (f"offers it only to {'; '.join(parts)}, not to region "
+                      f"{idx.region[actor] or '(none)'} / sector {idx.sector[actor] or '(none)'}")
+            reason = "scope"
+        elif h is None:
+            reason, detail = "hops", "no referral route at all"
+        elif h > max_hops:
+            reason, detail = "hops", f"{h} links away, more than the limit of {max_hops}"
+        else:
+            continue
+        out.append(Unreachable(provider=p, name=str(names.at[p]), reason=reason, hops=h, detail=detail))
+    out.sort(key=lambda u: (u.hops is None, u.hops if u.hops is not None else 0, u.provider))
+    return out[: int(limit)]

@@ -1,0 +1,194 @@
+"""Change over time: indicators by year (``trend``) and what changed (``diff``) (issue 7).
+
+:func:`trend` evaluates the ecosystem as it was in each year (``Ecosystem.as_of``,
+the ``since``/``until`` columns): needs, coverage, the overall indicators of
+:mod:`instnet.analysis.indicators` and the top bottlenecks (by impact, DESIGN.md section 3).
+
+:func:`diff` compares two ecosystems (two years of one dataset, or two datasets):
+actors, links and offers added and removed, gaps closed and opened, and the
+institutions whose impact or load rose or fell.
+
+Definitions used by :func:`diff` (needs are matched by (actor, service)):
+
+* a gap is **closed** when the need is unmet in the first ecosystem and served in the second;
+* a gap is **opened** when the need is unmet in the second ecosystem and was served
+  in the first or did not exist there;
+* links are matched by (source, target, type), offers by (actor, service);
+* an institution absent from one side counts there with impact 0 and load 0.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .bottlenecks import bottlenecks
+from ..errors import UsageError
+from .indicators import INDICATORS, indicators
+from ..model import Ecosystem
+from .paths import best_paths
+
+__all__ = ["trend", "diff", "Diff", "snapshot"]
+
+
+def snapshot(eco: Ecosystem, *, max_hops: int = 4, top: int = 3) -> dict[str, Any]:
+    """Overall indicators and the top bottlenecks of one ecosystem."""
+    paths = best_paths(eco, max_hops=max_hops)
+    ind = indicators(eco, max_hops=max_hops, paths=paths)
+    overall = ind[ind["scope"] == "overall"].iloc[0]
+    served = int(paths["served"].sum())
+    out: dict[str, Any] = {"needs": len(paths), "served": served,
+                           "unmet": len(paths) - served,
+                           "actors": len(eco.actors), "institutions": len(eco.institution_ids),
+                           "links": len(eco.links)}
+    for k in INDICATORS:
+        if k != "needs":
+            v = overall[k]
+            out[k] = None if pd.isna(v) else float(v)
+    b = bottlenecks(eco, max_hops=max_hops, paths=paths) if len(eco.institution_ids) else None
+    tops = []
+    if b is not None:
+        for i, r in b.head(top).iterrows():
+            if int(r["impact"]) <= 0 and int(r["load"]) <= 0:
+                continue
+            tops.append({"id": str(i), "name": str(r["name"]), "impact": int(r["impact"]), "load": int(r["load"])})
+    out["bottlenecks"] = tops
+    return out
+
+
+def trend(eco: Ecosystem, start: int, end: int, *, step: int = 1, max_hops: int = 4, top: int = 3,
+          ) -> pd.DataFrame:
+    """One row per year from ``start`` to ``end`` (inclusive, every ``step`` years).
+
+    Columns: ``year``, ``needs``, ``served``, ``unmet``, ``actors``,
+    ``institutions``, ``links``, every overall indicator but ``needs``, and
+    ``bottlenecks`` (list of ``{"id", "name", "impact", "load"}``, worst first).
+    """
+    if step < 1:
+        raise UsageError("--step must be at least 1")
+    if end < start:
+        raise UsageError(f"--to ({end}) is before --from ({start})")
+    years = list(range(start, end + 1, step))
+    if years[-1] != end:
+        years.append(end)
+    rows = [{"year": y, **snapshot(eco.as_of(y), max_hops=max_hops, top=top)} for y in years]
+    return pd.DataFrame(rows)
+
+
+@dataclass
+class Diff:
+    """What changed between ecosystem ``a`` (before) and ``b`` (after)."""
+
+    label_a: str
+    label_b: str
+    actors_added: pd.DataFrame
+    actors_removed: pd.DataFrame
+    links_added: pd.DataFrame
+    links_removed: pd.DataFrame
+    offers_added: pd.DataFrame
+    offers_removed: pd.DataFrame
+    gaps_closed: pd.DataFrame
+    gaps_opened: pd.DataFrame
+    bottlenecks: pd.DataFrame  # id, name, impact_a, impact_b, impact_change, load_a, load_b, load_change
+    coverage_a: float
+    coverage_b: float
+
+    @property
+    def rose(self) -> pd.DataFrame:
+        b = self.bottlenecks
+        return b[(b["impact_change"] > 0) | ((b["impact_change"] == 0) & (b["load_change"] > 0))]
+
+    @property
+    def fell(self) -> pd.DataFrame:
+        b = self.bottlenecks
+        f = b[(b["impact_change"] < 0) | ((b["impact_change"] == 0) & (b["load_change"] < 0))]
+        return f.sort_values(["impact_change", "load_change", "id"], kind="stable")
+
+    def to_dict(self) -> dict[str, Any]:
+        def recs(f: pd.DataFrame) -> list[dict[str, Any]]:
+            return [{k: (v.item() if hasattr(v, "item") else v) for k, v in r.items()} for r in f.to_dict("records")]
+
+        return {
+            "from": self.label_a, "to": self.label_b,
+            "coverage_from": self.coverage_a, "coverage_to": self.coverage_b,
+            "actors_added": recs(self.actors_added), "actors_removed": recs(self.actors_removed),
+            "links_added": recs(self.links_added), "links_removed": recs(self.links_removed),
+            "offers_added": recs(self.offers_added), "offers_removed": recs(self.offers_removed),
+            "gaps_closed": recs(self.gaps_closed), "gaps_opened": recs(self.gaps_opened),
+            "bottlenecks_rose": recs(self.rose), "bottlenecks_fell": recs(self.fell),
+        }
+
+    def summary(self) -> pd.DataFrame:
+        """One row per kind of change with its count (the CSV/table form)."""
+        rows = [("actors added", len(self.actors_added)), ("actors removed", len(self.actors_removed)),
+                ("links added", len(self.links_added)), ("links removed", len(self.links_removed)),
+                ("offers added", len(self.offers_added)), ("offers removed", len(self.offers_removed)),
+                ("gaps closed", len(self.gaps_closed)), ("gaps opened", len(self.gaps_opened)),
+                ("bottlenecks rose", len(self.rose)), ("bottlenecks fell", len(self.fell))]
+        return pd.DataFrame(rows, columns=["change", "count"])
+
+
+def _set_diff(a: pd.DataFrame, b: pd.DataFrame, key: list[str], extra: list[str]) -> pd.DataFrame:
+    ka = a[key + extra].drop_duplicates(key)
+    kb = b[key].drop_duplicates()
+    m = ka.merge(kb, on=key, how="left", indicator=True)
+    return m[m["_merge"] == "left_only"].drop(columns="_merge").sort_values(key, kind="stable").reset_index(drop=True)
+
+
+def _needs_status(eco: Ecosystem, max_hops: int) -> pd.DataFrame:
+    p = best_paths(eco, max_hops=max_hops)
+    return p[["actor", "service", "served"]].drop_duplicates(["actor", "service"])
+
+
+def _impacts(eco: Ecosystem, max_hops: int) -> pd.DataFrame:
+    if not len(eco.institution_ids):
+        return pd.DataFrame({"name": pd.Series([], dtype=str), "impact": pd.Series([], dtype=np.int64),
+                             "load": pd.Series([], dtype=np.int64)})
+    return bottlenecks(eco, max_hops=max_hops)[["name", "impact", "load"]]
+
+
+def diff(a: Ecosystem, b: Ecosystem, *, max_hops: int = 4, label_a: str = "A", label_b: str = "B") -> Diff:
+    """Compare ecosystem ``a`` (before) with ``b`` (after); see the module doc."""
+    aa = a.actors.rename_axis("id").reset_index()[["id", "name", "kind"]]
+    ba = b.actors.rename_axis("id").reset_index()[["id", "name", "kind"]]
+    lk = ["source", "target", "type"]
+    ok = ["actor", "service"]
+    sa, sb = _needs_status(a, max_hops), _needs_status(b, max_hops)
+    m = sb.merge(sa, on=ok, how="left", suffixes=("_b", "_a"))
+    closed = m[(m["served_a"] == False) & m["served_b"]][ok]  # noqa: E712 (NaN-safe)
+    opened = m[~m["served_b"].astype(bool) & (m["served_a"].isna() | (m["served_a"] == True))][ok]  # noqa: E712
+    ia, ib = _impacts(a, max_hops), _impacts(b, max_hops)
+    j = ia.add_suffix("_a").join(ib.add_suffix("_b"), how="outer")
+    bt = pd.DataFrame({
+        "id": j.index.astype(str),
+        "name": j["name_b"].fillna(j["name_a"]).astype(str).to_numpy(),
+        "impact_a": j["impact_a"].fillna(0).astype(np.int64).to_numpy(),
+        "impact_b": j["impact_b"].fillna(0).astype(np.int64).to_numpy(),
+        "load_a": j["load_a"].fillna(0).astype(np.int64).to_numpy(),
+        "load_b": j["load_b"].fillna(0).astype(np.int64).to_numpy(),
+    })
+    bt["impact_change"] = bt["impact_b"] - bt["impact_a"]
+    bt["load_change"] = bt["load_b"] - bt["load_a"]
+    bt = bt[(bt["impact_change"] != 0) | (bt["load_change"] != 0)]
+    bt = bt.sort_values(["impact_change", "load_change", "id"], ascending=[False, False, True],
+                        kind="stable").reset_index(drop=True)
+
+    def cov(s: pd.DataFrame) -> float:
+        return float(s["served"].mean()) if len(s) else 1.0
+
+    return Diff(
+        label_a=label_a, label_b=label_b,
+        actors_added=_set_diff(ba, aa, ["id"], ["name", "kind"]),
+        actors_removed=_set_diff(aa, ba, ["id"], ["name", "kind"]),
+        links_added=_set_diff(b.links, a.links, lk, []),
+        links_removed=_set_diff(a.links, b.links, lk, []),
+        offers_added=_set_diff(b.offers, a.offers, ok, []),
+        offers_removed=_set_diff(a.offers, b.offers, ok, []),
+        gaps_closed=closed.sort_values(ok, kind="stable").reset_index(drop=True),
+        gaps_opened=opened.sort_values(ok, kind="stable").reset_index(drop=True),
+        bottlenecks=bt,
+        coverage_a=cov(sa), coverage_b=cov(sb),
+    )

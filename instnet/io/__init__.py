@@ -1,0 +1,1 @@
+"""Reading, validating and writing datasets, and the files instnet ships (cypher/, datasets/)."""

@@ -1,0 +1,1 @@
+"""Outputs for people: the interactive map, the report, graph exports."""

@@ -1,0 +1,383 @@
+"""The ecosystem report: one self-contained HTML file (or Markdown) a ministry can read.
+
+Sections: the ecosystem in numbers, coverage overall, the gap heatmap (service x
+region, an inline SVG chart), the top unmet groups, the referral bottlenecks (bars),
+the recommendations and indicators (where those analytics are installed) and the
+embedded interactive map. The HTML is rendered by ``templates/report.html`` with
+autoescape on, shares the map's safety measures (see :mod:`instnet.render.html`) and
+carries print CSS for A4.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .. import __version__
+from ..analysis.gaps import coverage
+from ..analysis.indicators import panel
+from ..analysis.info import counts
+from ..analysis.recommend import recommend
+from ..model import Ecosystem
+from ..schema import INSTITUTION_KINDS, KINDS
+from .views import KIND_STYLE, Analysis, coverage_colour, actor_frame, analyse, build_view, display_name
+
+MAX_HEAT_REGIONS = 14
+MAX_HEAT_SERVICES = 40
+TOP_GROUPS = 12
+TOP_BOTTLENECKS = 12
+
+
+@dataclass
+class Section:
+    """An optional section: its rows, or the sentence saying why it is missing."""
+
+    available: bool
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    note: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _pct(x: float | None) -> str:
+    return "—" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{100 * x:.0f} %"
+
+
+def numbers(eco: Ecosystem) -> list[dict[str, Any]]:
+    """Headline counts."""
+    c = counts(eco)
+    inst = sum(n for k, n in c["actors"].items() if k in INSTITUTION_KINDS)
+    return [
+        {"label": "enterprises", "value": c["actors"]["enterprise"]},
+        {"label": "networks and clusters", "value": c["actors"]["network"]},
+        {"label": "support institutions", "value": inst},
+        {"label": "services", "value": c["totals"]["services"]},
+        {"label": "service offers", "value": c["totals"]["offers"]},
+        {"label": "enterprise needs", "value": c["totals"]["needs"]},
+        {"label": "links", "value": c["totals"]["links"]},
+    ]
+
+
+def kind_rows(eco: Ecosystem) -> list[dict[str, Any]]:
+    c = counts(eco)["actors"]
+    top = max(c.values()) or 1
+    return [{"kind": KIND_STYLE[k][2], "count": c[k], "colour": KIND_STYLE[k][0], "frac": c[k] / top}
+            for k in KINDS if c[k]]
+
+
+def coverage_groups(eco: Ecosystem, analysis: Analysis, by: tuple[str, ...]) -> pd.DataFrame:
+    """Needs, served, unmet and coverage per group of ``by`` (service, region, sector).
+
+    Computed from the best referral paths (DESIGN.md section 3: coverage of a group
+    is served needs / needs).
+    """
+    g = coverage(eco, by=by, max_hops=analysis.max_hops, paths=analysis.paths).groups
+    g = g[[*by, "needs", "served", "unmet", "coverage"]].copy()
+    return g.sort_values(list(by), kind="stable").reset_index(drop=True)
+
+
+def heatmap(eco: Ecosystem, analysis: Analysis) -> dict[str, Any]:
+    """Geometry of the service x region coverage heatmap (an SVG drawn by the template)."""
+    g = coverage_groups(eco, analysis, ("service", "region"))
+    region_needs = g.groupby("region")["needs"].sum().sort_values(ascending=False, kind="stable")
+    regions = list(region_needs.index[:MAX_HEAT_REGIONS])
+    other = len(region_needs) > MAX_HEAT_REGIONS
+    if other:
+        g = g.assign(region=g["region"].where(g["region"].isin(regions), "(other regions)"))
+        g = g.groupby(["service", "region"], sort=True)[["needs", "served"]].sum().reset_index()
+        g["unmet"] = g["needs"] - g["served"]
+        g["coverage"] = g["served"] / g["needs"]
+        regions.append("(other regions)")
+    svc_needs = g.groupby("service")["needs"].sum()
+    svc_cov = g.groupby("service")["served"].sum() / svc_needs
+    services = list(svc_cov.sort_values(kind="stable").index[:MAX_HEAT_SERVICES])
+    names = eco.services["name"]
+    label_w, cell_w, cell_h, head_h = 300, 58, 22, 80
+    cells = []
+    cellmap = {(s, r): (n, sv, c) for s, r, n, sv, c in
+               zip(g["service"], g["region"], g["needs"], g["served"], g["coverage"])}
+    for i, s in enumerate(services):
+        for j, r in enumerate(regions):
+            x, y = label_w + j * cell_w, head_h + i * cell_h
+            if (s, r) in cellmap:
+                n, sv, c = cellmap[(s, r)]
+                fill = coverage_colour(float(c))
+                dark = c < 0.2 or c > 0.85
+                cells.append({"x": x, "y": y, "fill": fill, "text": f"{sv}/{n}",
+                              "ink": "#ffffff" if dark else "#000000",
+                              "title": f"{names.get(s, s)} in {r or 'no region'}: {sv} of {n} needs served "
+                                       f"({_pct(float(c))})"})
+            else:
+                cells.append({"x": x, "y": y, "fill": "#f3f3f3", "text": "", "ink": "#000000",
+                              "title": f"{names.get(s, s)} in {r or 'no region'}: no needs"})
+    rows = [{"y": head_h + i * cell_h + cell_h * 0.68, "label": _short(str(names.get(s, s)), 46),
+             "full": str(names.get(s, s)), "cov": _pct(float(svc_cov[s]))} for i, s in enumerate(services)]
+    cols = [{"x": label_w + j * cell_w + cell_w / 2, "label": _short(r or "(no region)", 16)}
+            for j, r in enumerate(regions)]
+    return {"cells": cells, "rows": rows, "cols": cols, "cell_w": cell_w, "cell_h": cell_h,
+            "width": label_w + len(regions) * cell_w + 60, "height": head_h + len(services) * cell_h + 8,
+            "head_h": head_h, "cov_x": label_w + len(regions) * cell_w + 6,
+            "truncated": len(svc_cov) > MAX_HEAT_SERVICES, "other": other}
+
+
+def _short(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def unmet_groups(eco: Ecosystem, analysis: Analysis) -> list[dict[str, Any]]:
+    g = coverage_groups(eco, analysis, ("service", "region", "sector"))
+    g = g[g["unmet"] > 0].sort_values(["unmet", "coverage", "service", "region", "sector"],
+                                      ascending=[False, True, True, True, True], kind="stable").head(TOP_GROUPS)
+    names = eco.services["name"]
+    top = int(g["unmet"].max()) if len(g) else 1
+    return [{"service": str(names.get(s, s)), "region": r or "—", "sector": sec or "—", "needs": int(n),
+             "unmet": int(u), "coverage": _pct(float(c)), "frac": u / top}
+            for s, r, sec, n, u, c in zip(g["service"], g["region"], g["sector"], g["needs"], g["unmet"],
+                                          g["coverage"])]
+
+
+def bottleneck_rows(eco: Ecosystem, analysis: Analysis, include_private: bool) -> Section:
+    frame = actor_frame(eco, analysis, include_private=include_private)
+    metric = analysis.size_by
+    if metric not in ("impact", "load"):
+        return Section(False, note="Bottlenecks need the referral analysis, which is not available.")
+    inst = frame[frame["kind"].isin(INSTITUTION_KINDS)].copy()
+    inst["m"] = inst[metric].astype("float64").fillna(0)
+    inst = inst[inst["m"] > 0].sort_values(["m", "label"], ascending=[False, True], kind="stable")
+    inst = inst.head(TOP_BOTTLENECKS)
+    top = float(inst["m"].max()) if len(inst) else 1.0
+    rows = []
+    for disp_id, r in inst.iterrows():
+        util = r.get("utilisation")
+        rows.append({"label": str(r["label"]), "kind": KIND_STYLE[r["kind"]][2], "colour": KIND_STYLE[r["kind"]][0],
+                     "value": int(r["m"]), "frac": float(r["m"]) / top,
+                     "load": "" if pd.isna(r.get("load")) else int(r["load"]),
+                     "impact": "" if "impact" not in r or pd.isna(r.get("impact")) else int(r["impact"]),
+                     "utilisation": "" if util is None or pd.isna(util) else _pct(float(util)),
+                     "articulation": bool(r.get("articulation")) if "articulation" in r and not pd.isna(
+                         r.get("articulation")) else False})
+    what = ("impact: needs that would lose their only referral path if the institution were removed"
+            if metric == "impact" else
+            "load: served needs whose best referral path passes through or ends at the institution")
+    return Section(True, rows=rows, extra={"metric": metric, "what": what},
+                   note="" if metric == "impact" else "Impact (what-if removal) is not available in this "
+                                                      "installation; institutions are ranked by load.")
+
+
+def recommendations(eco: Ecosystem, analysis: Analysis, include_private: bool = False,
+                    budget: int = 5) -> Section:
+    """The greedy plan of :func:`instnet.analysis.recommend.recommend`, described with display names."""
+    plan = recommend(eco, budget=budget, max_hops=analysis.max_hops)
+    frame = actor_frame(eco, None, include_private=include_private)
+    label = dict(zip(frame["actor"], frame["label"]))
+    svc = eco.services["name"]
+
+    def who(actor_id: str) -> str:
+        return str(label.get(actor_id, actor_id))
+
+    rows = []
+    for r in plan.recommendations:
+        a = r.action
+        if a.kind == "link":
+            text = f"Referral link from {who(a.source)} to {who(a.target)}"
+        elif a.kind == "scope":
+            text = f"{who(a.source)} extends its {svc.get(a.service, a.service)} offer to {a.axis} {a.value}"
+        elif a.kind == "offer":
+            where = ", ".join(x for x in (a.regions and f"regions {a.regions}", a.sectors and f"sectors {a.sectors}")
+                              if x)
+            text = f"{who(a.source)} offers {svc.get(a.service, a.service)}" + (f" ({where})" if where else "")
+        else:
+            text = (f"New specialised centre in {a.value} offering "
+                    + ", ".join(str(svc.get(x, x)) for x in a.services)
+                    + (f", coordinated by {who(a.source)}" if a.source else "")
+                    + f", brokering {len(a.networks)} network(s)")
+        merged: dict[tuple[str, str], int] = {}
+        for g in r.groups:
+            k = (str(svc.get(g["service"], g["service"])), g["region"] or "any region")
+            merged[k] = merged.get(k, 0) + int(g["needs"])
+        groups = ", ".join(f"{s_} in {r_} ({n_})" for (s_, r_), n_ in list(merged.items())[:3])
+        rows.append({"rank": r.rank, "action": text, "newly served": r.gain,
+                     "where": groups + (f" and {len(merged) - 3} more" if len(merged) > 3 else "")})
+    n = plan.needs
+    top = max((row["newly served"] for row in rows), default=1) or 1
+    for row in rows:
+        row["frac"] = row["newly served"] / top
+    return Section(True, rows=rows, extra={
+        "before": _pct(plan.served_before / n) if n else "—",
+        "after": _pct(plan.served_after / n) if n else "—", "budget": budget})
+
+
+def indicators(eco: Ecosystem, analysis: Analysis) -> Section:
+    """The indicators panel of :mod:`instnet.analysis.indicators`: overall, and key ones per region."""
+    pan = panel(eco, max_hops=analysis.max_hops, paths=analysis.paths)
+    defs = pan.get("definitions", {})
+    rows = [{"indicator": k.replace("_", " "), "value": _fmt(v), "definition": str(defs.get(k, ""))}
+            for k, v in pan["overall"].items()]
+    key = [k for k in ("needs", "coverage", "avg_hops", "network_share", "institutions_per_100")
+           if k in pan["overall"]]
+    regions = [{"region": r or "—", **{k: _fmt(vals.get(k)) for k in key}}
+               for r, vals in sorted(pan.get("regions", {}).items())]
+    return Section(True, rows=rows, extra={"regions": regions, "region_cols": key})
+
+
+def _records(res: Any) -> list[dict[str, Any]]:
+    """Turn an analytics result (DataFrame, list of dicts/dataclasses, dict) into rows of text."""
+    import dataclasses
+
+    if isinstance(res, pd.DataFrame):
+        recs = res.to_dict("records")
+    elif isinstance(res, dict):
+        recs = [{"indicator": k, "value": v} for k, v in res.items()]
+    else:
+        recs = []
+        for item in res or ():
+            if dataclasses.is_dataclass(item):
+                recs.append(dataclasses.asdict(item))
+            elif isinstance(item, dict):
+                recs.append(item)
+            else:
+                recs.append({"item": item})
+    out = []
+    for r in recs:
+        out.append({str(k): _fmt(v) for k, v in r.items()})
+    return out
+
+
+def _fmt(v: Any) -> str:
+    if isinstance(v, float):
+        return "" if math.isnan(v) else (f"{v:.3f}".rstrip("0").rstrip(".") if not v.is_integer() else str(int(v)))
+    if isinstance(v, list | tuple):
+        return " → ".join(str(x) for x in v) if v else ""
+    if v is None or v is pd.NA:
+        return ""
+    return str(v)
+
+
+def report_data(eco: Ecosystem, *, max_hops: int = 4, include_private: bool = False,
+                analysis: Analysis | None = None) -> dict[str, Any]:
+    """Everything the report shows, as plain values (shared by HTML and Markdown)."""
+    if analysis is None:
+        analysis = analyse(eco, max_hops=max_hops)
+    data: dict[str, Any] = {
+        "title": f"{display_name(eco)}: SME support ecosystem report",
+        "meta": {k: str(v) for k, v in eco.meta.items() if v not in (None, "")},
+        "as_of": eco.year, "max_hops": analysis.max_hops, "numbers": numbers(eco), "kinds": kind_rows(eco),
+        "notes": list(analysis.notes), "version": __version__,
+    }
+    if analysis.paths is not None:
+        p = analysis.paths
+        served = int(p["served"].sum())
+        data["coverage"] = {"needs": len(p), "served": served, "unmet": len(p) - served,
+                            "value": served / len(p) if len(p) else None,
+                            "text": _pct(served / len(p)) if len(p) else "—"}
+        data["heatmap"] = heatmap(eco, analysis) if len(p) else None
+        data["unmet_groups"] = unmet_groups(eco, analysis)
+    else:
+        data["coverage"] = None
+        data["heatmap"] = None
+        data["unmet_groups"] = []
+    data["bottlenecks"] = bottleneck_rows(eco, analysis, include_private)
+    data["recommendations"] = recommendations(eco, analysis, include_private)
+    data["indicators"] = indicators(eco, analysis)
+    return data
+
+
+def report_html(eco: Ecosystem, *, max_hops: int = 4, include_private: bool = False) -> str:
+    """The self-contained HTML report (with the interactive map embedded)."""
+    from .html import _raw, asset, environment, map_context
+
+    analysis = analyse(eco, max_hops=max_hops)
+    data = report_data(eco, analysis=analysis, include_private=include_private)
+    view = build_view(eco, analysis=analysis, include_private=include_private)
+    ctx = map_context(view, height="640px")
+    ctx.update(report=data, report_css=_raw(asset("report.css"), "style"))
+    return environment().get_template("report.html").render(**ctx)
+
+
+def report_markdown(eco: Ecosystem, *, max_hops: int = 4, include_private: bool = False) -> str:
+    """The report as Markdown (tables; the heatmap as a table of served/needs)."""
+    d = report_data(eco, max_hops=max_hops, include_private=include_private)
+    out = [f"# {_md(d['title'])}", ""]
+    if d["meta"].get("description"):
+        out += [_md(d["meta"]["description"]), ""]
+    out += ["## The ecosystem in numbers", "", "| | count |", "|---|---:|"]
+    out += [f"| {_md(n['label'])} | {n['value']} |" for n in d["numbers"]]
+    out += [""]
+    cov = d["coverage"]
+    out += ["## Coverage", ""]
+    if cov:
+        out += [f"**{cov['text']}** of enterprise needs are served: {cov['served']} of {cov['needs']} needs have a "
+                f"referral path to a provider within {d['max_hops']} hops; {cov['unmet']} are gaps.", ""]
+    else:
+        out += ["Coverage is not available (no referral analysis).", ""]
+    hm = d["heatmap"]
+    if hm:
+        out += ["### Gaps by service and region (served / needs)", ""]
+        cols = [c["label"] for c in hm["cols"]]
+        out += ["| service | " + " | ".join(_md(c) for c in cols) + " | coverage |",
+                "|---|" + "---:|" * len(cols) + "---:|"]
+        n = len(cols)
+        for i, row in enumerate(hm["rows"]):
+            cells = [c["text"] or "" for c in hm["cells"][i * n:(i + 1) * n]]
+            out.append(f"| {_md(row['full'])} | " + " | ".join(cells) + f" | {row['cov']} |")
+        out += [""]
+    if d["unmet_groups"]:
+        out += ["## Top unmet groups", "", "| service | region | sector | needs | unmet | coverage |",
+                "|---|---|---|---:|---:|---:|"]
+        out += [f"| {_md(g['service'])} | {_md(g['region'])} | {_md(g['sector'])} | {g['needs']} | {g['unmet']} | "
+                f"{g['coverage']} |" for g in d["unmet_groups"]]
+        out += [""]
+    b = d["bottlenecks"]
+    out += ["## Referral bottlenecks", ""]
+    if b.available:
+        out += [f"Ranked by {_md(b.extra['what'])}.", "", "| institution | kind | impact | load | utilisation |",
+                "|---|---|---:|---:|---:|"]
+        out += [f"| {_md(r['label'])} | {r['kind']} | {r['impact']} | {r['load']} | {r['utilisation']} |"
+                for r in b.rows]
+        if b.note:
+            out += ["", _md(b.note)]
+    else:
+        out += [_md(b.note)]
+    out += [""]
+    for key, title in (("recommendations", "Recommendations"), ("indicators", "Indicators")):
+        s = d[key]
+        out += [f"## {title}", ""]
+        if s.available and s.rows:
+            if s.extra.get("before"):
+                out += [f"Coverage {s.extra['before']} → {s.extra['after']} with these actions.", ""]
+            cols = [c for c in s.rows[0] if c != "frac"]
+            out += ["| " + " | ".join(_md(c) for c in cols) + " |", "|" + "---|" * len(cols)]
+            out += ["| " + " | ".join(_md(r.get(c, "")) for c in cols) + " |" for r in s.rows]
+        else:
+            out += [_md(s.note or "Nothing to report.")]
+        out += [""]
+    for n in d["notes"]:
+        out += [f"> {_md(n)}", ""]
+    out += [f"*Made with instnet {d['version']}. The interactive map is in the HTML report "
+            "(`instnet report DATASET -o FILE.html`).*", ""]
+    return "\n".join(out)
+
+
+def _md(text: Any) -> str:
+    """Text safe inside a Markdown table cell (no markup, no raw HTML)."""
+    s = str(text).replace("\r", " ").replace("\n", " ")
+    for ch in "\\`*_[]<>|#":
+        s = s.replace(ch, "\\" + ch)
+    return s
+
+
+def write_report(eco: Ecosystem, path: str | Path, *, fmt: str = "html", max_hops: int = 4,
+                 include_private: bool = False) -> Path:
+    """Write the report of ``eco`` to ``path`` as ``html`` or ``md``."""
+    path = Path(path)
+    if fmt == "md":
+        text = report_markdown(eco, max_hops=max_hops, include_private=include_private)
+    elif fmt == "html":
+        text = report_html(eco, max_hops=max_hops, include_private=include_private)
+    else:
+        raise ValueError(f"unknown report format {fmt!r}")
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -1,0 +1,331 @@
+"""Map views: the whole ecosystem, one service, one actor's referral paths, or one institution removed."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from ...errors import UnknownIdError, UsageError
+from ...model import Ecosystem
+from ...schema import INSTITUTION_KINDS, REFERRAL_TYPES
+from .actors import actor_frame, display_name
+from .analysis import Analysis, analyse
+from .draw import service_highlights, vis_edges, vis_nodes
+from .layout import LAYOUT_THRESHOLD, region_layout
+from .style import (
+    DEFAULT_GROUP_THRESHOLD, DEFAULT_MAX_INSTITUTIONS, PATH_COLOUR, legend_kinds, legend_links, legend_marks,
+)
+
+
+@dataclass
+class View:
+    """One map view: vis-network nodes and edges plus everything around them."""
+
+    title: str
+    subtitle: str
+    nodes: list[dict[str, Any]]
+    edges: list[dict[str, Any]]
+    services: list[tuple[str, str]]
+    regions: list[str]
+    legend_kinds: list[dict[str, str]]
+    legend_links: list[dict[str, Any]]
+    service_nodes: dict[str, list[str]] = field(default_factory=dict)
+    service_edges: dict[str, list[int]] = field(default_factory=dict)
+    preselect_service: str = ""
+    grouped: bool = False
+    layout: str = "physics"
+    pooled: list[list[str]] = field(default_factory=list)
+    hidden_types: list[str] = field(default_factory=list)
+    region_labels: list[dict[str, Any]] = field(default_factory=list)
+    size_by: str = "degree"
+    details: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    marks: list[dict[str, str]] = field(default_factory=list)
+
+    def data(self) -> dict[str, Any]:
+        """The JSON-able data the page script reads."""
+        return {
+            "nodes": self.nodes, "edges": self.edges,
+            "serviceNodes": self.service_nodes, "serviceEdges": self.service_edges,
+            "serviceNames": dict(self.services),
+            "preselectService": self.preselect_service, "grouped": self.grouped,
+            "layout": self.layout, "regionLabels": self.region_labels, "pooled": self.pooled,
+            "hiddenTypes": self.hidden_types,
+        }
+
+
+def _suggest(value: str, choices: Iterable[str]) -> list[str]:
+    return difflib.get_close_matches(value, [str(c) for c in choices], n=3)
+
+
+def build_view(
+    eco: Ecosystem,
+    *,
+    analysis: Analysis | None = None,
+    max_hops: int = 4,
+    service: str | None = None,
+    focus: str | None = None,
+    remove: str | None = None,
+    include_private: bool = False,
+    group_threshold: int = DEFAULT_GROUP_THRESHOLD,
+    max_institutions: int = DEFAULT_MAX_INSTITUTIONS,
+) -> View:
+    """Build one view of the map.
+
+    ``service`` preselects the service filter (its providers, needs and referral
+    paths); ``focus`` draws one actor's best referral paths only; ``remove`` draws the
+    ecosystem without one institution and marks who is cut off. Above
+    ``group_threshold`` enterprises (or networks), they are drawn as one node per
+    region x sector; above ``max_institutions`` institutions (0: no limit), only the
+    ``max_institutions`` with the highest impact (else load, else number of links)
+    are drawn one by one and the others are pooled into one node per kind x region
+    (their names stay searchable).
+
+    Raises
+    ------
+    UnknownIdError
+        For a service or actor id that is not in the ecosystem.
+
+    Examples
+    --------
+    >>> from instnet import read_dataset
+    >>> v = build_view(read_dataset("jamaica"))
+    >>> len(v.nodes) == len(read_dataset("jamaica").actors)
+    True
+    """
+    if service is not None and service not in eco.services.index:
+        raise UnknownIdError("service", service, _suggest(service, eco.services.index))
+    for what, actor in (("actor", focus), ("actor", remove)):
+        if actor is not None and actor not in eco.actors.index:
+            raise UnknownIdError(what, actor, _suggest(actor, eco.actors.index))
+    if focus is not None and remove is not None:
+        raise UsageError("--focus and --remove draw different views; give one of them")
+    if analysis is None:
+        analysis = analyse(eco, max_hops=max_hops)
+    frame = actor_frame(eco, analysis, include_private=include_private)
+    disp = pd.Series(frame.index.to_numpy(dtype=object), index=frame["actor"].to_numpy(dtype=object))
+    services = [(str(i), str(n)) for i, n in zip(eco.services.index, eco.services["name"])]
+    svc_name = dict(services)
+    notes = list(analysis.notes)
+    name = display_name(eco)
+    details: list[str] = []
+    marks: dict[str, str] = {}   # real actor id -> mark ("focus", "removed", "cutoff")
+    cut_needs: dict[str, list[str]] = {}
+
+    if focus is not None:
+        return _focus_view(eco, analysis, frame, disp, focus, svc_name, services, notes)
+
+    if remove is not None:
+        if analysis.paths is None:
+            notes.append("Who is cut off cannot be computed without the referral analysis.")
+        else:
+            from ...analysis.paths import best_paths
+
+            after = best_paths(eco.without([remove]), max_hops=analysis.max_hops)
+            before = analysis.paths
+            key_b = before[before["served"].to_numpy(dtype=bool)][["actor", "service"]]
+            key_a = after[after["served"].to_numpy(dtype=bool)][["actor", "service"]]
+            lost = key_b.merge(key_a, how="left", indicator=True)
+            lost = lost[lost["_merge"] == "left_only"]
+            lost = lost[lost["actor"] != remove]
+            for actor, svc in zip(lost["actor"], lost["service"]):
+                cut_needs.setdefault(actor, []).append(svc)
+        marks[remove] = "removed"
+        for actor in cut_needs:
+            marks[actor] = "cutoff"
+
+    n_ent = int((eco.actors["kind"] == "enterprise").sum())
+    n_net = int((eco.actors["kind"] == "network").sum())
+    group = {k for k, n in (("enterprise", n_ent), ("network", n_net)) if n > group_threshold}
+    pooled = _pooled(eco, frame, analysis, max_institutions, keep=set(marks) - set(cut_needs))
+    nodes, node_of = vis_nodes(frame, analysis, group, marks, cut_needs, svc_name, pooled)
+    edges = vis_edges(eco, node_of)
+    service_nodes, service_edges = service_highlights(eco, analysis, node_of, edges)
+    layout, region_labels, hidden_types = "physics", [], []
+    links_legend = legend_links(eco)
+    if len(nodes) > LAYOUT_THRESHOLD:
+        layout, region_labels = "regions", region_layout(nodes, region_centres(eco))
+        _fade_long_edges(nodes, edges)
+        hidden_types = [t["type"] for t in links_legend if t["type"] not in REFERRAL_TYPES]
+        for e in edges:
+            if e["type"] in hidden_types:
+                e["hidden"] = True
+        for t in links_legend:
+            t["dash"] = ""
+
+    n_act = len(eco.actors)
+    if group:
+        what = " and ".join(sorted(f"{k}s" for k in group))
+        shown = (f"{len(nodes)} nodes: institutions one by one, {what} grouped by region × sector "
+                 f"(more than {group_threshold}); group size = count, colour = share of needs served")
+    else:
+        shown = f"all {n_act} actors and {len(eco.links)} links"
+    if pooled:
+        n_inst = int(frame["kind"].isin(INSTITUTION_KINDS).sum())
+        shown += (f"; the {n_inst - len(pooled)} institutions with the highest {_RANK[analysis.size_by]} one by one, "
+                  f"the other {len(pooled)} pooled into one dashed node per kind × region (more than "
+                  f"{max_institutions} institutions; the search box finds their names)")
+    if layout == "regions":
+        shown += (f"; laid out by region (one disc per region, placed by its actors' mean coordinates; "
+                  f"more than {LAYOUT_THRESHOLD} nodes, so no force layout in the browser)")
+        if hidden_types:
+            shown += "; links that are not referral channels are hidden at first (tick them in the legend)"
+    sized = {"impact": "institutions sized by impact (needs lost if removed)",
+             "load": "institutions sized by load (served needs routed through them)",
+             "degree": "institutions sized by number of links"}[analysis.size_by]
+    if analysis.paths is not None:
+        p = analysis.paths
+        served = int(p["served"].sum())
+        cov = f"{served} of {len(p)} needs served ({_pct(served, len(p))}) within {analysis.max_hops} hops"
+        unmet_line = "red ring = actor with unmet needs"
+    else:
+        cov, unmet_line = "coverage not analysed", ""
+    title = f"{name}: SME support network"
+    subtitle = "; ".join(x for x in (f"Shows {shown}", sized, cov, unmet_line) if x) + "."
+    if service is not None:
+        title = f"{name}: {svc_name[service]}"
+        subtitle = (f"Shows who offers {svc_name[service]} (green ring), who needs it (red ring = unmet) "
+                    f"and the best referral paths (dark links); clear the service filter to see all actors. "
+                    + subtitle)
+    if remove is not None:
+        rlabel = frame.loc[disp[remove], "label"]
+        n_cut = sum(len(v) for v in cut_needs.values())
+        title = f"{name} without {rlabel}"
+        subtitle = (f"Shows the network with {rlabel} removed (grey, dashed): {n_cut} needs of "
+                    f"{len(cut_needs)} actors lose their referral path (magenta ring). " + subtitle)
+        for actor, svcs in sorted(cut_needs.items(), key=lambda kv: str(disp[kv[0]])):
+            details.append(f"{frame.loc[disp[actor], 'label']}: "
+                           + ", ".join(svc_name.get(s, s) for s in sorted(svcs)))
+        if not cut_needs and analysis.paths is not None:
+            details.append("Nobody is cut off: every need served before is still served.")
+    return View(
+        title=title, subtitle=subtitle, nodes=nodes, edges=edges, services=services,
+        regions=sorted({str(r) for r in eco.actors["region"] if str(r)}),
+        legend_kinds=legend_kinds(eco, group), legend_links=links_legend, hidden_types=hidden_types,
+        service_nodes=service_nodes, service_edges=service_edges,
+        preselect_service=service or "", grouped=bool(group), size_by=analysis.size_by,
+        layout=layout, region_labels=region_labels,
+        pooled=sorted([str(lab), str(d), node_of[a]] for d, a, lab in
+                      frame.loc[frame["actor"].isin(pooled), ["actor", "label"]].itertuples()
+                      ) if pooled else [],
+        details=details, notes=notes,
+        marks=legend_marks(analysis, remove is not None) + ([{"colour": "", "text": (
+            "dashed symbol with a count: the smaller institutions of one kind in one region, pooled")}]
+            if pooled else []),
+    )
+
+
+_RANK = {"impact": "impact", "load": "load", "degree": "number of links"}
+
+
+def _pooled(eco: Ecosystem, frame: pd.DataFrame, analysis: Analysis, limit: int, keep: set[str]) -> set[str]:
+    """Real ids of the institutions pooled by kind x region: all but the ``limit`` highest ranked."""
+    inst = frame[frame["kind"].isin(INSTITUTION_KINDS).to_numpy()]
+    if not limit or len(inst) <= limit:
+        return set()
+    if analysis.size_by in inst.columns:
+        rank = inst[analysis.size_by].astype("float64").fillna(0.0).to_numpy()
+    else:
+        deg = pd.concat([eco.links["source"], eco.links["target"]]).value_counts()
+        rank = inst["actor"].map(deg).fillna(0).to_numpy(dtype=float)
+    ids = inst["actor"].to_numpy(dtype=object)
+    order = sorted(range(len(ids)), key=lambda i: (-rank[i], str(ids[i])))
+    top = {ids[i] for i in order[:limit]} | (keep & set(ids))
+    return set(ids) - top
+
+
+def _fade_long_edges(nodes: list[dict], edges: list[dict]) -> None:
+    """On a by-region layout, links between regions are drawn faint and thin, so the regions stay readable."""
+    region = {n["id"]: n["region"] for n in nodes}
+    for e in edges:
+        across = region.get(e["from"]) != region.get(e["to"])
+        e["color"] = dict(e["color"], opacity=0.18 if across else 0.5)
+        e["width"] = min(e["width"], 2.5 if across else 5.0)
+        e["dashes"] = False  # dashed lines are slow to draw by the ten thousand; colour tells the type
+
+
+def region_centres(eco: Ecosystem) -> dict[str, tuple[float, float]]:
+    """Mean (longitude, latitude) of each region's actors with coordinates."""
+    a = eco.actors
+    ll = pd.DataFrame({"region": a["region"].astype(str).to_numpy(dtype=object),
+                       "lon": a["lon"].to_numpy(dtype=float), "lat": a["lat"].to_numpy(dtype=float)}).dropna()
+    ll = ll[ll["region"] != ""]
+    mean = ll.groupby("region", sort=True)[["lon", "lat"]].mean()
+    return {str(r): (float(x), float(y)) for r, x, y in zip(mean.index, mean["lon"], mean["lat"])}
+
+
+def _pct(a: float, b: float) -> str:
+    return f"{100.0 * a / b:.0f} %" if b else "n/a"
+
+
+def _focus_view(eco: Ecosystem, analysis: Analysis, frame: pd.DataFrame, disp: pd.Series, focus: str,
+                svc_name: dict[str, str], services: list, notes: list[str]) -> View:
+    label = frame.loc[disp[focus], "label"]
+    keep = {focus}
+    details: list[str] = []
+    if analysis.paths is None:
+        notes.append("Referral paths cannot be drawn without the referral analysis.")
+        rows = []
+    else:
+        p = analysis.paths
+        rows = p[p["actor"] == focus]
+    for svc, served, path, hops, strength in (
+        (r["service"], bool(r["served"]), r["path"], r["hops"], r["strength"]) for _, r in
+        (rows.iterrows() if len(rows) else iter(()))
+    ):
+        if served:
+            keep.update(path)
+            route = " → ".join(str(frame.loc[disp[n], "label"]) for n in path)
+            details.append(f"{svc_name.get(svc, svc)}: {route} ({int(hops)} hops, strength {float(strength):.2f})")
+        else:
+            details.append(f"{svc_name.get(svc, svc)}: UNMET — no provider reachable within "
+                           f"{analysis.max_hops} hops")
+    if not details and analysis.paths is not None:
+        kind = eco.actors.at[focus, "kind"]
+        if kind in INSTITUTION_KINDS:
+            # an institution: show the needs it serves (best paths ending or passing here)
+            p = analysis.paths
+            through = p[[focus in path[1:] for path in p["path"]]]
+            for path in through["path"]:
+                keep.update(path)
+            details.append(f"{label} is on the best referral path of {len(through)} served needs.")
+        else:
+            details.append(f"{label} has no needs recorded.")
+    sub = frame[frame["actor"].isin(keep)]
+    nodes, node_of = vis_nodes(sub, analysis, set(), {focus: "focus"}, {}, svc_name)
+    for n in nodes:
+        if n["id"] == disp[focus]:
+            n["borderWidth"] = 6
+            n["color"]["border"] = "#000000"
+            n["size"] = max(n["size"], 22)
+    sub_eco = eco.replace_tables(links=eco.links[eco.links["source"].isin(keep) & eco.links["target"].isin(keep)]
+                                 .reset_index(drop=True))
+    edges = vis_edges(sub_eco, node_of)
+    s_nodes, s_edges = service_highlights(
+        eco.replace_tables(offers=eco.offers[eco.offers["actor"].isin(keep)],
+                           needs=eco.needs[eco.needs["actor"] == focus]),
+        Analysis(analysis.max_hops, analysis.paths[analysis.paths["actor"] == focus]
+                 if analysis.paths is not None else None),
+        node_of, edges)
+    on_path = {i for ids in s_edges.values() for i in ids}
+    for e in edges:
+        if e["id"] in on_path:
+            e["width"] = max(e["width"], 3) + 1
+            e["color"] = {"color": PATH_COLOUR, "highlight": "#000000", "opacity": 1.0}
+        else:
+            e["color"]["opacity"] = 0.35
+    n_served = sum(1 for d in details if "UNMET" not in d)
+    return View(
+        title=f"{display_name(eco)}: referral paths of {label}",
+        subtitle=(f"Shows the best referral path (dark links) to a provider for each need of {label} "
+                  f"(thick black ring), within {analysis.max_hops} hops; {len(details) - n_served} needs unmet."),
+        nodes=nodes, edges=edges, services=services,
+        regions=sorted({n["region"] for n in nodes if n["region"]}),
+        legend_kinds=legend_kinds(eco.replace_tables(actors=eco.actors.loc[sorted(keep)]), set()),
+        legend_links=legend_links(sub_eco), service_nodes=s_nodes, service_edges=s_edges,
+        size_by=analysis.size_by, details=details, notes=notes, marks=legend_marks(analysis, False),
+    )
