@@ -37,7 +37,7 @@ def run(code: Path, args: list[str]) -> dict[str, float]:
     """Run ``python -m instnet ARGS`` with ``code`` first on the path; wall, CPU, peak RSS."""
     env = dict(os.environ, PYTHONPATH=str(code), COLUMNS="160")
     began = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "instnet", *args], env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "instnet", *args], env=env, cwd=code,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - began

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import UsageError
-from ..graph import referral_edges
+from ..graph import coded_graph
 from ..model import Ecosystem
 
 #: Relative tolerance within which two strengths may still tie after more
@@ -31,19 +31,17 @@ _TOL = 1e-9
 class _Index:
     """Adjacency and offers of an ecosystem, prepared once for many searches."""
 
-    def __init__(self, eco: Ecosystem, edges: pd.DataFrame | None = None):
-        if edges is None:
-            edges = referral_edges(eco)
+    def __init__(self, eco: Ecosystem):
+        g = self.graph = coded_graph(eco)
         a = eco.actors
         self.kind: dict[str, str] = dict(zip(a.index, a["kind"].to_numpy()))
         self.region: dict[str, str] = dict(zip(a.index, a["region"].to_numpy()))
         self.sector: dict[str, str] = dict(zip(a.index, a["sector"].to_numpy()))
         self.adj: dict[str, list[tuple[str, float]]] = {}
-        passable = {i for i, k in self.kind.items() if k != "enterprise"}
-        for u, v, w in zip(edges["source"].to_numpy(), edges["target"].to_numpy(),
-                           edges["weight"].to_numpy(dtype=np.float64)):
-            if v in passable:  # an enterprise is never an intermediate nor a provider
-                self.adj.setdefault(u, []).append((v, float(w)))
+        ids = g.ids.to_numpy(dtype=object)
+        into = ~g.is_enterprise[g.dst]  # an enterprise is never an intermediate nor a provider
+        for u, v, w in zip(ids[g.src[into]].tolist(), ids[g.dst[into]].tolist(), g.weight[into].tolist()):
+            self.adj.setdefault(u, []).append((v, w))
         self._valid: dict[tuple[str, str, str], frozenset[str]] = {}
         # offers: service -> provider -> list of (regions, sectors) scopes
         self.offers: dict[str, dict[str, list[tuple[frozenset[str], frozenset[str]]]]] = {}
@@ -57,21 +55,18 @@ class _Index:
             for p, scopes in provs.items():
                 for scope in scopes:
                     self.scoped.setdefault(s, {}).setdefault(scope, []).append(p)
-        # the edges' columns, sorted by source, for the link types along a few paths
-        order = np.argsort(edges["source"].to_numpy(dtype=object), kind="stable")
-        self.edge_cols = tuple(edges[c].to_numpy(dtype=object)[order] for c in ("source", "target", "types"))
-        self.edge_weight = edges["weight"].to_numpy(dtype=np.float64)[order]
 
     def edge_info(self, nodes: set[str]) -> dict[tuple[str, str], tuple[tuple[str, ...], float]]:
         """``(types, weight)`` of every referral edge between ``nodes``."""
-        src, tgt, types = self.edge_cols
-        out = {}
-        for u in nodes:
-            lo, hi = np.searchsorted(src, u, "left"), np.searchsorted(src, u, "right")
-            for i in range(lo, hi):
-                if tgt[i] in nodes:
-                    out[(u, tgt[i])] = (tuple(types[i]), float(self.edge_weight[i]))
-        return out
+        g = self.graph
+        codes = g.ids.get_indexer(list(nodes))
+        inside = np.zeros(g.n, dtype=bool)
+        inside[codes[codes >= 0]] = True
+        edges = np.flatnonzero(inside[g.src] & inside[g.dst])
+        ids = g.ids
+        return {(ids[u], ids[v]): (t, w) for u, v, t, w in
+                zip(g.src[edges].tolist(), g.dst[edges].tolist(), g.types(edges).tolist(),
+                    g.weight[edges].tolist())}
 
     def covers(self, provider: str, service: str, actor: str) -> bool:
         """True when one of ``provider``'s offers of ``service`` covers ``actor``."""
@@ -93,15 +88,14 @@ class _Index:
         return got
 
 
-_CACHE: "weakref.WeakKeyDictionary[Ecosystem, tuple[pd.DataFrame, _Index]]" = weakref.WeakKeyDictionary()
+_CACHE: "weakref.WeakKeyDictionary[Ecosystem, _Index]" = weakref.WeakKeyDictionary()
 
 
-def _prepared(eco: Ecosystem) -> tuple[pd.DataFrame, _Index]:
-    """Referral edges and search index of ``eco``, built once per ecosystem object."""
+def _prepared(eco: Ecosystem) -> _Index:
+    """Search index of ``eco``, built once per ecosystem object."""
     got = _CACHE.get(eco)
     if got is None:
-        edges = referral_edges(eco)
-        got = _CACHE[eco] = (edges, _Index(eco, edges))
+        got = _CACHE[eco] = _Index(eco)
     return got
 
 

@@ -17,14 +17,13 @@ import pandas as pd
 
 from .cuts import (
     BROKERAGE_ROLES,
-    CodedGraph,
     articulation,
     bridges,
     brokerage,
     institution_graph,
     subset_betweenness,
 )
-from ..graph import referral_edges
+from ..graph import coded_graph
 from .impact import (
     ImpactEngine,
     WhatIf,
@@ -78,7 +77,7 @@ class Bottlenecks:
         self.max_hops = max_hops
         self.timings: dict[str, float] = {}
         t = time.perf_counter()
-        graph = CodedGraph.of(eco, referral_edges(eco))
+        graph = coded_graph(eco)
         self._tick("graph", t)
         t = time.perf_counter()
         self.engine = ImpactEngine(eco, max_hops=max_hops, graph=graph)

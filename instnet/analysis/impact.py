@@ -48,7 +48,8 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from .codedgraph import CodedGraph, unique_rows
+from ..graph import CodedGraph, coded_graph
+from .codedgraph import group_by_outset, unique_rows
 from ..errors import UnknownIdError, UsageError
 from ..model import Ecosystem
 from ..schema import KINDS
@@ -68,7 +69,6 @@ __all__ = [
 _INF = np.int8(127)
 _NETWORK = KINDS.index("network")
 _ENTERPRISE = KINDS.index("enterprise")
-_PAD = 8  # actors with at most this many channels are grouped with array operations
 
 
 def _check_hops(max_hops: int) -> None:
@@ -86,7 +86,7 @@ class ImpactEngine:
     max_hops : int, default 4
         Longest referral path, in links.
     graph : CodedGraph, optional
-        Precomputed :meth:`CodedGraph.of` ``(eco)``.
+        Precomputed :func:`instnet.graph.coded_graph` ``(eco)`` (the default).
 
     Attributes
     ----------
@@ -123,7 +123,7 @@ class ImpactEngine:
         _check_hops(max_hops)
         self.eco = eco
         self.max_hops = int(max_hops)
-        self.graph = graph if graph is not None else CodedGraph.of(eco)
+        self.graph = graph if graph is not None else coded_graph(eco)
         self._prepare()
         self._run()
 
@@ -145,7 +145,7 @@ class ImpactEngine:
 
         # Offer classes: (service, regions, sectors) -> institutions.
         o = eco.offers
-        prov = self.inst_pos[g.ids.get_indexer(o["actor"].to_numpy())]
+        prov = self.inst_pos[g.offer_actor]
         ok = prov >= 0
         svc = o["service"].to_numpy()[ok]
         regs = [frozenset(Ecosystem.scope(r)) for r in o["regions"].to_numpy()[ok]]
@@ -159,7 +159,7 @@ class ImpactEngine:
 
         # Needs: actor code, service, region and sector codes.
         needs = eco.needs
-        actor = g.ids.get_indexer(needs["actor"].to_numpy())
+        actor = g.need_actor
         self.need_actor = actor
         region_codes, self.regions = pd.factorize(eco.actors["region"].to_numpy())
         sector_codes, self.sectors = pd.factorize(eco.actors["sector"].to_numpy())
@@ -220,37 +220,9 @@ class ImpactEngine:
         return dist
 
     def _signatures(self, needers: np.ndarray) -> np.ndarray:
-        """Signature id of each needer; sets ``_sig_reps`` (one actor per signature)."""
-        g = self.graph
-        ptr, idx = g.out_ptr
-        deg = ptr[needers + 1] - ptr[needers]
-        small = deg <= _PAD
-        sig = np.empty(len(needers), dtype=np.int64)
-        reps: list[int] = []
-        if small.any():
-            s_act = needers[small]
-            mat = np.full((len(s_act), _PAD + 2), -1, dtype=np.int64)
-            mat[:, 0] = self.actor_region[s_act]
-            mat[:, 1] = self.actor_sector[s_act]
-            d = deg[small]
-            rows = np.repeat(np.arange(len(s_act)), d)
-            starts = np.repeat(ptr[s_act], d)
-            offs = np.arange(len(rows)) - np.repeat(np.cumsum(d) - d, d)
-            mat[rows, 2 + offs] = idx[starts + offs]
-            first, inv = unique_rows(mat)
-            sig[small] = inv
-            reps.extend(s_act[first].tolist())
-        big = np.flatnonzero(~small)
-        seen: dict[tuple[int, ...], int] = {}
-        for i in big.tolist():
-            a = int(needers[i])
-            key = (int(self.actor_region[a]), int(self.actor_sector[a]), *idx[ptr[a]:ptr[a + 1]].tolist())
-            j = seen.get(key)
-            if j is None:
-                j = seen[key] = len(reps)
-                reps.append(a)
-            sig[i] = j
-        self._sig_reps = np.array(reps, dtype=np.int64)
+        """Signature id of each needer: (region, sector, out-neighbours); sets ``_sig_reps``."""
+        extra = np.stack([self.actor_region[needers], self.actor_sector[needers]], axis=1)
+        sig, self._sig_reps = group_by_outset(self.graph, needers, extra)
         return sig
 
     def _entry_map(self, a: int) -> tuple[tuple[int, int], ...]:
