@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import UsageError
+from ..errors import check_max_hops
 from ..graph import coded_graph
 from ..model import Ecosystem
 
@@ -214,7 +214,7 @@ def _solve_source(idx: _Index, source: str, services: Sequence[str], max_hops: i
 
 def _simple_best_paths(eco: Ecosystem, *, max_hops: int = 4) -> pd.DataFrame:
     """Straightforward exact version of :func:`best_paths` (one search per actor)."""
-    _check_hops(max_hops)
+    check_max_hops(max_hops)
     idx = _Index(eco)
     needs = eco.needs
     by_actor: dict[str, list[str]] = {}
@@ -239,8 +239,3 @@ def _frame(needs: pd.DataFrame, rows: Sequence[tuple[str, int, float, tuple[str,
                           index=needs.index).to_numpy(),
     }, index=needs.index)
     return out
-
-
-def _check_hops(max_hops: int) -> None:
-    if int(max_hops) < 1:
-        raise UsageError(f"max_hops must be at least 1, not {max_hops}")

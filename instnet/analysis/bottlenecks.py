@@ -24,16 +24,8 @@ from .cuts import (
     subset_betweenness,
 )
 from ..graph import coded_graph
-from .impact import (
-    ImpactEngine,
-    WhatIf,
-    check_institutions,
-    impact,
-    load,
-    lost_needs,
-    served_needs,
-    what_if,
-)
+from .impact import ImpactEngine, impact, lost_needs, served_needs
+from .load import WhatIf, check_institutions, load, what_if
 from ..model import Ecosystem
 
 __all__ = [

@@ -41,7 +41,6 @@ tests check that on random ecosystems.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from functools import cached_property
 
 import numpy as np
@@ -50,30 +49,17 @@ import scipy.sparse as sp
 
 from ..graph import CodedGraph, coded_graph
 from .codedgraph import group_by_outset, unique_rows
-from ..errors import UnknownIdError, UsageError
+from ..errors import check_max_hops, unknown_id
 from ..model import Ecosystem
 from ..schema import KINDS
 
-__all__ = [
-    "ImpactEngine",
-    "WhatIf",
-    "impact",
-    "load",
-    "lost_needs",
-    "served_needs",
-    "what_if",
-]
+__all__ = ["ImpactEngine", "impact", "lost_needs", "served_needs"]
 
-# load, utilisation and what-if live in instnet/analysis/load.py (re-exported at the end)
+# load, utilisation and what-if live in instnet/analysis/load.py
 
 _INF = np.int8(127)
 _NETWORK = KINDS.index("network")
 _ENTERPRISE = KINDS.index("enterprise")
-
-
-def _check_hops(max_hops: int) -> None:
-    if isinstance(max_hops, bool) or not isinstance(max_hops, int | np.integer) or max_hops < 1:
-        raise UsageError(f"max_hops must be a whole number of at least 1, not {max_hops!r}")
 
 
 class ImpactEngine:
@@ -120,7 +106,7 @@ class ImpactEngine:
     """
 
     def __init__(self, eco: Ecosystem, *, max_hops: int = 4, graph: CodedGraph | None = None):
-        _check_hops(max_hops)
+        check_max_hops(max_hops)
         self.eco = eco
         self.max_hops = int(max_hops)
         self.graph = graph if graph is not None else coded_graph(eco)
@@ -369,7 +355,7 @@ class ImpactEngine:
         pos = self.graph.ids.get_indexer([institution])[0]
         x = self.inst_pos[pos] if pos >= 0 else -1
         if x < 0:
-            raise UnknownIdError("institution", institution, _suggest(institution, self.graph.ids[self.inst_nodes]))
+            raise unknown_id("institution", institution, self.graph.ids[self.inst_nodes])
         groups = self._lost_by.get(int(x))
         if groups is None or not len(groups):
             return np.zeros(0, dtype=np.int64)
@@ -399,17 +385,6 @@ class ImpactEngine:
         for x in self._lost_by:
             out[x] = len(np.unique(self.need_actor[self.lost_rows(str(self.graph.ids[self.inst_nodes[x]]))]))
         return pd.Series(out, index=self.impact.index, name="actors_cut")
-
-
-def _suggest(value: str, choices: Iterable[str], n: int = 3) -> list[str]:
-    import difflib
-
-    pool = [str(c) for c in choices]
-    low = {c.lower(): c for c in pool}
-    hits = difflib.get_close_matches(value.lower(), list(low), n=n, cutoff=0.6)
-    out = [low[h] for h in hits]
-    out += [c for c in pool if value.lower() in c.lower() and c not in out]
-    return out[:n]
 
 
 # --------------------------------------------------------------------------- functions
@@ -478,5 +453,3 @@ def lost_needs(eco: Ecosystem, institution: str, *, max_hops: int = 4) -> pd.Dat
     """
     return ImpactEngine(eco, max_hops=max_hops).lost(institution)
 
-
-from .load import WhatIf, check_institutions, load, what_if  # noqa: E402  (after ImpactEngine)

@@ -25,7 +25,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import breadth_first_order
 
 from ..graph import referral_edges
-from .impact import load as load_of
+from .load import load as load_of
 from ..model import Ecosystem
 from .paths import best_paths
 from ..schema import INSTITUTION_KINDS

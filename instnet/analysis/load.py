@@ -3,8 +3,6 @@
 * **load**: served needs whose best path passes through or ends at ``X``;
   **utilisation** = load / capacity;
 * **what-if**: coverage before and after removing several institutions together.
-
-Re-exported by :mod:`instnet.analysis.impact`.
 """
 
 from __future__ import annotations
@@ -15,8 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..errors import UnknownIdError, UsageError
-from .impact import ImpactEngine, _suggest
+from ..errors import UsageError, unknown_id
+from .impact import ImpactEngine
 from ..model import Ecosystem
 
 __all__ = ["WhatIf", "check_institutions", "load", "what_if"]
@@ -126,7 +124,7 @@ def check_institutions(eco: Ecosystem, ids: Sequence[str]) -> list[str]:
     out: list[str] = []
     for i in ids:
         if i not in eco.actors.index:
-            raise UnknownIdError("institution", i, _suggest(i, eco.institution_ids))
+            raise unknown_id("institution", i, eco.institution_ids)
         if not eco.is_institution(i):
             raise UsageError(f"{i!r} is a {eco.actors.at[i, 'kind']}, not an institution")
         if i not in out:

@@ -18,16 +18,16 @@ the candidates of the definition.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
 from ._paths_engine import _best_paths_fast
-from ._paths_search import _check_hops, _prepared, _refer_search
+from ._paths_search import _prepared, _refer_search
 from ._paths_search import _simple_best_paths  # noqa: F401  (the straightforward engine, for tests)
-from ..errors import UnknownIdError, UsageError
+from ..errors import UsageError, check_max_hops, unknown_id
 from ..model import Ecosystem
 
 __all__ = [
@@ -180,26 +180,15 @@ def best_paths(eco: Ecosystem, *, max_hops: int = 4) -> pd.DataFrame:
     >>> bool(best_paths(eco, max_hops=1).iloc[0].served)
     False
     """
-    _check_hops(max_hops)
+    check_max_hops(max_hops)
     return _best_paths_fast(eco, max_hops=max_hops)
-
-
-def _suggest(value: str, choices: Iterable[Hashable], n: int = 3) -> list[str]:
-    import difflib
-
-    pool = [str(c) for c in choices]
-    close = difflib.get_close_matches(value, pool, n=n, cutoff=0.5)
-    if not close:
-        low = value.lower()
-        close = [c for c in pool if low in c.lower() or c.lower() in low][:n]
-    return close
 
 
 def _check_ids(eco: Ecosystem, actor: str, service: str) -> None:
     if actor not in eco.actors.index:
-        raise UnknownIdError("actor", actor, _suggest(actor, eco.actors.index))
+        raise unknown_id("actor", actor, eco.actors.index)
     if service not in eco.services.index:
-        raise UnknownIdError("service", service, _suggest(service, eco.services.index))
+        raise unknown_id("service", service, eco.services.index)
 
 
 def _steps(eco: Ecosystem, path: Sequence[str], edge_info: dict[tuple[str, str], tuple[tuple[str, ...], float]],
@@ -265,7 +254,7 @@ def refer(eco: Ecosystem, actor: str, service: str, *, k: int = 3, max_hops: int
     'via client_of to Broker (broker); via refers_to to Lab (bds provider)'
     """
     _check_ids(eco, actor, service)
-    _check_hops(max_hops)
+    check_max_hops(max_hops)
     if int(k) < 1:
         raise UsageError(f"k must be at least 1, not {k}")
     idx = _prepared(eco)

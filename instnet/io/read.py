@@ -13,7 +13,6 @@ every problem exactly.
 from __future__ import annotations
 
 import csv
-import difflib
 import io
 import logging
 import tomllib
@@ -25,7 +24,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from ..errors import DatasetError, DatasetNotFoundError, Problem
+from ..errors import DatasetError, DatasetNotFoundError, Problem, suggest
 from ..model import Ecosystem
 from .resources import datasets_dir
 from ..schema import META_KEYS, REQUIRED_TABLES, TABLES
@@ -77,7 +76,7 @@ def resolve_source(source: str | Path) -> Path:
     builtin = datasets_dir() / name
     if "/" not in name and (builtin / "actors.csv").is_file():
         return builtin
-    close = difflib.get_close_matches(name, builtin_datasets(), n=2)
+    close = suggest(name, builtin_datasets(), n=2)
     hint = f"; did you mean {', '.join(close)}?" if close else ""
     raise DatasetNotFoundError(
         f"no dataset {name!r}: not a folder, not an .xlsx file, not a built-in "

@@ -7,7 +7,6 @@ national dataset (millions of rows) validates in seconds.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -16,7 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..errors import Problem
+from ..errors import Problem, Suggester
 from ..model import Ecosystem, arrow_strings, isin
 from .read import RawTable, expected_columns
 from ..schema import (
@@ -144,25 +143,20 @@ def _parse(text: pd.Series, mask: np.ndarray, arrow_type: pa.DataType, dtype: st
 
 
 class _Suggester:
+    """:class:`instnet.errors.Suggester` with a budget: a file of a million bad ids stays fast."""
+
     def __init__(self, known: pd.Index):
-        self.known = known
-        self.folded: dict[str, str] | None = None
+        self.suggest = Suggester(known)
         self.asked = 0
 
     def __call__(self, value: str) -> list[str]:
-        if self.folded is None:
-            self.folded = {}
-            for k in self.known:
-                self.folded.setdefault(str(k).strip().casefold(), str(k))
-        hit = self.folded.get(value.strip().casefold())
+        hit = self.suggest.folded.get(value.strip().casefold())
         if hit is not None:
             return [hit]
         self.asked += 1
-        if self.asked > _MAX_SUGGEST or not value:
+        if self.asked > _MAX_SUGGEST:
             return []
-        pool = [k for k in self.folded.values() if k[:1].casefold() == value[:1].casefold()][:50000]
-        cutoff = 0.5 if len(value) <= 4 else 0.6  # 'p2' for 'p1' is a likely typo
-        return difflib.get_close_matches(value, pool or list(self.folded.values())[:50000], n=2, cutoff=cutoff)
+        return self.suggest(value, n=2)
 
 
 def _dangling_message(value: str, what: str, suggest: _Suggester) -> str:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
-from ...errors import UnknownIdError, UsageError
+from ...errors import UsageError, unknown_id
 from ...model import Ecosystem
 from ...schema import INSTITUTION_KINDS, REFERRAL_TYPES
 from .actors import actor_frame, display_name
@@ -58,10 +56,6 @@ class View:
         }
 
 
-def _suggest(value: str, choices: Iterable[str]) -> list[str]:
-    return difflib.get_close_matches(value, [str(c) for c in choices], n=3)
-
-
 def build_view(
     eco: Ecosystem,
     *,
@@ -98,10 +92,10 @@ def build_view(
     True
     """
     if service is not None and service not in eco.services.index:
-        raise UnknownIdError("service", service, _suggest(service, eco.services.index))
+        raise unknown_id("service", service, eco.services.index)
     for what, actor in (("actor", focus), ("actor", remove)):
         if actor is not None and actor not in eco.actors.index:
-            raise UnknownIdError(what, actor, _suggest(actor, eco.actors.index))
+            raise unknown_id(what, actor, eco.actors.index)
     if focus is not None and remove is not None:
         raise UsageError("--focus and --remove draw different views; give one of them")
     if analysis is None:
