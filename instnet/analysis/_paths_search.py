@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import check_max_hops
-from ..graph import coded_graph
+from ..graph import CodedGraph, coded_graph
 from ..model import Ecosystem
 
 #: Relative tolerance within which two strengths may still tie after more
@@ -88,14 +88,14 @@ class _Index:
         return got
 
 
-_CACHE: "weakref.WeakKeyDictionary[Ecosystem, _Index]" = weakref.WeakKeyDictionary()
+_CACHE: "weakref.WeakKeyDictionary[Ecosystem, tuple[CodedGraph, _Index]]" = weakref.WeakKeyDictionary()
 
 
-def _prepared(eco: Ecosystem) -> _Index:
-    """Search index of ``eco``, built once per ecosystem object."""
+def _prepared(eco: Ecosystem) -> tuple[CodedGraph, _Index]:
+    """Coded graph and search index of ``eco``, built once per ecosystem object."""
     got = _CACHE.get(eco)
     if got is None:
-        got = _CACHE[eco] = _Index(eco)
+        got = _CACHE[eco] = (coded_graph(eco), _Index(eco))
     return got
 
 

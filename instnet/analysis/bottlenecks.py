@@ -64,7 +64,8 @@ class Bottlenecks:
     edges of the institution graph; ``timings`` holds seconds per stage.
     """
 
-    def __init__(self, eco: Ecosystem, *, max_hops: int = 4, paths: pd.DataFrame | None = None):
+    def __init__(self, eco: Ecosystem, *, max_hops: int = 4, paths: pd.DataFrame | None = None,
+                 engine: ImpactEngine | None = None, loads: pd.DataFrame | None = None):
         self.eco = eco
         self.max_hops = max_hops
         self.timings: dict[str, float] = {}
@@ -72,10 +73,11 @@ class Bottlenecks:
         graph = coded_graph(eco)
         self._tick("graph", t)
         t = time.perf_counter()
-        self.engine = ImpactEngine(eco, max_hops=max_hops, graph=graph)
+        self.engine = engine if engine is not None else ImpactEngine(eco, max_hops=max_hops, graph=graph)
         self._tick("impact", t)
         t = time.perf_counter()
-        loads = load(eco, max_hops=max_hops, paths=paths)
+        if loads is None:
+            loads = load(eco, max_hops=max_hops, paths=paths)
         self._tick("load", t)
         t = time.perf_counter()
         bet = subset_betweenness(eco, graph=graph)

@@ -18,7 +18,7 @@ from ..errors import UsageError
 from ..model import Ecosystem
 from .paths import best_paths
 
-__all__ = ["GROUP_KEYS", "GapReport", "coverage"]
+__all__ = ["GROUP_KEYS", "GapReport", "coverage", "unmet"]
 
 #: Keys a coverage report may be grouped by.
 GROUP_KEYS = ("service", "region", "sector")
@@ -79,6 +79,11 @@ class GapReport:
             out["unmet"] = [{"actor": a, "service": s}
                             for a, s in zip(self.unmet["actor"].to_numpy(), self.unmet["service"].to_numpy())]
         return out
+
+
+    def to_frame(self) -> pd.DataFrame:
+        """The coverage of each group (a copy of :attr:`groups`)."""
+        return self.groups.copy()
 
 
 def _none(v: Any) -> Any:
@@ -181,3 +186,48 @@ def coverage(eco: Ecosystem, *, by: str | Sequence[str] = ("service",), max_hops
     unmet = paths.loc[~served, ["actor", "service"]].reset_index(drop=True)
     return GapReport(needs=n, served=k, coverage=(k / n) if n else 1.0, max_hops=int(max_hops), by=keys,
                      groups=groups, unmet=unmet, paths=paths)
+
+
+def unmet(eco: Ecosystem, *, max_hops: int = 4, paths: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every unmet need, with who and where (the rows of ``gaps --unmet``).
+
+    Parameters
+    ----------
+    eco : Ecosystem
+        The ecosystem (apply :meth:`Ecosystem.as_of` first for a given year).
+    max_hops : int, default 4
+        Longest referral path, in links.
+    paths : DataFrame, optional
+        Precomputed ``best_paths(eco, max_hops=max_hops)``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per unmet need, in the order of ``eco.needs`` (same index):
+        ``actor``, ``name``, ``service``, ``region``, ``sector`` (str).
+
+    Examples
+    --------
+    >>> eco = Ecosystem.from_records(
+    ...     actors=[{"id": "e1", "name": "A", "kind": "enterprise", "region": "north"},
+    ...             {"id": "e2", "name": "B", "kind": "enterprise", "region": "south"},
+    ...             {"id": "p", "name": "Lab", "kind": "bds_provider"}],
+    ...     services=[{"id": "s", "name": "Testing", "category": "technology"}],
+    ...     offers=[{"actor": "p", "service": "s"}],
+    ...     needs=[{"actor": "e1", "service": "s"}, {"actor": "e2", "service": "s"}],
+    ...     links=[{"source": "e1", "target": "p", "type": "client_of"}])
+    >>> unmet(eco).to_dict("records")
+    [{'actor': 'e2', 'name': 'B', 'service': 's', 'region': 'south', 'sector': ''}]
+    """
+    if paths is None:
+        paths = best_paths(eco, max_hops=max_hops)
+    rows = paths[~paths["served"].to_numpy(dtype=bool)]
+    who = rows["actor"].to_numpy(dtype=object)
+    actors = eco.actors
+    return pd.DataFrame({
+        "actor": who,
+        "name": actors["name"].reindex(who).to_numpy(dtype=object),
+        "service": rows["service"].to_numpy(dtype=object),
+        "region": actors["region"].reindex(who).to_numpy(dtype=object),
+        "sector": actors["sector"].reindex(who).to_numpy(dtype=object),
+    }, index=rows.index)

@@ -368,15 +368,7 @@ class ImpactEngine:
 
         Indexed like ``eco.needs`` (the rows lost, in their order).
         """
-        rows = self.lost_rows(institution)
-        needs = self.eco.needs.iloc[rows]
-        actors = self.eco.actors
-        return pd.DataFrame({
-            "actor": needs["actor"].to_numpy(dtype=object),
-            "service": needs["service"].to_numpy(dtype=object),
-            "region": actors["region"].reindex(needs["actor"]).to_numpy(dtype=object),
-            "sector": actors["sector"].reindex(needs["actor"]).to_numpy(dtype=object),
-        }, index=needs.index)
+        return need_rows(self.eco, self.lost_rows(institution))
 
     @cached_property
     def actors_cut(self) -> pd.Series:
@@ -388,6 +380,18 @@ class ImpactEngine:
 
 
 # --------------------------------------------------------------------------- functions
+
+
+def need_rows(eco: Ecosystem, rows: np.ndarray) -> pd.DataFrame:
+    """The needs at positions ``rows``: ``actor``, ``service``, ``region``, ``sector``, indexed like ``eco.needs``."""
+    needs = eco.needs.iloc[rows]
+    actors = eco.actors
+    return pd.DataFrame({
+        "actor": needs["actor"].to_numpy(dtype=object),
+        "service": needs["service"].to_numpy(dtype=object),
+        "region": actors["region"].reindex(needs["actor"]).to_numpy(dtype=object),
+        "sector": actors["sector"].reindex(needs["actor"]).to_numpy(dtype=object),
+    }, index=needs.index)
 
 
 def served_needs(eco: Ecosystem, *, max_hops: int = 4) -> pd.Series:

@@ -225,13 +225,15 @@ def _clean(v: Any) -> Any:
     return v
 
 
-def panel(eco: Ecosystem, *, max_hops: int = 4, paths: pd.DataFrame | None = None) -> dict[str, Any]:
+def panel(eco: Ecosystem, *, max_hops: int = 4, paths: pd.DataFrame | None = None,
+          table: pd.DataFrame | None = None) -> dict[str, Any]:
     """The indicators panel as plain data (JSON-ready; NaN becomes None).
 
     ``{"max_hops", "overall": {indicator: value}, "regions": {region: {...}},
-    "sectors": {sector: {...}}, "definitions": {indicator: text}}``
+    "sectors": {sector: {...}}, "definitions": {indicator: text}}``; ``table``
+    is a precomputed :func:`indicators` frame.
     """
-    t = indicators(eco, max_hops=max_hops, paths=paths)
+    t = indicators(eco, max_hops=max_hops, paths=paths) if table is None else table
 
     def rec(r: pd.Series) -> dict[str, Any]:
         return {k: _clean(r[k]) for k in INDICATORS}

@@ -17,7 +17,7 @@ from ..errors import UsageError, unknown_id
 from .impact import ImpactEngine
 from ..model import Ecosystem
 
-__all__ = ["WhatIf", "check_institutions", "load", "what_if"]
+__all__ = ["WhatIf", "check_institutions", "compare", "load", "what_if"]
 
 
 def load(eco: Ecosystem, *, max_hops: int = 4, paths: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -110,6 +110,10 @@ class WhatIf:
             "groups": self.groups.to_dict("records"),
         }
 
+    def to_frame(self) -> pd.DataFrame:
+        """The groups table (one row per service, region or sector group)."""
+        return self.groups.copy()
+
 
 def check_institutions(eco: Ecosystem, ids: Sequence[str]) -> list[str]:
     """Return ``ids`` (deduplicated) after checking each is an institution of ``eco``.
@@ -146,6 +150,12 @@ def what_if(eco: Ecosystem, remove: Sequence[str], *, max_hops: int = 4,
     removed = check_institutions(eco, remove)
     before = ImpactEngine(eco, max_hops=max_hops).served
     after = ImpactEngine(eco.without(removed), max_hops=max_hops).served
+    return compare(eco, removed, before, after, by=by)
+
+
+def compare(eco: Ecosystem, removed: Sequence[str], before: np.ndarray, after: np.ndarray, *,
+            by: Sequence[str] = ("service", "region", "sector")) -> WhatIf:
+    """The :class:`WhatIf` of served needs ``before`` and ``after`` removing ``removed`` (bool per need)."""
     needs = eco.needs
     actors = eco.actors
     frame = pd.DataFrame({

@@ -257,7 +257,7 @@ def refer(eco: Ecosystem, actor: str, service: str, *, k: int = 3, max_hops: int
     check_max_hops(max_hops)
     if int(k) < 1:
         raise UsageError(f"k must be at least 1, not {k}")
-    idx = _prepared(eco)
+    idx = _prepared(eco)[1]
     valid = idx.valid(service, actor)
     if not valid:
         return []
@@ -303,7 +303,7 @@ def unreachable_providers(eco: Ecosystem, actor: str, service: str, *, max_hops:
     [('p', 'scope', 1)]
     """
     _check_ids(eco, actor, service)
-    idx = _prepared(eco)
+    idx = _prepared(eco)[1]
     providers = sorted(idx.offers.get(service, {}))
     dist: dict[str, int] = {}
     frontier, seen, d = [actor], {actor}, 0

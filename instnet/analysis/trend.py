@@ -78,9 +78,9 @@ def trend(eco: Ecosystem, start: int, end: int, *, step: int = 1, max_hops: int 
     return pd.DataFrame(rows)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Diff:
-    """What changed between ecosystem ``a`` (before) and ``b`` (after)."""
+    """What changed between ecosystem ``a`` (before) and ``b`` (after) (:meth:`to_frame`: the counts)."""
 
     label_a: str
     label_b: str
@@ -120,6 +120,10 @@ class Diff:
             "gaps_closed": recs(self.gaps_closed), "gaps_opened": recs(self.gaps_opened),
             "bottlenecks_rose": recs(self.rose), "bottlenecks_fell": recs(self.fell),
         }
+
+    def to_frame(self) -> pd.DataFrame:
+        """The count of every kind of change (:meth:`summary`)."""
+        return self.summary()
 
     def summary(self) -> pd.DataFrame:
         """One row per kind of change with its count (the CSV/table form)."""

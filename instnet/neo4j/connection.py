@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import neo4j
-from neo4j import exceptions as nx
+from neo4j import exceptions as driver_errors
 
 from ..errors import Neo4jError
 
@@ -84,22 +84,22 @@ class Settings:
 
 def _describe(exc: BaseException, settings: Settings) -> str:
     """One line saying what went wrong, without the password."""
-    if isinstance(exc, nx.AuthError):
+    if isinstance(exc, driver_errors.AuthError):
         return (
             f"Neo4j at {settings.uri} refused the credentials of user {settings.user!r}: "
             "check NEO4J_USER and NEO4J_PASSWORD"
         )
-    if isinstance(exc, nx.ServiceUnavailable | nx.SessionExpired | OSError):
+    if isinstance(exc, driver_errors.ServiceUnavailable | driver_errors.SessionExpired | OSError):
         return (
             f"cannot reach Neo4j at {settings.uri}: is the server running? "
             "(check NEO4J_URI, or start one with `instnet neo4j server start`)"
         )
-    if isinstance(exc, nx.ConfigurationError | ValueError):
+    if isinstance(exc, driver_errors.ConfigurationError | ValueError):
         return f"cannot use NEO4J_URI {settings.uri!r}: {_first_line(exc)}"
     code = getattr(exc, "code", None) or ""
     if "DatabaseNotFound" in code:
         return f"Neo4j at {settings.uri} has no database {settings.database!r} (check NEO4J_DATABASE)"
-    if isinstance(exc, nx.Neo4jError):
+    if isinstance(exc, driver_errors.Neo4jError):
         return f"Neo4j query failed: {code}: {_first_line(exc.message or exc)}"
     return f"Neo4j failed: {type(exc).__name__}: {_first_line(exc)}"
 
@@ -147,7 +147,7 @@ class Connection:
                 warn_notification_severity=neo4j.NotificationMinimumSeverity.OFF,
                 notifications_min_severity=neo4j.NotificationMinimumSeverity.OFF,
             )
-        except (nx.ConfigurationError, ValueError) as exc:
+        except (driver_errors.ConfigurationError, ValueError) as exc:
             raise Neo4jError(_describe(exc, self.settings)) from exc
         self._verified = False
 
@@ -183,7 +183,7 @@ class Connection:
         """Run ``fn`` and turn any driver or network failure into :class:`Neo4jError`."""
         try:
             return fn()
-        except (nx.DriverError, nx.Neo4jError, OSError, ValueError) as exc:
+        except (driver_errors.DriverError, driver_errors.Neo4jError, OSError, ValueError) as exc:
             raise Neo4jError(_describe(exc, self.settings)) from exc
 
     def run(self, query: str, parameters: Mapping[str, Any] | None = None, *,
@@ -235,3 +235,10 @@ def connect(settings: Settings | None = None, **options: Any) -> Connection:
         conn.close()
         raise
     return conn
+
+
+def borrowed(connection: Connection | None) -> tuple[Connection, bool]:
+    """``(connection, False)`` when one is given, else ``(connect(), True)``: whether the caller must close it."""
+    if connection is not None:
+        return connection, False
+    return connect(), True

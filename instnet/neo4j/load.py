@@ -28,7 +28,7 @@ import pandas as pd
 
 from ..errors import Neo4jError, UsageError
 from ..model import Ecosystem
-from .connection import Connection
+from .connection import Connection, borrowed
 from .queries import label_for_kind, query, rel_type_for_link, statements
 
 log = logging.getLogger(__name__)
@@ -221,14 +221,6 @@ def _counts(eco: Ecosystem) -> dict[str, int]:
     return {name: len(getattr(eco, name)) for name in TABLE_NAMES}
 
 
-def _open(connection: Connection | None) -> tuple[Connection, bool]:
-    if connection is not None:
-        return connection, False
-    from .connection import connect
-
-    return connect(), True
-
-
 def load_ecosystem(
     eco: Ecosystem,
     *,
@@ -279,7 +271,7 @@ def load_ecosystem(
     version = content_version(eco)
     counts = _counts(eco)
     began = time.perf_counter()
-    conn, owned = _open(connection)
+    conn, owned = borrowed(connection)
     try:
         ensure_schema(conn)
         current = current_version(conn, name)
@@ -398,7 +390,7 @@ def delete_ecosystem(name: str, *, connection: Connection | None = None) -> bool
     Returns False when no committed ecosystem of that name existed (leftovers of
     failed loads are deleted all the same).
     """
-    conn, owned = _open(connection)
+    conn, owned = borrowed(connection)
     try:
         existed = bool(conn.run(query("delete_ecosystem"), {"ecosystem": name}).records)
         collect_garbage(conn, name)
@@ -410,7 +402,7 @@ def delete_ecosystem(name: str, *, connection: Connection | None = None) -> bool
 
 def list_ecosystems(*, connection: Connection | None = None) -> list[dict[str, Any]]:
     """Return the committed ecosystems of the database (name, version, counts)."""
-    conn, owned = _open(connection)
+    conn, owned = borrowed(connection)
     try:
         return conn.records(query("list_ecosystems"))
     finally:

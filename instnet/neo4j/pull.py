@@ -18,8 +18,8 @@ import pandas as pd
 
 from ..errors import DatasetError, Neo4jError, UsageError
 from ..model import Ecosystem
-from .connection import Connection
-from .load import TABLE_NAMES, _open
+from .connection import Connection, borrowed
+from .load import TABLE_NAMES
 from ..schema import LINK_REL_TYPES
 from .queries import REL_TYPES, query
 
@@ -98,7 +98,7 @@ def read_ecosystem(name: str, *, connection: Connection | None = None) -> Ecosys
     DatasetError
         If the graph was edited into something that is not a valid dataset.
     """
-    conn, owned = _open(connection)
+    conn, owned = borrowed(connection)
     try:
         for attempt in range(_ATTEMPTS):
             state = _state(conn, name)

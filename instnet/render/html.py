@@ -32,7 +32,8 @@ from markupsafe import Markup
 
 from .. import __version__
 from ..model import Ecosystem
-from .views import DEFAULT_GROUP_THRESHOLD, DEFAULT_MAX_INSTITUTIONS, Analysis, View, build_view
+from ..analysis.core import Analysis
+from .views import DEFAULT_GROUP_THRESHOLD, DEFAULT_MAX_INSTITUTIONS, View, build_view
 
 VIS_VERSION = "9.1.2"
 _TEMPLATES = Path(__file__).with_name("templates")
@@ -59,7 +60,7 @@ def _default(value: Any) -> Any:
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
-def _raw(text: str, element: str) -> Markup:
+def raw_text(text: str, element: str) -> Markup:
     """Mark trusted asset text as safe for a raw-text element after checking it cannot end it."""
     if f"</{element}" in text.lower():
         raise ValueError(f"asset text would close its <{element}> element")
@@ -159,12 +160,12 @@ def map_context(view: View, *, height: str = "72vh") -> dict[str, Any]:
     return {
         "view": view,
         "height": height,
-        "data_json": _raw(data_json, "script"),
-        "options_json": _raw(options_json, "script"),
-        "vis_js": _raw(vis_js, "script"),
-        "vis_css": _raw(vis_css, "style"),
-        "map_js": _raw(map_js, "script"),
-        "map_css": _raw(asset("map.css"), "style"),
+        "data_json": raw_text(data_json, "script"),
+        "options_json": raw_text(options_json, "script"),
+        "vis_js": raw_text(vis_js, "script"),
+        "vis_css": raw_text(vis_css, "style"),
+        "map_js": raw_text(map_js, "script"),
+        "map_css": raw_text(asset("map.css"), "style"),
         "csp": csp([vis_js, map_js]),
         "version": __version__,
     }
@@ -221,5 +222,5 @@ def write_map(eco: Ecosystem, path: str | Path, **kwargs: Any) -> Path:
     return path
 
 
-__all__ = ["csp", "map_context", "map_html", "render_map", "safe_json", "to_pyvis", "vendor_assets",
+__all__ = ["csp", "map_context", "map_html", "raw_text", "render_map", "safe_json", "to_pyvis", "vendor_assets",
            "vis_options", "write_map"]

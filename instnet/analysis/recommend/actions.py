@@ -86,9 +86,9 @@ class Recommendation:
         return {"rank": self.rank, "gain": self.gain, **self.action.to_dict(), "groups": self.groups}
 
 
-@dataclass
+@dataclass(frozen=True)
 class Plan:
-    """The result of :func:`recommend`."""
+    """The result of :func:`recommend` (:meth:`to_dict` for JSON, :meth:`to_frame` for a table)."""
 
     needs: int
     served_before: int
@@ -117,3 +117,7 @@ class Plan:
             more = f" (+{len(r.groups) - 3} groups)" if len(r.groups) > 3 else ""
             rows.append((r.rank, r.action.kind, r.action.describe(), r.gain, top + more))
         return pd.DataFrame(rows, columns=["rank", "kind", "action", "gain", "newly served (service@region/sector)"])
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per recommended action, in order (:meth:`table`)."""
+        return self.table()
