@@ -73,11 +73,12 @@ class UnknownIdError(InstnetError, KeyError):
 class UsageError(InstnetError, ValueError):
     """An option or argument value that makes no sense.
 
-    ``argument`` names the keyword argument at fault (``"max_hops"``), so that a
-    front door can name its own option for it (the CLI's ``--max-hops``).
+    ``argument`` names the keyword argument at fault (``"max_hops"``), or a tuple
+    of them, so that a front door can name its own option for each (the CLI's
+    ``--max-hops``).
     """
 
-    def __init__(self, message: str, *, argument: str | None = None):
+    def __init__(self, message: str, *, argument: str | tuple[str, ...] | None = None):
         self.argument = argument
         super().__init__(message)
 

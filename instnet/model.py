@@ -12,6 +12,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .io.tables import arrow_strings, isin  # noqa: F401  (importable from here too)
 from .schema import INSTITUTION_KINDS, SCOPE_SEP
 
 
@@ -28,35 +29,6 @@ def scope(text: str) -> frozenset[str]:
     frozenset()
     """
     return frozenset(p.strip() for p in text.split(SCOPE_SEP) if p.strip())
-
-
-def isin(values: pd.Series | pd.Index, known: pd.Series | pd.Index) -> np.ndarray:
-    """Vectorised membership test of string ids (pandas' own ``isin`` loops in Python
-    over ``known`` for Arrow-backed strings, which is slow for a million ids).
-
-    Examples
-    --------
-    >>> isin(pd.Series(["a", "b"]), pd.Index(["b"])).tolist()
-    [False, True]
-    """
-    if len(values) == 0:
-        return np.zeros(0, dtype=bool)
-    found = pc.is_in(arrow_strings(values), value_set=arrow_strings(known))
-    return found.to_numpy(zero_copy_only=False).astype(bool)
-
-
-def arrow_strings(values: pd.Series | pd.Index) -> pa.Array:
-    """The text of ``values`` as one Arrow string array, without a copy through Python objects."""
-    arr = getattr(values, "array", values)
-    if hasattr(arr, "__arrow_array__"):
-        out = arr.__arrow_array__()
-    else:
-        out = pa.array(np.asarray(values, dtype=object), type=pa.large_string())
-    if isinstance(out, pa.ChunkedArray):
-        out = out.combine_chunks() if out.num_chunks != 1 else out.chunk(0)
-    if out.type != pa.large_string():
-        out = out.cast(pa.large_string())
-    return out
 
 
 def _active(frame: pd.DataFrame, year: int) -> np.ndarray:
@@ -195,12 +167,12 @@ class Ecosystem:
             If any row breaks a rule of the dataset format.
         """
         from .errors import DatasetError
-        from .io.validate import frames_from_records, build_ecosystem
+        from .io.validate import frames_from_records, validate_tables
 
         tables = frames_from_records(
             actors=actors, services=services, offers=offers, needs=needs, links=links
         )
-        eco, problems = build_ecosystem(tables, dict(meta or {}), source=source)
-        if problems:
+        typed, problems = validate_tables(tables)
+        if typed is None:
             raise DatasetError(problems)
-        return eco
+        return cls(**typed, meta=dict(meta or {}), source=source)

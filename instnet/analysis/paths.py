@@ -18,6 +18,8 @@ the candidates of the definition.
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,6 +31,8 @@ from ._paths_search import _prepared, _refer_search
 from ._paths_search import _simple_best_paths  # noqa: F401  (the straightforward engine, for tests)
 from ..errors import UsageError, check_max_hops, unknown_id
 from ..model import Ecosystem
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "Referral",
@@ -181,7 +185,10 @@ def best_paths(eco: Ecosystem, *, max_hops: int = 4) -> pd.DataFrame:
     False
     """
     check_max_hops(max_hops)
-    return _best_paths_fast(eco, max_hops=max_hops)
+    began = time.perf_counter()
+    out = _best_paths_fast(eco, max_hops=max_hops)
+    log.info("best paths of %d needs within %d hops in %.2f s", len(out), max_hops, time.perf_counter() - began)
+    return out
 
 
 def _check_ids(eco: Ecosystem, actor: str, service: str) -> None:

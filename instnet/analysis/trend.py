@@ -25,19 +25,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .bottlenecks import bottlenecks
 from ..errors import UsageError
-from .indicators import INDICATORS, indicators
 from ..model import Ecosystem
-from .paths import best_paths
+from .core import Analysis
+from .indicators import INDICATORS
 
 __all__ = ["trend", "diff", "Diff", "snapshot"]
 
 
 def snapshot(eco: Ecosystem, *, max_hops: int = 4, top: int = 3) -> dict[str, Any]:
     """Overall indicators and the top bottlenecks of one ecosystem."""
-    paths = best_paths(eco, max_hops=max_hops)
-    ind = indicators(eco, max_hops=max_hops, paths=paths)
+    analysis = Analysis(eco, max_hops=max_hops)
+    paths = analysis.paths
+    ind = analysis.indicators
     overall = ind[ind["scope"] == "overall"].iloc[0]
     served = int(paths["served"].sum())
     out: dict[str, Any] = {"needs": len(paths), "served": served,
@@ -48,7 +48,7 @@ def snapshot(eco: Ecosystem, *, max_hops: int = 4, top: int = 3) -> dict[str, An
         if k != "needs":
             v = overall[k]
             out[k] = None if pd.isna(v) else float(v)
-    b = bottlenecks(eco, max_hops=max_hops, paths=paths) if len(eco.institution_ids) else None
+    b = analysis.bottlenecks if len(eco.institution_ids) else None
     tops = []
     if b is not None:
         for i, r in b.head(top).iterrows():
@@ -68,9 +68,9 @@ def trend(eco: Ecosystem, start: int, end: int, *, step: int = 1, max_hops: int 
     ``bottlenecks`` (list of ``{"id", "name", "impact", "load"}``, worst first).
     """
     if step < 1:
-        raise UsageError("--step must be at least 1")
+        raise UsageError("step must be at least 1", argument="step")
     if end < start:
-        raise UsageError(f"--to ({end}) is before --from ({start})")
+        raise UsageError(f"end ({end}) is before start ({start})", argument=("end", "start"))
     years = list(range(start, end + 1, step))
     if years[-1] != end:
         years.append(end)
@@ -142,16 +142,15 @@ def _set_diff(a: pd.DataFrame, b: pd.DataFrame, key: list[str], extra: list[str]
     return m[m["_merge"] == "left_only"].drop(columns="_merge").sort_values(key, kind="stable").reset_index(drop=True)
 
 
-def _needs_status(eco: Ecosystem, max_hops: int) -> pd.DataFrame:
-    p = best_paths(eco, max_hops=max_hops)
-    return p[["actor", "service", "served"]].drop_duplicates(["actor", "service"])
+def _needs_status(analysis: Analysis) -> pd.DataFrame:
+    return analysis.paths[["actor", "service", "served"]].drop_duplicates(["actor", "service"])
 
 
-def _impacts(eco: Ecosystem, max_hops: int) -> pd.DataFrame:
-    if not len(eco.institution_ids):
+def _impacts(analysis: Analysis) -> pd.DataFrame:
+    if not len(analysis.eco.institution_ids):
         return pd.DataFrame({"name": pd.Series([], dtype=str), "impact": pd.Series([], dtype=np.int64),
                              "load": pd.Series([], dtype=np.int64)})
-    return bottlenecks(eco, max_hops=max_hops)[["name", "impact", "load"]]
+    return analysis.bottlenecks[["name", "impact", "load"]]
 
 
 def diff(a: Ecosystem, b: Ecosystem, *, max_hops: int = 4, label_a: str = "A", label_b: str = "B") -> Diff:
@@ -160,11 +159,12 @@ def diff(a: Ecosystem, b: Ecosystem, *, max_hops: int = 4, label_a: str = "A", l
     ba = b.actors.rename_axis("id").reset_index()[["id", "name", "kind"]]
     lk = ["source", "target", "type"]
     ok = ["actor", "service"]
-    sa, sb = _needs_status(a, max_hops), _needs_status(b, max_hops)
+    an_a, an_b = Analysis(a, max_hops=max_hops), Analysis(b, max_hops=max_hops)
+    sa, sb = _needs_status(an_a), _needs_status(an_b)
     m = sb.merge(sa, on=ok, how="left", suffixes=("_b", "_a"))
     closed = m[(m["served_a"] == False) & m["served_b"]][ok]  # noqa: E712 (NaN-safe)
     opened = m[~m["served_b"].astype(bool) & (m["served_a"].isna() | (m["served_a"] == True))][ok]  # noqa: E712
-    ia, ib = _impacts(a, max_hops), _impacts(b, max_hops)
+    ia, ib = _impacts(an_a), _impacts(an_b)
     j = ia.add_suffix("_a").join(ib.add_suffix("_b"), how="outer")
     bt = pd.DataFrame({
         "id": j.index.astype(str),

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import pandas as pd
-from rich.console import Console
 
-from ..analysis import gaps as gaps_mod
-from ..analysis import paths as ref_mod
 from . import main
 from .common import analysis_options, command_wrapper, emit, load, rich_table
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 @main.command()
@@ -26,9 +26,12 @@ from .common import analysis_options, command_wrapper, emit, load, rich_table
 def gaps(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: int, fmt: str,
          output: Path | None, by: str, unmet: bool, fail_under: float | None) -> None:
     """Service gaps: coverage of needs overall and per group, worst groups first."""
-    keys = gaps_mod.parse_by(by)
+    from ..analysis.core import Analysis
+    from ..analysis.gaps import parse_by
+
+    keys = parse_by(by)
     eco = load(dataset, ecosystem=ecosystem, as_of=as_of)
-    report = gaps_mod.coverage(eco, by=keys, max_hops=max_hops)
+    report = Analysis(eco, max_hops=max_hops).gaps(by=keys)
     data = report.to_dict(unmet=unmet)
     table = report.groups[[*keys, "needs", "served", "unmet", "coverage"]]
     if fmt == "csv" and unmet:
@@ -61,6 +64,10 @@ def gaps(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: int, 
 def refer(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: int, fmt: str,
           output: Path | None, actor: str, service: str, k: int) -> None:
     """The K best providers of SERVICE for ACTOR, each with its referral path."""
+    import pandas as pd
+
+    from ..analysis import paths as ref_mod
+
     eco = load(dataset, ecosystem=ecosystem, as_of=as_of)
     refs = ref_mod.refer(eco, actor, service, k=k, max_hops=max_hops)
     missing = [] if refs else ref_mod.unreachable_providers(eco, actor, service, max_hops=max_hops)

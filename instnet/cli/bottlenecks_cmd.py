@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import pandas as pd
-from rich.console import Console
 
-from ..analysis import bottlenecks as bn
 from . import main
 from .common import analysis_options, command_wrapper, emit, err_console, load, rich_table
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from rich.console import Console
+
+    from ..analysis.core import Analysis
 
 
 
 def _display(shown: pd.DataFrame) -> pd.DataFrame:
     """A compact terminal view of the bottleneck table."""
+    import pandas as pd
+
     util = shown["utilisation"]
     return pd.DataFrame({
         "id": shown.index.to_numpy(dtype=object),
@@ -58,13 +64,18 @@ def bottlenecks(dataset: str, ecosystem: str | None, as_of: int | None, max_hops
     load = served needs whose best referral path runs through or ends at it.
     Sorted by impact, then load.
     """
+    import pandas as pd
+
+    from ..analysis.core import Analysis
+
     eco = load(dataset, ecosystem=ecosystem, as_of=as_of)
+    analysis = Analysis(eco, max_hops=max_hops)
     if remove is not None:
-        _what_if(eco, _split_ids(remove), max_hops=max_hops, as_of=as_of, fmt=fmt, output=output, top=top)
+        _what_if(analysis, _split_ids(remove), as_of=as_of, fmt=fmt, output=output, top=top)
         return
     status = err_console()
     with status.status("analysing bottlenecks"):
-        result = bn.analyse(eco, max_hops=max_hops)
+        result = analysis.bottleneck_analysis
     n = None if top == 0 else top
     records = result.records(n, show_lost=show_lost)
     data = {"name": eco.name, "max_hops": max_hops, "as_of": as_of, "institutions": records,
@@ -92,7 +103,7 @@ def bottlenecks(dataset: str, ecosystem: str | None, as_of: int | None, max_hops
     emit(fmt=fmt, output=output, data=data, table=table, render=render)
 
 
-def _explain(console: Console, eco, result: bn.Bottlenecks, rec: dict, *, full: bool) -> None:
+def _explain(console: Console, eco, result, rec: dict, *, full: bool) -> None:
     """Why an institution matters: who it cuts off, by sector and service."""
     ident = rec["id"]
     if rec["impact"] == 0:
@@ -116,10 +127,11 @@ def _explain(console: Console, eco, result: bn.Bottlenecks, rec: dict, *, full: 
                                  title=f"Needs cut off without {ident}"), markup=False)
 
 
-def _what_if(eco, ids: list[str], *, max_hops: int, as_of: int | None, fmt: str, output: Path | None,
+def _what_if(analysis: Analysis, ids: list[str], *, as_of: int | None, fmt: str, output: Path | None,
              top: int) -> None:
-    ids = bn.check_institutions(eco, ids)
-    w = bn.what_if(eco, ids, max_hops=max_hops)
+    eco, max_hops = analysis.eco, analysis.max_hops
+    w = analysis.without(ids)
+    ids = list(w.removed)
     groups = w.groups if top == 0 else w.groups.head(top)
     data = {"name": eco.name, "max_hops": max_hops, "as_of": as_of, "what_if": w.to_dict()}
     data["what_if"]["lost_needs"] = w.lost_needs[["actor", "service"]].to_dict("records")

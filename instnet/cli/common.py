@@ -1,4 +1,8 @@
-"""What every command shares: loading a DATASET, common options, output, errors."""
+"""What every command shares: loading a DATASET, common options, output, errors.
+
+pandas, rich and the library are imported where a command needs them, not here:
+``instnet --help`` loads click and nothing heavy.
+"""
 
 from __future__ import annotations
 
@@ -8,22 +12,26 @@ import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-import pandas as pd
-from rich.console import Console
-from rich.table import Table
 
-from ..errors import DatasetError, InstnetError
-from ..model import Ecosystem
-from ..io.read import read_dataset
+from ..errors import DatasetError, InstnetError, UsageError
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from rich.console import Console
+    from rich.table import Table
+
+    from ..model import Ecosystem
 
 log = logging.getLogger("instnet")
 MAX_SHOWN_PROBLEMS = 50
 
 
 def err_console() -> Console:
+    from rich.console import Console
+
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
@@ -39,7 +47,37 @@ def report_error(exc: InstnetError) -> None:
             console.print(f"  ... and {n - MAX_SHOWN_PROBLEMS} more", markup=False)
     else:
         console.print("[bold red]error:[/] ", end="", markup=True)
-        console.print(str(exc), markup=False)
+        console.print(cli_message(exc), markup=False)
+
+
+#: Keyword arguments of the library whose option has another name on the command line.
+FLAGS = {"start": "--from", "end": "--to", "fmt": "--format", "families": "--actions"}
+
+
+def cli_message(exc: InstnetError) -> str:
+    """The message of ``exc`` with the keyword argument it names spelled as this CLI's option.
+
+    Examples
+    --------
+    >>> cli_message(UsageError("max_hops must be at least 1", argument="max_hops"))
+    '--max-hops must be at least 1'
+    >>> cli_message(UsageError("end (1990) is before start (1999)", argument=("end", "start")))
+    '--to (1990) is before --from (1999)'
+    """
+    import re
+
+    text = str(exc)
+    argument = exc.argument if isinstance(exc, UsageError) else None
+    for name in (argument,) if isinstance(argument, str) else argument or ():
+        flag = FLAGS.get(name, "--" + name.replace("_", "-"))
+        word = rf"(?<![-\w]){re.escape(name)}\b"
+        if f"{name}=True" in text:
+            text = text.replace(f"{name}=True", flag, 1)
+        elif re.search(word, text):
+            text = re.sub(word, flag, text, count=1)
+        else:
+            text = f"{flag}: {text}"
+    return text
 
 
 class InstnetGroup(click.Group):
@@ -62,6 +100,8 @@ def load(dataset: str, *, ecosystem: str | None = None, as_of: int | None = None
 
         eco = read_ecosystem(ecosystem)
     else:
+        from ..io.read import read_dataset
+
         eco = read_dataset(dataset)
     return eco.as_of(as_of)
 
@@ -91,6 +131,9 @@ def output_options(f: Callable) -> Callable:
 
 
 def rich_table(frame: pd.DataFrame, *, title: str | None = None) -> Table:
+    import pandas as pd
+    from rich.table import Table
+
     table = Table(title=title, title_justify="left", show_lines=False)
     for col in frame.columns:
         numeric = pd.api.types.is_numeric_dtype(frame[col])
@@ -104,6 +147,8 @@ def rich_table(frame: pd.DataFrame, *, title: str | None = None) -> Table:
 def emit(*, fmt: str, output: Path | None, data: dict, table: pd.DataFrame,
          render: Callable[[Console], None] | None = None) -> None:
     """Write a result as a terminal table, CSV (of ``table``) or JSON (of ``data``)."""
+    from rich.console import Console
+
     if fmt == "json":
         text = json.dumps(data, indent=2, ensure_ascii=False, default=_json_default) + "\n"
     elif fmt == "csv":
@@ -127,6 +172,8 @@ def emit(*, fmt: str, output: Path | None, data: dict, table: pd.DataFrame,
 
 
 def _json_default(value: Any) -> Any:
+    import pandas as pd
+
     if hasattr(value, "item"):
         return value.item()
     if isinstance(value, set | frozenset | tuple):

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import pandas as pd
-from rich.console import Console
 
-from ..analysis import indicators
-from ..analysis import info as info_mod
 from . import main
 from .common import analysis_options, command_wrapper, dataset_argument, emit, err_console, load, rich_table
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 @main.command()
@@ -19,6 +19,8 @@ from .common import analysis_options, command_wrapper, dataset_argument, emit, e
 @command_wrapper
 def validate(dataset: str, ecosystem: str | None, as_of: int | None) -> None:
     """Check DATASET against the dataset format; exit 2 listing every problem."""
+    from ..analysis import info as info_mod
+
     eco = load(dataset, ecosystem=ecosystem, as_of=as_of)
     console = err_console()
     for w in info_mod.warnings(eco):
@@ -38,10 +40,15 @@ def validate(dataset: str, ecosystem: str | None, as_of: int | None) -> None:
 def info(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: int, fmt: str,
          output: Path | None, with_indicators: bool) -> None:
     """Counts by kind, link type and service category, warnings and indicators."""
+    import pandas as pd
+
+    from ..analysis import info as info_mod
+    from ..analysis.core import Analysis
+
     eco = load(dataset, ecosystem=ecosystem, as_of=as_of)
     counts = info_mod.counts(eco)
     warns = info_mod.warnings(eco)
-    panel = indicators.panel(eco, max_hops=max_hops) if with_indicators else None
+    panel = Analysis(eco, max_hops=max_hops).panel if with_indicators else None
     data = {"name": eco.name, "meta": dict(eco.meta), "as_of": as_of, **counts, "warnings": warns,
             "indicators": panel}
     rows = [(group, key, n) for group in ("actors", "links", "services") for key, n in counts[group].items()]
@@ -62,7 +69,9 @@ def info(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: int, 
         for w in warns:
             console.print(f"[yellow]warning:[/] {w}", markup=True, highlight=False)
         if panel is not None:
-            indicators.render(console, panel)
+            from ..analysis.indicators import render as render_panel
+
+            render_panel(console, panel)
 
     emit(fmt=fmt, output=output, data=data, table=table, render=render)
 

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import pandas as pd
-from rich.console import Console
 
 from . import main
 from .common import analysis_options, command_wrapper, emit, err_console, load, output_options, rich_table
 from ..errors import UsageError
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 def _families(text: str) -> list[str]:
@@ -39,15 +41,17 @@ def recommend(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: 
               output: Path | None, budget: int, families: str, centre_services: int,
               write_dir: Path | None) -> None:
     """Interventions that serve the most unmet needs, chosen greedily by marginal gain."""
-    from ..analysis.recommend import recommend as run
+    import pandas as pd
+
+    from ..analysis.core import Analysis
     from ..io.write import write_dataset
 
     fams = _families(families)
     eco = load(dataset, ecosystem=ecosystem, as_of=as_of)
     console = err_console()
     with console.status("recommending") as status:
-        plan = run(eco, budget=budget, actions=fams, max_hops=max_hops, centre_services=centre_services,
-                   progress=lambda msg: status.update(msg))
+        plan = Analysis(eco, max_hops=max_hops).recommend(
+            budget=budget, actions=fams, centre_services=centre_services, progress=lambda msg: status.update(msg))
     if write_dir is not None:
         write_dataset(plan.ecosystem, write_dir)
         console.print(f"wrote the ecosystem after {len(plan.recommendations)} action(s) to {write_dir}",

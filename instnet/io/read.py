@@ -16,9 +16,9 @@ import csv
 import io
 import logging
 import tomllib
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -27,6 +27,8 @@ import pyarrow.csv as pacsv
 from ..errors import DatasetError, DatasetNotFoundError, Problem, suggest
 from ..model import Ecosystem
 from .resources import datasets_dir
+from .tables import RawTable, expected_columns  # noqa: F401  (importable from here too)
+from .validate import validate_tables
 from ..schema import META_KEYS, REQUIRED_TABLES, TABLES
 
 log = logging.getLogger(__name__)
@@ -35,18 +37,6 @@ log = logging.getLogger(__name__)
 MAX_FIELD = 1 << 20
 
 BUILTIN_NAMES = ("jamaica", "honduras", "nicaragua", "mexico")
-
-
-@dataclass
-class RawTable:
-    """One table as text, with a way to find the file line of each record."""
-
-    file: str
-    frame: pd.DataFrame
-    line_of: Callable[[int], int]
-    #: False when rows of the file could not be read (reported): references to its
-    #: ids are then not checked, so one broken row does not cascade.
-    complete: bool = True
 
 
 def builtin_datasets() -> list[str]:
@@ -113,8 +103,6 @@ def read_dataset(source: str | Path) -> Ecosystem:
     >>> eco.meta["country"]
     'Jamaica'
     """
-    from .validate import build_ecosystem  # validate imports model, not read
-
     path = resolve_source(source)
     if path.is_dir():
         tables, meta, problems = _read_folder(path)
@@ -133,6 +121,24 @@ def read_dataset(source: str | Path) -> Ecosystem:
         raise DatasetError(problems)
     log.info("read %s: %d actors, %d links", path, len(eco.actors), len(eco.links))
     return eco
+
+
+def build_ecosystem(
+    tables: Mapping[str, RawTable],
+    meta: Mapping[str, Any],
+    *,
+    source: str = "",
+    check_only: bool = False,
+) -> tuple[Ecosystem | None, list[Problem]]:
+    """Validate raw text tables (:func:`instnet.io.validate.validate_tables`) and build the :class:`Ecosystem`.
+
+    Returns ``(ecosystem, [])`` or ``(None, problems)``; with ``check_only`` it
+    checks what it can of the tables given (some may be missing) and builds nothing.
+    """
+    typed, problems = validate_tables(tables, check_only=check_only)
+    if typed is None:
+        return None, problems
+    return Ecosystem(**typed, meta=dict(meta), source=source), []
 
 
 # --------------------------------------------------------------------------- folders
@@ -436,15 +442,3 @@ def _read_sheet(ws, fname: str, problems: list[Problem]) -> RawTable | None:
             lines.append(excel_row)
     frame = _frame(records, header)
     return RawTable(fname, frame, lambda i: lines[i] if i < len(lines) else 0)
-
-
-def expected_columns(table: str) -> tuple[str, ...]:
-    """Return the required and optional columns of ``table``, in order.
-
-    Examples
-    --------
-    >>> expected_columns("needs")
-    ('actor', 'service', 'priority')
-    """
-    required, optional = TABLES[table]
-    return required + optional

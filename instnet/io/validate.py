@@ -16,8 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..errors import Problem, Suggester
-from ..model import Ecosystem, arrow_strings, isin
-from .read import RawTable, expected_columns
+from .tables import RawTable, arrow_strings, expected_columns, isin
 from ..schema import (
     CATEGORIES,
     FEES,
@@ -183,17 +182,17 @@ def _ordered(frame: pd.DataFrame, table: str) -> pd.DataFrame:
     return frame[known + [c for c in frame.columns if c not in known]]
 
 
-def build_ecosystem(
+def validate_tables(
     tables: Mapping[str, RawTable],
-    meta: Mapping[str, Any],
     *,
-    source: str = "",
     check_only: bool = False,
-) -> tuple[Ecosystem | None, list[Problem]]:
-    """Validate raw text tables and build the typed :class:`Ecosystem`.
+) -> tuple[dict[str, pd.DataFrame] | None, list[Problem]]:
+    """Validate raw text tables and type them (the tables of :class:`instnet.model.Ecosystem`).
 
-    Returns ``(ecosystem, [])`` or ``(None, problems)``; with ``check_only`` it
-    checks what it can of the tables given (some may be missing) and builds nothing.
+    Returns ``({table name: typed frame}, [])`` or ``(None, problems)``; with
+    ``check_only`` it checks what it can of the tables given (some may be
+    missing) and types nothing. :func:`instnet.io.read.build_ecosystem` makes
+    the ecosystem of them.
     """
     problems: list[Problem] = []
     ok_cols = {name: _columns(name, raw, problems) for name, raw in tables.items()}
@@ -218,11 +217,7 @@ def build_ecosystem(
                                 service_ids if have_services else None)
     if problems or check_only or len(typed) < 5:
         return None, sorted(problems)
-    eco = Ecosystem(
-        actors=typed["actors"], services=typed["services"], offers=typed["offers"],
-        needs=typed["needs"], links=typed["links"], meta=dict(meta), source=source,
-    )
-    return eco, []
+    return typed, []
 
 
 def _check_ids(c: _Checker) -> None:

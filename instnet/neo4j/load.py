@@ -281,8 +281,8 @@ def load_ecosystem(
             return LoadResult(name, version, "unchanged", current, counts, time.perf_counter() - began)
         if current is not None and not replace:
             raise UsageError(
-                f"Neo4j already holds an ecosystem {name!r} with other data; use --replace "
-                "(replace=True) to replace it, or choose another --ecosystem name")
+                f"Neo4j already holds an ecosystem {name!r} with other data; give replace=True to replace "
+                "it, or choose another ecosystem name", argument="replace")
         collect_garbage(conn, name)  # leftovers of loads that died
         conn.run(query("stage_version"), {"ecosystem": name, "version": version})
         try:

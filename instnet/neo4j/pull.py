@@ -3,7 +3,7 @@
 Only the committed version is read (see :mod:`instnet.neo4j.load`); if a load
 commits while a pull is reading, the pull notices (the committed version or its
 commit time changed) and reads again, so it never returns a mix of two versions.
-The rows go through the same validation as files (:func:`instnet.io.validate.build_ecosystem`),
+The rows go through the same validation as files (:func:`instnet.io.read.build_ecosystem`),
 so a pulled ecosystem has exactly the tables and dtypes of a read one.
 """
 
@@ -42,7 +42,7 @@ def _text(value: Any) -> str:
 
 def _table(rows: list[dict[str, Any]], columns: list[str], keys: dict[str, str],
            file: str) -> Any:
-    from ..io.read import RawTable
+    from ..io.tables import RawTable
 
     data: dict[str, list[str]] = {}
     for column, field in keys.items():
@@ -122,7 +122,7 @@ def read_ecosystem(name: str, *, connection: Connection | None = None) -> Ecosys
 
 
 def _build(name: str, state: dict[str, Any], rows: dict[str, list[dict]]) -> Ecosystem:
-    from ..io.validate import build_ecosystem
+    from ..io.read import build_ecosystem
 
     for link in rows["links"]:
         link["type"] = _LINK_TYPES[link["type"]]

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ...errors import UsageError
+from ...errors import UsageError, check_max_hops
 from ...model import Ecosystem
 from .actions import FAMILIES, Action, Plan, Recommendation
 from .apply import apply_action, coordinating_body
@@ -85,9 +85,8 @@ def recommend(eco: Ecosystem, *, budget: int = 3, actions: Sequence[str] = ("lin
     Plan
     """
     if budget < 0:
-        raise UsageError("--budget must be at least 0")
-    if max_hops < 1:
-        raise UsageError("--max-hops must be at least 1")
+        raise UsageError(f"budget must be at least 0, not {budget}", argument="budget")
+    check_max_hops(max_hops)
     bad = [f for f in actions if f not in FAMILIES]
     if bad:
         raise UsageError(f"unknown action family {bad[0]!r}; choose from {', '.join(FAMILIES)}")

@@ -95,7 +95,8 @@ def build_view(
         if actor is not None and actor not in eco.actors.index:
             raise unknown_id(what, actor, eco.actors.index)
     if focus is not None and remove is not None:
-        raise UsageError("focus and remove draw different views; give one of them", argument="focus")
+        raise UsageError("focus and remove draw different views; give one of them",
+                         argument=("focus", "remove"))
     if analysis is None:
         analysis = Analysis(eco, max_hops=max_hops)
     frame = actor_frame(eco, analysis, include_private=include_private)

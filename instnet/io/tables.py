@@ -1,0 +1,73 @@
+"""Raw text tables, their expected columns and the Arrow string helpers that reading and validating share.
+
+Nothing here imports the rest of instnet but the vocabulary (:mod:`instnet.schema`),
+so :mod:`instnet.io.read`, :mod:`instnet.io.validate` and :mod:`instnet.model` can
+all build on it without importing one another in a circle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..schema import TABLES
+
+__all__ = ["RawTable", "arrow_strings", "expected_columns", "isin"]
+
+
+@dataclass
+class RawTable:
+    """One table as text, with a way to find the file line of each record."""
+
+    file: str
+    frame: pd.DataFrame
+    line_of: Callable[[int], int]
+    #: False when rows of the file could not be read (reported): references to its
+    #: ids are then not checked, so one broken row does not cascade.
+    complete: bool = True
+
+
+def isin(values: pd.Series | pd.Index, known: pd.Series | pd.Index) -> np.ndarray:
+    """Vectorised membership test of string ids (pandas' own ``isin`` loops in Python
+    over ``known`` for Arrow-backed strings, which is slow for a million ids).
+
+    Examples
+    --------
+    >>> isin(pd.Series(["a", "b"]), pd.Index(["b"])).tolist()
+    [False, True]
+    """
+    if len(values) == 0:
+        return np.zeros(0, dtype=bool)
+    found = pc.is_in(arrow_strings(values), value_set=arrow_strings(known))
+    return found.to_numpy(zero_copy_only=False).astype(bool)
+
+
+def arrow_strings(values: pd.Series | pd.Index) -> pa.Array:
+    """The text of ``values`` as one Arrow string array, without a copy through Python objects."""
+    arr = getattr(values, "array", values)
+    if hasattr(arr, "__arrow_array__"):
+        out = arr.__arrow_array__()
+    else:
+        out = pa.array(np.asarray(values, dtype=object), type=pa.large_string())
+    if isinstance(out, pa.ChunkedArray):
+        out = out.combine_chunks() if out.num_chunks != 1 else out.chunk(0)
+    if out.type != pa.large_string():
+        out = out.cast(pa.large_string())
+    return out
+
+
+def expected_columns(table: str) -> tuple[str, ...]:
+    """Return the required and optional columns of ``table``, in order.
+
+    Examples
+    --------
+    >>> expected_columns("needs")
+    ('actor', 'service', 'priority')
+    """
+    required, optional = TABLES[table]
+    return required + optional
