@@ -105,14 +105,3 @@ META_KEYS: Final = ("name", "country", "year", "description", "source")
 
 #: Columns holding a semicolon-separated scope list.
 SCOPE_SEP: Final = ";"
-
-
-def is_institution(kind: str) -> bool:
-    """Return True when ``kind`` is an institution kind (not enterprise/network).
-
-    Examples
-    --------
-    >>> is_institution("broker"), is_institution("network")
-    (True, False)
-    """
-    return kind in INSTITUTION_KINDS

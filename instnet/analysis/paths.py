@@ -106,7 +106,7 @@ class Referral:
         """The ranking key of DESIGN.md section 3 (smaller is better)."""
         return (self.hops, -self.strength, self.path)
 
-    def describe(self, names: dict[str, str] | None = None) -> str:
+    def describe(self) -> str:
         """The path in words, every hop named with its name, kind and link type."""
         return "; ".join(s.describe() for s in self.steps)
 

@@ -1,0 +1,74 @@
+"""Benchmark: how fast the command line starts, against a bare interpreter in the same run.
+
+Usage::
+
+    python bench/bench_startup.py [--repeat 15] [--out bench/results/startup.md]
+
+Runs, interleaved (so that all four see the same machine load), ``python -c pass``,
+``instnet --help``, ``instnet info jamaica`` and ``instnet gaps jamaica``, each in
+a fresh process, ``--repeat`` times; reports the median wall time of each and its
+difference from the bare interpreter, and which heavy libraries each command
+imported (``python -X importtime``). Goals: ``--help`` within 0.3 s of a bare
+interpreter; ``gaps jamaica`` under 1 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HEAVY = ("pandas", "pyarrow", "numpy", "scipy", "networkx", "neo4j", "rich", "jinja2")
+
+COMMANDS = {
+    "python -c pass": ["-c", "pass"],
+    "instnet --help": ["-m", "instnet", "--help"],
+    "instnet info jamaica": ["-m", "instnet", "info", "jamaica"],
+    "instnet gaps jamaica": ["-m", "instnet", "gaps", "jamaica"],
+}
+
+
+def once(args: list[str]) -> float:
+    began = time.perf_counter()
+    subprocess.run([sys.executable, *args], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - began
+
+
+def heavy_imports(args: list[str]) -> list[str]:
+    """The heavy top-level packages ``python ARGS`` imports."""
+    got = subprocess.run([sys.executable, "-X", "importtime", *args], check=True, capture_output=True, text=True)
+    seen = {line.rsplit("|", 1)[-1].strip().split(".")[0] for line in got.stderr.splitlines() if "|" in line}
+    return [m for m in HEAVY if m in seen]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeat", type=int, default=15)
+    ap.add_argument("--out", type=Path, default=Path("bench/results/startup.md"))
+    opts = ap.parse_args()
+    times: dict[str, list[float]] = {name: [] for name in COMMANDS}
+    for name, args in COMMANDS.items():  # warm the file cache once
+        once(args)
+    for _ in range(opts.repeat):
+        for name, args in COMMANDS.items():
+            times[name].append(once(args))
+    base = statistics.median(times["python -c pass"])
+    load = os.getloadavg()[0]
+    lines = ["# Start-up time of the command line", "",
+             f"`python bench/bench_startup.py --repeat {opts.repeat}`: each command {opts.repeat} times in fresh "
+             f"processes, interleaved; median wall time. 2 shared cores, load average {load:.1f} at the end.", "",
+             "| command | median (s) | minus bare python (s) | heavy libraries imported |", "|---|---:|---:|---|"]
+    for name, args in COMMANDS.items():
+        med = statistics.median(times[name])
+        lines.append(f"| `{name}` | {med:.3f} | {med - base:+.3f} | {', '.join(heavy_imports(args)) or '—'} |")
+    text = "\n".join(lines) + "\n"
+    print(text)
+    opts.out.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
