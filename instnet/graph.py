@@ -41,7 +41,8 @@ _BOTH = np.array([rule[2] == "both" for rule in LINK_RULES.values()] + [False])
 class CodedGraph:
     """The referral graph of an ecosystem as integer arrays (node ``i`` is ``ids[i]``).
 
-    Nodes are the actors in the order of ``eco.actors``. ``src``/``dst``/``weight``
+    Nodes are the actors in the order of ``eco.actors`` (``id_strings``; ``ids`` the
+    same as a pandas Index of str objects, made on first use). ``src``/``dst``/``weight``
     hold one entry per referral edge (one per ordered pair of actors joined by
     at least one channel, weight the largest of theirs), sorted by the pair of
     ids (as strings); ``type_mask`` has bit ``j`` set when link type
@@ -53,7 +54,6 @@ class CodedGraph:
     Build it with :func:`coded_graph` (once per ecosystem object).
     """
 
-    ids: pd.Index
     id_strings: pa.Array
     kind: np.ndarray
     src: np.ndarray
@@ -70,7 +70,12 @@ class CodedGraph:
 
     @property
     def n(self) -> int:
-        return len(self.ids)
+        return len(self.id_strings)
+
+    @cached_property
+    def ids(self) -> pd.Index:
+        """The actor id of each node."""
+        return pd.Index(self.id_strings.to_numpy(zero_copy_only=False), dtype=object)
 
     @cached_property
     def order(self) -> np.ndarray:
@@ -200,8 +205,7 @@ def _code(eco: Ecosystem) -> CodedGraph:
     mask = np.bitwise_or.reduceat(bits, first) if len(first) else np.zeros(0, dtype=np.uint16)
     src, dst, wt = key[first] // max(n, 1), key[first] % max(n, 1), wt[first]
     kind = pd.Categorical(eco.actors["kind"].to_numpy(), categories=list(KINDS)).codes.astype(np.int8)
-    g = CodedGraph(pd.Index(eco.actors.index, dtype=object), a_ids, kind, src, dst, wt, mask,
-                   need_actor, offer_actor)
+    g = CodedGraph(a_ids, kind, src, dst, wt, mask, need_actor, offer_actor)
     by_ids = np.lexsort((g.rank[dst], g.rank[src]))
     object.__setattr__(g, "src", src[by_ids])
     object.__setattr__(g, "dst", dst[by_ids])
