@@ -179,11 +179,12 @@ def write_back_cmd(dataset: str, ecosystem: str, max_hops: int, as_of: int | Non
     actors_cut, load, utilisation, betweenness, articulation, brokerage (institutions);
     needs, needs_served, need_coverage (actors with needs).
     """
+    from ..analysis.core import Analysis
     from ..neo4j.writeback import gather_analytics, write_back
 
     eco = load_dataset(dataset, ecosystem=ecosystem, as_of=as_of)
     with err_console().status("computing analytics"):
-        table = gather_analytics(eco, max_hops=max_hops)
+        table = gather_analytics(eco, analysis=Analysis(eco, max_hops=max_hops))
     with err_console().status("writing back"):
         updated = write_back(ecosystem, table)
     err_console().print(f"wrote {len(table.columns)} properties on {updated} actors of {ecosystem!r}: "
