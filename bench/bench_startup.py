@@ -32,10 +32,15 @@ COMMANDS = {
 }
 
 
-def once(args: list[str]) -> float:
+def once(args: list[str]) -> tuple[float, float]:
+    """(wall, CPU) seconds of ``python ARGS`` in a fresh process (CPU: user + system, of that child)."""
     began = time.perf_counter()
-    subprocess.run([sys.executable, *args], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - began
+    proc = subprocess.Popen([sys.executable, *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - began
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"python {' '.join(args)} failed")
+    return wall, usage.ru_utime + usage.ru_stime
 
 
 def heavy_imports(args: list[str]) -> list[str]:
@@ -50,21 +55,28 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=15)
     ap.add_argument("--out", type=Path, default=Path("bench/results/startup.md"))
     opts = ap.parse_args()
-    times: dict[str, list[float]] = {name: [] for name in COMMANDS}
+    times: dict[str, list[tuple[float, float]]] = {name: [] for name in COMMANDS}
     for name, args in COMMANDS.items():  # warm the file cache once
         once(args)
     for _ in range(opts.repeat):
         for name, args in COMMANDS.items():
             times[name].append(once(args))
-    base = statistics.median(times["python -c pass"])
+    def med(name: str, k: int) -> float:
+        return statistics.median(t[k] for t in times[name])
+
+    base_wall, base_cpu = med("python -c pass", 0), med("python -c pass", 1)
     load = os.getloadavg()[0]
     lines = ["# Start-up time of the command line", "",
              f"`python bench/bench_startup.py --repeat {opts.repeat}`: each command {opts.repeat} times in fresh "
-             f"processes, interleaved; median wall time. 2 shared cores, load average {load:.1f} at the end.", "",
-             "| command | median (s) | minus bare python (s) | heavy libraries imported |", "|---|---:|---:|---|"]
+             f"processes, interleaved; medians of wall time and of CPU time (user + system of the child; on a "
+             f"shared machine the wall time waits for the other jobs). 2 shared cores, load average {load:.1f} "
+             "at the end.", "",
+             "| command | wall (s) | wall minus bare python | CPU (s) | CPU minus bare python | heavy libraries imported |",
+             "|---|---:|---:|---:|---:|---|"]
     for name, args in COMMANDS.items():
-        med = statistics.median(times[name])
-        lines.append(f"| `{name}` | {med:.3f} | {med - base:+.3f} | {', '.join(heavy_imports(args)) or '—'} |")
+        wall, cpu = med(name, 0), med(name, 1)
+        lines.append(f"| `{name}` | {wall:.3f} | {wall - base_wall:+.3f} | {cpu:.3f} | {cpu - base_cpu:+.3f} | "
+                     f"{', '.join(heavy_imports(args)) or '—'} |")
     text = "\n".join(lines) + "\n"
     print(text)
     opts.out.write_text(text, encoding="utf-8")

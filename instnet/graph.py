@@ -204,7 +204,9 @@ def _code(eco: Ecosystem) -> CodedGraph:
     bits = np.left_shift(np.int64(1), ty).astype(np.uint16)
     mask = np.bitwise_or.reduceat(bits, first) if len(first) else np.zeros(0, dtype=np.uint16)
     src, dst, wt = key[first] // max(n, 1), key[first] % max(n, 1), wt[first]
-    kind = pd.Categorical(eco.actors["kind"].to_numpy(), categories=list(KINDS)).codes.astype(np.int8)
+    akind = arrow_strings(eco.actors["kind"])
+    kind = pc.index_in(akind, value_set=pa.array(KINDS, type=akind.type)).fill_null(-1)
+    kind = kind.to_numpy(zero_copy_only=False).astype(np.int8)
     g = CodedGraph(a_ids, kind, src, dst, wt, mask, need_actor, offer_actor)
     by_ids = np.lexsort((g.rank[dst], g.rank[src]))
     object.__setattr__(g, "src", src[by_ids])
