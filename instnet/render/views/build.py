@@ -70,11 +70,12 @@ def build_view(
 
     ``service`` preselects the service filter (its providers, needs and referral
     paths); ``focus`` draws one actor's best referral paths only; ``remove`` draws the
-    ecosystem without one institution and marks who is cut off. Above
+    ecosystem without one actor and marks who is cut off (:meth:`Analysis.cut_off`).
+    ``analysis`` is the :class:`~instnet.analysis.core.Analysis` of ``eco`` to draw
+    (else one is made at ``max_hops``). Above
     ``group_threshold`` enterprises (or networks), they are drawn as one node per
     region x sector; above ``max_institutions`` institutions (0: no limit), only the
-    ``max_institutions`` with the highest impact (else load, else number of links)
-    are drawn one by one and the others are pooled into one node per kind x region
+    ``max_institutions`` with the highest impact are drawn one by one and the others are pooled into one node per kind x region
     (their names stay searchable).
 
     Raises
