@@ -263,7 +263,7 @@ def refer(eco: Ecosystem, actor: str, service: str, *, k: int = 3, max_hops: int
     _check_ids(eco, actor, service)
     check_max_hops(max_hops)
     if int(k) < 1:
-        raise UsageError(f"k must be at least 1, not {k}")
+        raise UsageError(f"k must be at least 1, not {k}", argument="k")
     idx = _prepared(eco)[1]
     valid = idx.valid(service, actor)
     if not valid:

@@ -51,7 +51,7 @@ def report_error(exc: InstnetError) -> None:
 
 
 #: Keyword arguments of the library whose option has another name on the command line.
-FLAGS = {"start": "--from", "end": "--to", "fmt": "--format", "families": "--actions"}
+FLAGS = {"start": "--from", "end": "--to", "fmt": "--format", "families": "--actions", "k": "-k"}
 
 
 def cli_message(exc: InstnetError) -> str:

@@ -73,10 +73,11 @@ MAX_INSTITUTIONS: Final = 1_000_000
 
 def _count(name: str, value: object, lowest: int, highest: int) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise UsageError(f"{name} must be a whole number, not {value!r}")
+        raise UsageError(f"{name} must be a whole number, not {value!r}", argument=name)
     number = int(value)
     if not lowest <= number <= highest:
-        raise UsageError(f"{name} must be between {lowest:,} and {highest:,}, not {number:,}")
+        raise UsageError(f"{name} must be between {lowest:,} and {highest:,}, not {number:,}",
+                         argument=name)
     return number
 
 
