@@ -170,6 +170,11 @@ def bottlenecks(eco: Ecosystem, *, max_hops: int = 4, paths: pd.DataFrame | None
     paths : DataFrame, optional
         Precomputed :func:`instnet.analysis.paths.best_paths` for the load.
 
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by institution id, worst first.
+
     Examples
     --------
     >>> from instnet import read_dataset

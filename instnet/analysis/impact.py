@@ -415,6 +415,13 @@ def served_needs(eco: Ecosystem, *, max_hops: int = 4) -> pd.Series:
 def impact(eco: Ecosystem, *, max_hops: int = 4) -> pd.DataFrame:
     """Impact of every institution: served needs lost if it and its links go.
 
+    Parameters
+    ----------
+    eco : Ecosystem
+        The ecosystem (apply :meth:`Ecosystem.as_of` first for a given year).
+    max_hops : int, default 4
+        Longest referral path, in links.
+
     Returns
     -------
     pandas.DataFrame

@@ -142,11 +142,29 @@ def indicators(eco: Ecosystem, *, max_hops: int = 4, paths: pd.DataFrame | None 
                fragmentation_sample: int = FRAGMENTATION_SAMPLE) -> pd.DataFrame:
     """Every indicator of :data:`DEFINITIONS` for each scope.
 
+    Parameters
+    ----------
+    eco : Ecosystem
+        The ecosystem (apply :meth:`Ecosystem.as_of` first for a given year).
+    max_hops : int, default 4
+        Longest referral path, in links.
+    paths : DataFrame, optional
+        Precomputed :func:`instnet.analysis.paths.best_paths` ``(eco, max_hops=...)``.
+    fragmentation_sample : int
+        Institutions sampled for the fragmentation indicator.
+
     Returns
     -------
     pandas.DataFrame
         Columns ``scope`` (``overall``, ``region`` or ``sector``), ``group``
         (``""`` for overall) and one column per indicator.
+
+    Examples
+    --------
+    >>> from instnet import read_dataset
+    >>> table = indicators(read_dataset("jamaica"))
+    >>> table.iloc[0]["scope"], bool(0 < table.iloc[0]["coverage"] < 1)
+    ('overall', True)
     """
     if paths is None:
         paths = best_paths(eco, max_hops=max_hops)

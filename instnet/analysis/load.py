@@ -140,6 +140,28 @@ def what_if(eco: Ecosystem, remove: Sequence[str], *, max_hops: int = 4,
             by: Sequence[str] = ("service", "region", "sector")) -> WhatIf:
     """Coverage before and after removing ``remove`` (institutions) together.
 
+    Parameters
+    ----------
+    eco : Ecosystem
+        The ecosystem (apply :meth:`Ecosystem.as_of` first for a given year).
+    max_hops : int, default 4
+        Longest referral path, in links.
+    remove : sequence of str
+        Ids of the institutions removed together (with their links and offers).
+    by : sequence of str
+        The groupings of :attr:`WhatIf.groups` (``service``, ``region``, ``sector``).
+
+    Returns
+    -------
+    WhatIf
+
+    Raises
+    ------
+    UnknownIdError
+        For an id that is not an actor (with close suggestions).
+    UsageError
+        For an actor that is not an institution.
+
     Examples
     --------
     >>> from instnet import read_dataset

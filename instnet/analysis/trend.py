@@ -63,9 +63,36 @@ def trend(eco: Ecosystem, start: int, end: int, *, step: int = 1, max_hops: int 
           ) -> pd.DataFrame:
     """One row per year from ``start`` to ``end`` (inclusive, every ``step`` years).
 
-    Columns: ``year``, ``needs``, ``served``, ``unmet``, ``actors``,
-    ``institutions``, ``links``, every overall indicator but ``needs``, and
-    ``bottlenecks`` (list of ``{"id", "name", "impact", "load"}``, worst first).
+    Parameters
+    ----------
+    eco : Ecosystem
+        The ecosystem with its ``since``/``until`` dates (each year is :meth:`Ecosystem.as_of` it).
+    start, end : int
+        The first and last year.
+    step : int, default 1
+        Years between rows (``end`` is always included).
+    max_hops : int, default 4
+        Longest referral path, in links.
+    top : int, default 3
+        Bottlenecks listed per year.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``year``, ``needs``, ``served``, ``unmet``, ``actors``,
+        ``institutions``, ``links``, every overall indicator but ``needs``, and
+        ``bottlenecks`` (list of ``{"id", "name", "impact", "load"}``, worst first).
+
+    Raises
+    ------
+    UsageError
+        If ``step`` is below 1 or ``end`` is before ``start``.
+
+    Examples
+    --------
+    >>> from instnet import read_dataset
+    >>> trend(read_dataset("jamaica"), 1994, 1998, step=2)["year"].tolist()
+    [1994, 1996, 1998]
     """
     if step < 1:
         raise UsageError("step must be at least 1", argument="step")
@@ -154,7 +181,31 @@ def _impacts(analysis: Analysis) -> pd.DataFrame:
 
 
 def diff(a: Ecosystem, b: Ecosystem, *, max_hops: int = 4, label_a: str = "A", label_b: str = "B") -> Diff:
-    """Compare ecosystem ``a`` (before) with ``b`` (after); see the module doc."""
+    """Compare ecosystem ``a`` (before) with ``b`` (after); see the module doc.
+
+    Parameters
+    ----------
+    a, b : Ecosystem
+        The ecosystem before and after (two years of one dataset, or two datasets).
+    max_hops : int, default 4
+        Longest referral path, in links.
+    label_a, label_b : str
+        Names of the two sides in the output.
+
+    Returns
+    -------
+    Diff
+        Actors, links and offers added and removed, gaps closed and opened, and the
+        institutions whose impact or load changed.
+
+    Examples
+    --------
+    >>> from instnet import read_dataset
+    >>> eco = read_dataset("jamaica")
+    >>> d = diff(eco.as_of(1994), eco.as_of(1998))
+    >>> len(d.actors_added) > 0, d.coverage_b >= 0
+    (True, True)
+    """
     aa = a.actors.rename_axis("id").reset_index()[["id", "name", "kind"]]
     ba = b.actors.rename_axis("id").reset_index()[["id", "name", "kind"]]
     lk = ["source", "target", "type"]

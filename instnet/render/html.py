@@ -216,7 +216,33 @@ def _source_line(eco: Ecosystem) -> str:
 
 
 def write_map(eco: Ecosystem, path: str | Path, **kwargs: Any) -> Path:
-    """Write the interactive map of ``eco`` to ``path`` (keyword arguments as :func:`map_html`)."""
+    """Write the interactive map of ``eco`` to ``path`` (keyword arguments as :func:`map_html`).
+
+    Parameters
+    ----------
+    eco : Ecosystem
+        The ecosystem.
+    path : str or Path
+        The HTML file to write (one self-contained page).
+    **kwargs
+        ``analysis`` (a precomputed :class:`~instnet.analysis.core.Analysis`),
+        ``max_hops``, ``service``, ``focus``, ``remove``, ``include_private``,
+        ``group_threshold``, ``max_institutions``: see :func:`map_html`.
+
+    Returns
+    -------
+    Path
+        The file written.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from instnet import read_dataset
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     page = write_map(read_dataset("jamaica"), Path(tmp) / "map.html").read_text(encoding="utf-8")
+    >>> page.startswith("<!DOCTYPE html>")
+    True
+    """
     path = Path(path)
     path.write_text(map_html(eco, **kwargs), encoding="utf-8")
     return path

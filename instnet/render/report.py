@@ -329,8 +329,39 @@ def write_report(eco: Ecosystem, path: str | Path, *, fmt: str = "html", max_hop
                  include_private: bool = False, analysis: Analysis | None = None) -> Path:
     """Write the report of ``eco`` to ``path`` as ``html`` or ``md``.
 
-    ``analysis``: a precomputed :class:`~instnet.analysis.core.Analysis` of ``eco``
-    (else one is made at ``max_hops``).
+    Parameters
+    ----------
+    eco : Ecosystem
+        The ecosystem.
+    path : str or Path
+        The file to write.
+    fmt : {"html", "md"}
+        A self-contained HTML page (with the interactive map) or Markdown.
+    max_hops : int, default 4
+        Longest referral path, in links (when no ``analysis`` is given).
+    include_private : bool, default False
+        Show the names and details of private actors.
+    analysis : Analysis, optional
+        A precomputed :class:`~instnet.analysis.core.Analysis` of ``eco``.
+
+    Returns
+    -------
+    Path
+        The file written.
+
+    Raises
+    ------
+    UsageError
+        For another ``fmt``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from instnet import read_dataset
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     text = write_report(read_dataset("jamaica"), Path(tmp) / "r.md", fmt="md").read_text(encoding="utf-8")
+    >>> text.startswith("# ")
+    True
     """
     path = Path(path)
     if fmt == "md":

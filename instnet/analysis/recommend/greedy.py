@@ -83,6 +83,14 @@ def recommend(eco: Ecosystem, *, budget: int = 3, actions: Sequence[str] = ("lin
     Returns
     -------
     Plan
+        The chosen actions in order, with their gains and the ecosystem after them.
+
+    Examples
+    --------
+    >>> from instnet import read_dataset
+    >>> plan = recommend(read_dataset("jamaica"), budget=1)
+    >>> len(plan.recommendations), plan.served_after > plan.served_before
+    (1, True)
     """
     if budget < 0:
         raise UsageError(f"budget must be at least 0, not {budget}", argument="budget")
