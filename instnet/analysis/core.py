@@ -97,8 +97,14 @@ class Analysis:
 
     @property
     def served(self) -> np.ndarray:
-        """Whether each need (row of ``eco.needs``) is served."""
-        return self.paths["served"].to_numpy(dtype=bool)
+        """Whether each need (row of ``eco.needs``) is served.
+
+        From the best paths when they are computed already, else from the impact
+        engine (the same answer without building paths).
+        """
+        if "paths" in self.__dict__:
+            return self.paths["served"].to_numpy(dtype=bool)
+        return self.impact_engine.served
 
     def gaps(self, *, by: str | Sequence[str] = ("service",)) -> GapReport:
         """Coverage overall and per group (:func:`instnet.analysis.gaps.coverage`)."""
