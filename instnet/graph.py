@@ -45,7 +45,8 @@ class CodedGraph:
     same as a pandas Index of str objects, made on first use). ``src``/``dst``/``weight``
     hold one entry per referral edge (one per ordered pair of actors joined by
     at least one channel, weight the largest of theirs), sorted by the pair of
-    ids (as strings); ``type_mask`` has bit ``j`` set when link type
+    node numbers (:attr:`by_ids` orders them by the pair of ids as strings);
+    ``type_mask`` has bit ``j`` set when link type
     ``LINK_TYPES[j]`` joins the pair. ``kind`` holds the index of each node's
     kind in :data:`instnet.schema.KINDS`; ``need_actor`` and ``offer_actor`` the
     node of each row of ``eco.needs`` and ``eco.offers`` (-1 for an id that is
@@ -88,6 +89,11 @@ class CodedGraph:
         rank = np.empty(self.n, dtype=np.int64)
         rank[self.order] = np.arange(self.n)
         return rank
+
+    @cached_property
+    def by_ids(self) -> np.ndarray:
+        """The edges in the order of their (source id, target id), compared as strings."""
+        return np.lexsort((self.rank[self.dst], self.rank[self.src]))
 
     @cached_property
     def is_institution(self) -> np.ndarray:
@@ -207,13 +213,7 @@ def _code(eco: Ecosystem) -> CodedGraph:
     akind = arrow_strings(eco.actors["kind"])
     kind = pc.index_in(akind, value_set=pa.array(KINDS, type=akind.type)).fill_null(-1)
     kind = kind.to_numpy(zero_copy_only=False).astype(np.int8)
-    g = CodedGraph(a_ids, kind, src, dst, wt, mask, need_actor, offer_actor)
-    by_ids = np.lexsort((g.rank[dst], g.rank[src]))
-    object.__setattr__(g, "src", src[by_ids])
-    object.__setattr__(g, "dst", dst[by_ids])
-    object.__setattr__(g, "weight", wt[by_ids])
-    object.__setattr__(g, "type_mask", mask[by_ids])
-    return g
+    return CodedGraph(a_ids, kind, src, dst, wt, mask, need_actor, offer_actor)
 
 
 def referral_edges(eco: Ecosystem) -> pd.DataFrame:
@@ -240,8 +240,9 @@ def referral_edges(eco: Ecosystem) -> pd.DataFrame:
         return pd.DataFrame({"source": pd.Series([], dtype="str"), "target": pd.Series([], dtype="str"),
                              "weight": pd.Series([], dtype="float64"), "types": pd.Series([], dtype=object)})
     ids = g.ids.to_numpy(dtype=object)
-    return pd.DataFrame({"source": ids[g.src], "target": ids[g.dst], "weight": g.weight.copy(),
-                         "types": g.types()})
+    e = g.by_ids
+    return pd.DataFrame({"source": ids[g.src[e]], "target": ids[g.dst[e]], "weight": g.weight[e],
+                         "types": g.types(e)})
 
 
 def referral_graph(eco: Ecosystem, *, edges: pd.DataFrame | None = None) -> nx.DiGraph:

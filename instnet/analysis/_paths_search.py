@@ -39,8 +39,8 @@ class _Index:
         self.sector: dict[str, str] = dict(zip(a.index, a["sector"].to_numpy()))
         self.adj: dict[str, list[tuple[str, float]]] = {}
         ids = g.ids.to_numpy(dtype=object)
-        into = ~g.is_enterprise[g.dst]  # an enterprise is never an intermediate nor a provider
-        for u, v, w in zip(ids[g.src[into]].tolist(), ids[g.dst[into]].tolist(), g.weight[into].tolist()):
+        e = g.by_ids[~g.is_enterprise[g.dst[g.by_ids]]]  # an enterprise is never an intermediate nor a provider
+        for u, v, w in zip(ids[g.src[e]].tolist(), ids[g.dst[e]].tolist(), g.weight[e].tolist()):
             self.adj.setdefault(u, []).append((v, w))
         self._valid: dict[tuple[str, str, str], frozenset[str]] = {}
         # offers: service -> provider -> list of (regions, sectors) scopes

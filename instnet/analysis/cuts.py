@@ -49,8 +49,8 @@ def institution_graph(eco: Ecosystem, graph: CodedGraph | None = None) -> nx.Gra
     g = graph if graph is not None else coded_graph(eco)
     G = nx.Graph()
     G.add_nodes_from(g.ids[g.is_institution])
-    both = g.is_institution[g.src] & g.is_institution[g.dst]
-    G.add_edges_from(zip(g.ids[g.src[both]], g.ids[g.dst[both]]))
+    e = g.by_ids[g.is_institution[g.src[g.by_ids]] & g.is_institution[g.dst[g.by_ids]]]
+    G.add_edges_from(zip(g.ids[g.src[e]], g.ids[g.dst[e]]))
     return G
 
 

@@ -36,7 +36,8 @@ class Engine:
         g = coded_graph(eco)
         hub_pos = np.full(g.n, -1, dtype=np.int64)
         hub_pos[~g.is_enterprise] = np.arange(len(self.nodes))
-        hs, ht = hub_pos[g.src], hub_pos[g.dst]
+        src, dst = g.src[g.by_ids], g.dst[g.by_ids]  # in id order, as the candidate pool reads them
+        hs, ht = hub_pos[src], hub_pos[dst]
         m = (hs >= 0) & (ht >= 0)
         self.esrc = hs[m].tolist()
         self.etgt = ht[m].tolist()
@@ -53,9 +54,9 @@ class Engine:
         n_actor = needs["actor"].to_numpy()
         needer = np.zeros(g.n + 1, dtype=bool)
         needer[g.need_actor] = True  # (-1, an unknown actor, marks the spare last entry)
-        fm = (ht >= 0) & needer[g.src]
-        order = np.lexsort((ht[fm], g.rank[g.src[fm]]))  # by actor id, then contact
-        s_arr = g.src[fm][order]
+        fm = (ht >= 0) & needer[src]
+        order = np.lexsort((ht[fm], g.rank[src[fm]]))  # by actor id, then contact
+        s_arr = src[fm][order]
         t_arr = ht[fm][order]
         cut = np.flatnonzero(np.r_[True, s_arr[1:] != s_arr[:-1]]) if len(s_arr) else np.zeros(0, np.int64)
         contacts: dict[str, tuple[int, ...]] = {
