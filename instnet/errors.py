@@ -10,6 +10,8 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from .i18n import _, ngettext
+
 
 class InstnetError(Exception):
     """Base class of every error instnet raises on purpose."""
@@ -34,9 +36,9 @@ class Problem:
     def __str__(self) -> str:
         where = self.file
         if self.row:
-            where += f", row {self.row}"
+            where += _(", row {row}").format(row=self.row)
         if self.column:
-            where += f", column {self.column!r}"
+            where += _(", column {column!r}").format(column=self.column)
         return f"{where}: {self.message}"
 
 
@@ -46,7 +48,7 @@ class DatasetError(InstnetError, ValueError):
     def __init__(self, problems: list[Problem] | tuple[Problem, ...]):
         self.problems = tuple(problems)
         n = len(self.problems)
-        head = f"{n} problem{'s' if n != 1 else ''} in dataset"
+        head = ngettext("{n} problem in dataset", "{n} problems in dataset", n).format(n=n)
         super().__init__(head + ":\n" + "\n".join(f"  {p}" for p in self.problems))
 
 
@@ -61,9 +63,11 @@ class UnknownIdError(InstnetError, KeyError):
         self.what = what
         self.value = value
         self.suggestions = tuple(suggestions)
-        msg = f"unknown {what} {value!r}"
+        unknown = {"actor": _("unknown actor {value!r}"), "service": _("unknown service {value!r}"),
+                   "institution": _("unknown institution {value!r}")}
+        msg = unknown.get(what, _("unknown {what} {value!r}")).format(what=what, value=value)
         if self.suggestions:
-            msg += "; did you mean " + ", ".join(repr(s) for s in self.suggestions) + "?"
+            msg += _("; did you mean {ids}?").format(ids=", ".join(repr(s) for s in self.suggestions))
         super().__init__(msg)
 
     def __str__(self) -> str:  # KeyError would repr() the message
@@ -183,6 +187,8 @@ def check_max_hops(max_hops: Any) -> int:
     import numbers
 
     if isinstance(max_hops, bool) or not isinstance(max_hops, numbers.Integral) or max_hops < 1:
-        raise UsageError(f"max_hops must be a whole number of at least 1, not {max_hops!r}",
+        from .i18n import _
+
+        raise UsageError(_("max_hops must be a whole number of at least 1, not {value!r}").format(value=max_hops),
                          argument="max_hops")
     return int(max_hops)

@@ -20,11 +20,17 @@ Examples
 
 from __future__ import annotations
 
+import datetime as _dt
 import gettext as _gettext
 import os
+from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["LANGUAGES", "_", "current_language", "language_from_env", "ngettext", "set_language"]
+from babel import dates as _dates
+from babel import numbers as _numbers
+
+__all__ = ["LANGUAGES", "N_", "_", "current_language", "format_date", "format_decimal", "format_int",
+           "format_percent", "language_from_env", "ngettext", "set_language", "translation"]
 
 #: Languages with a catalogue (English is the source language).
 LANGUAGES = ("en", "es")
@@ -56,13 +62,17 @@ def set_language(lang: str | None = None) -> str:
     code = language_from_env() if lang is None else lang
     if code not in LANGUAGES:
         raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, not {code!r}")
-    if code == "en":
-        tr: _gettext.NullTranslations = _gettext.NullTranslations()
-    else:
-        tr = _gettext.translation(DOMAIN, localedir=str(LOCALE_DIR), languages=[code], fallback=True)
     _state["lang"] = code
-    _state["tr"] = tr
+    _state["tr"] = translation(code)
     return code
+
+
+@lru_cache(maxsize=None)
+def translation(lang: str) -> _gettext.NullTranslations:
+    """The compiled catalogue of ``lang`` (English: the identity)."""
+    if lang == "en":
+        return _gettext.NullTranslations()
+    return _gettext.translation(DOMAIN, localedir=str(LOCALE_DIR), languages=[lang], fallback=True)
 
 
 def current_language() -> str:
@@ -78,3 +88,75 @@ def _(message: str) -> str:
 def ngettext(singular: str, plural: str, n: int) -> str:
     """Translate a message whose form depends on the count ``n``."""
     return _state["tr"].ngettext(singular, plural, n)  # type: ignore[union-attr]
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for the catalogue without translating it (translate it with :func:`_` when shown)."""
+    return message
+
+
+# Locale formatting for what a person reads (tables, report, map, desk); JSON and CSV
+# keep plain numbers. Spanish (CLDR ``es``): 12.345 and 0,85; years such as 1999 stay
+# ungrouped because ``es`` groups only from five digits.
+
+def format_int(value: int) -> str:
+    """An integer for the language in force.
+
+    Examples
+    --------
+    >>> _ = set_language("es"); format_int(12345), format_int(1999)
+    ('12.345', '1999')
+    >>> _ = set_language("en"); format_int(12345)
+    '12,345'
+    """
+    return _numbers.format_decimal(int(value), format=_grouping(value), locale=current_language())
+
+
+def format_decimal(value: float, digits: int = 3) -> str:
+    """A decimal number with ``digits`` decimals for the language in force.
+
+    Examples
+    --------
+    >>> _ = set_language("es"); format_decimal(0.5, 2)
+    '0,50'
+    >>> _ = set_language("en"); format_decimal(1234.5, 1)
+    '1,234.5'
+    """
+    pattern = _grouping(value) + ("." + "0" * digits if digits else "")
+    return _numbers.format_decimal(value, format=pattern, locale=current_language())
+
+
+def format_percent(value: float, digits: int = 0) -> str:
+    """A share (0..1) as a percentage for the language in force.
+
+    Examples
+    --------
+    >>> _ = set_language("es"); format_percent(0.854, 1)
+    '85,4\xa0%'
+    >>> _ = set_language("en"); format_percent(0.854)
+    '85%'
+    """
+    lang = current_language()
+    pattern = _numbers.Locale.parse(lang).percent_formats[None].pattern
+    if digits:
+        pattern = pattern.replace("0", "0." + "0" * digits, 1)  # "#,##0 %" -> "#,##0.0 %"
+    return _numbers.format_percent(value, format=pattern, locale=lang)
+
+
+def _grouping(value: float) -> str:
+    # CLDR gives Spanish a minimum of two grouping digits (1999, 12.345); Babel
+    # groups from four, so the pattern drops the separator below 10 000 in Spanish.
+    return "0" if current_language() == "es" and abs(value) < 10000 else "#,##0"
+
+
+def format_date(value: _dt.date) -> str:
+    """A date, medium length, for the language in force.
+
+    Examples
+    --------
+    >>> import datetime
+    >>> _ = set_language("es"); format_date(datetime.date(2026, 3, 1))
+    '1 mar 2026'
+    >>> _ = set_language("en")
+    """
+    return _dates.format_date(value, format="medium", locale=current_language())

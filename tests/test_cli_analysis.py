@@ -53,7 +53,7 @@ def test_refer_json_and_words() -> None:
     assert [(x["provider"], x["hops"], x["path"]) for x in data["referrals"]] == \
         [(r.provider, r.hops, list(r.path)) for r in lib]
     text = run("refer", "jamaica", "ent_kgn_g07", "product_development").output
-    assert "JAMPRO Design Centre" in text and "brokered_by" in text
+    assert "JAMPRO Design Centre" in text and "brokered by" in text  # the link type's label
 
 
 def test_refer_unknown_ids_exit_2() -> None:

@@ -65,9 +65,9 @@ CASES: dict[str, tuple[dict, list[Expect]]] = {
         [(A, 10, "kind", "'bank' " + ANY_ENUM)]),
     "empty kind": (
         {"actors": plus("actors", row("actors", id="x1", name="Bank", kind=""))}, [(A, 10, "kind", "empty; must be")]),
-    "kind in the wrong case": (
-        {"actors": plus("actors", row("actors", id="x1", name="Bank", kind="Enterprise"))},
-        [(A, 10, "kind", "'Enterprise' " + ANY_ENUM)]),
+    "kind that is neither a code nor a label": (  # a label or its misspelling is read with a warning
+        {"actors": plus("actors", row("actors", id="x1", name="Bank", kind="ENTERPRISE_BANK"))},
+        [(A, 10, "kind", "'ENTERPRISE_BANK' " + ANY_ENUM)]),
     "category outside the list": (
         {"services": plus("services", "s3,Magic,wizardry")}, [(S, 4, "category", "'wizardry' " + ANY_ENUM)]),
     "link type outside the list": (

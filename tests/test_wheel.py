@@ -1,4 +1,4 @@
-"""A wheel built from the repository carries cypher/ and datasets/ and works outside the checkout."""
+"""A wheel built from the repository carries cypher/, datasets/ and the compiled catalogues, and works outside the checkout."""
 
 from __future__ import annotations
 
@@ -25,6 +25,10 @@ def test_wheel_finds_cypher_and_datasets_outside_the_checkout(tmp_path: Path) ->
         "assert r.cypher_dir().parent.name == '_data' and r.cypher('schema')\n"
         "eco = instnet.read_dataset('jamaica')\n"
         "assert '<html' in map_html(eco).lower()\n"
+        "from instnet.i18n import set_language, _\n"
+        "set_language('es')\n"
+        "assert _('Show this message and exit.') == 'Mostrar este mensaje y salir.'\n"
+        "assert '<html lang=\"es\">' in map_html(eco)\n"
         "print(len(eco.actors))\n"
     ) % str(target)
     env = {**os.environ, "PYTHONPATH": str(target)}

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..i18n import _
 from ..errors import UsageError
 from ..model import Ecosystem
 from .paths import best_paths
@@ -108,9 +109,9 @@ def parse_by(text: str | Sequence[str]) -> tuple[str, ...]:
     parts = [p.strip() for p in (text.split(",") if isinstance(text, str) else text) if p.strip()]
     for p in parts:
         if p not in GROUP_KEYS:
-            raise UsageError(f"cannot group by {p!r}: choose from {', '.join(GROUP_KEYS)}")
+            raise UsageError(_("cannot group by {key!r}: choose from {keys}").format(key=p, keys=", ".join(GROUP_KEYS)))
     if len(set(parts)) != len(parts):
-        raise UsageError(f"repeated grouping key in {text!r}")
+        raise UsageError(_("repeated grouping key in {text!r}").format(text=text))
     return tuple(parts)
 
 

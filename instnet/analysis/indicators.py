@@ -28,6 +28,8 @@ from ..graph import referral_edges
 from .load import load as load_of
 from ..model import Ecosystem
 from .paths import best_paths
+from ..i18n import N_, _, format_decimal
+from ..labels import label
 from ..schema import INSTITUTION_KINDS
 
 __all__ = ["DEFINITIONS", "INDICATORS", "indicators", "panel", "render", "freeman_centralisation",
@@ -35,26 +37,26 @@ __all__ = ["DEFINITIONS", "INDICATORS", "indicators", "panel", "render", "freema
 
 #: Indicator -> one-line definition (docs/indicators.md repeats these).
 DEFINITIONS: Mapping[str, str] = {
-    "needs": "Number of needs (of enterprises and networks) in the group.",
-    "coverage": "Served needs / needs (DESIGN.md section 3; 1.0 when there are no needs).",
-    "avg_hops": "Mean number of links of the best paths of served needs (NaN when none is served).",
-    "network_share": "Share of enterprises with a member_of link to a network.",
-    "brokers_per_100": "Actors of kind broker per 100 enterprises.",
-    "institutions_per_100": "Institutions (every kind but enterprise and network) per 100 enterprises.",
-    "density": "Density of the undirected institution graph (institutions joined where a referral "
-               "channel runs): 2m / (n(n-1)); 0 with fewer than 2 institutions.",
-    "centralisation": "Freeman degree centralisation of that graph: sum over nodes of (max degree - degree) "
-                      "/ ((n-1)(n-2)); 1 for a star, 0 for a regular graph or n < 3.",
-    "fragmentation": "Share of (enterprise, provider) pairs - the provider offers a service the enterprise "
+    "needs": N_("Number of needs (of enterprises and networks) in the group."),
+    "coverage": N_("Served needs / needs (1.0 when there are no needs)."),
+    "avg_hops": N_("Mean number of links of the best paths of served needs (NaN when none is served)."),
+    "network_share": N_("Share of enterprises with a member_of link to a network."),
+    "brokers_per_100": N_("Actors of kind broker per 100 enterprises."),
+    "institutions_per_100": N_("Institutions (every kind but enterprise and network) per 100 enterprises."),
+    "density": N_("Density of the undirected institution graph (institutions joined where a referral "
+               "channel runs): 2m / (n(n-1)); 0 with fewer than 2 institutions."),
+    "centralisation": N_("Freeman degree centralisation of that graph: sum over nodes of (max degree - degree) "
+                      "/ ((n-1)(n-2)); 1 for a star, 0 for a regular graph or n < 3."),
+    "fragmentation": N_("Share of (enterprise, provider) pairs - the provider offers a service the enterprise "
                      "needs with a scope covering it - with no referral path of any length between them "
-                     "(exact up to 2,000 enterprises with needs, else a uniform sample of 2,000, seed 0).",
-    "links_per_institution": "Links (every type, rows of links.csv) with an institution at both ends, "
-                             "per institution.",
-    "top1_load_share": "Load of the most loaded institution / total load of all institutions "
-                       "(load: served needs whose best path passes through or ends at it).",
-    "top5_load_share": "Load of the five most loaded institutions / total load of all institutions.",
-    "supplies_share": "supplies links / links with an enterprise at either end (the paper's integration "
-                      "level).",
+                     "(exact up to 2,000 enterprises with needs, else a uniform sample of 2,000, seed 0)."),
+    "links_per_institution": N_("Links (every type, rows of links.csv) with an institution at both ends, "
+                             "per institution."),
+    "top1_load_share": N_("Load of the most loaded institution / total load of all institutions "
+                       "(load: served needs whose best path passes through or ends at it)."),
+    "top5_load_share": N_("Load of the five most loaded institutions / total load of all institutions."),
+    "supplies_share": N_("supplies links / links with an enterprise at either end (the paper's integration "
+                      "level)."),
 }
 INDICATORS = tuple(DEFINITIONS)
 
@@ -270,14 +272,14 @@ def _fmt(v: Any) -> str:
     if v is None:
         return ""
     if isinstance(v, float):
-        return f"{v:.3f}"
+        return format_decimal(v, 3)
     return str(v)
 
 
-_SHORT = {"needs": "needs", "coverage": "cover", "avg_hops": "hops", "network_share": "in net",
-          "brokers_per_100": "brk/100", "institutions_per_100": "inst/100", "density": "density",
-          "centralisation": "central", "fragmentation": "frag", "links_per_institution": "links/inst",
-          "top1_load_share": "top1", "top5_load_share": "top5", "supplies_share": "supplies"}
+_SHORT = {"needs": N_("needs"), "coverage": N_("cover"), "avg_hops": N_("hops"), "network_share": N_("in net"),
+          "brokers_per_100": N_("brk/100"), "institutions_per_100": N_("inst/100"), "density": N_("density"),
+          "centralisation": N_("central"), "fragmentation": N_("frag"), "links_per_institution": N_("links/inst"),
+          "top1_load_share": N_("top1"), "top5_load_share": N_("top5"), "supplies_share": N_("supplies")}
 
 
 #: The indicators shown per region and sector on a terminal (JSON has them all).
@@ -288,20 +290,20 @@ def render(console: Any, panel: Mapping[str, Any]) -> None:
     """Print ``panel`` (from :func:`panel`) on a rich console: overall, then per region and sector."""
     from rich.table import Table
 
-    t = Table(title="Network evaluation indicators", title_justify="left")
-    t.add_column("indicator")
-    t.add_column("overall", justify="right")
+    t = Table(title=_("Network evaluation indicators"), title_justify="left")
+    t.add_column(_("indicator"))
+    t.add_column(_("overall"), justify="right")
     for k in INDICATORS:
-        t.add_row(k, _fmt(panel["overall"].get(k)))
+        t.add_row(label("indicator", k), _fmt(panel["overall"].get(k)))
     console.print(t)
-    for key, title in (("regions", "By region"), ("sectors", "By sector")):
+    for key, title in (("regions", _("By region")), ("sectors", _("By sector"))):
         groups = panel.get(key) or {}
         if not groups:
             continue
-        g = Table(title=f"{title} (all indicators: --format json)", title_justify="left")
-        g.add_column(key[:-1])
+        g = Table(title=_("{title} (all indicators: --format json)").format(title=title), title_justify="left")
+        g.add_column(_("region") if key == "regions" else _("sector"))
         for k in _GROUP_COLUMNS:
-            g.add_column(_SHORT[k], justify="right")
+            g.add_column(_(_SHORT[k]), justify="right")
         for name, vals in groups.items():
             g.add_row(name, *(_fmt(vals.get(k)) for k in _GROUP_COLUMNS))
         console.print(g)

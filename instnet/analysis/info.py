@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..i18n import _, ngettext
 from ..graph import referral_edges
 from ..model import Ecosystem, isin
 from ..schema import CATEGORIES, KINDS, LINK_TYPES
@@ -54,32 +55,35 @@ def warnings(eco: Ecosystem, *, limit: int = 20) -> list[str]:
     connected = isin(inst, edges["source"].unique()) | isin(inst, edges["target"].unique())
     isolated = inst[~connected]
     if len(isolated):
-        out.append(_listing(f"{len(isolated)} institution{'s have' if len(isolated) > 1 else ' has'} "
-                            "no referral channel", isolated, limit))
+        out.append(_listing(ngettext("{n} institution has no referral channel",
+                                     "{n} institutions have no referral channel", len(isolated)).format(
+            n=len(isolated)), isolated, limit))
     offered = set(eco.offers["service"].unique())
     needed = set(eco.needs["service"].unique())
     unoffered = sorted(needed - offered)
     if unoffered:
         n = int(eco.needs["service"].isin(unoffered).sum())
-        out.append(_listing(f"{n} need{'s' if n != 1 else ''} for services nobody offers", unoffered, limit))
+        out.append(_listing(ngettext("{n} need for services nobody offers", "{n} needs for services nobody offers",
+                                     n).format(n=n), unoffered, limit))
     unneeded = sorted(offered - needed)
     if unneeded:
-        out.append(_listing("services offered but never needed", unneeded, limit))
+        out.append(_listing(_("services offered but never needed"), unneeded, limit))
     folded = eco.actors.index.str.casefold()
     clash = eco.actors.index[folded.duplicated(keep=False)]
     if len(clash):
-        out.append(_listing("actor ids that differ only in case", clash, limit))
+        out.append(_listing(_("actor ids that differ only in case"), clash, limit))
     for column, scope_col in (("region", "regions"), ("sector", "sectors")):
         known = set(eco.actors[column].unique())
         named = {p for cell in eco.offers[scope_col].unique() for p in eco.scope(cell)}
         unknown = sorted(named - known)
         if unknown:
-            out.append(_listing(f"offer {scope_col} that no actor is in", unknown, limit))
+            out.append(_listing(_("offer regions that no actor is in") if scope_col == "regions" else
+                                _("offer sectors that no actor is in"), unknown, limit))
     return out
 
 
 def _listing(head: str, items, limit: int) -> str:
     items = [str(i) for i in items]
     shown = ", ".join(repr(i) for i in items[:limit])
-    more = f" and {len(items) - limit} more" if len(items) > limit else ""
+    more = _(" and {n} more").format(n=len(items) - limit) if len(items) > limit else ""
     return f"{head}: {shown}{more}"

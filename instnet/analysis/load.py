@@ -13,6 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..i18n import _
+from ..labels import label
 from ..errors import UsageError, unknown_id
 from .impact import ImpactEngine
 from ..model import Ecosystem
@@ -130,7 +132,8 @@ def check_institutions(eco: Ecosystem, ids: Sequence[str]) -> list[str]:
         if i not in eco.actors.index:
             raise unknown_id("institution", i, eco.institution_ids)
         if not eco.is_institution(i):
-            raise UsageError(f"{i!r} is a {eco.actors.at[i, 'kind']}, not an institution")
+            raise UsageError(_("{id!r} is a {kind}, not an institution").format(
+                id=i, kind=label("kind", eco.actors.at[i, "kind"])))
         if i not in out:
             out.append(i)
     return out

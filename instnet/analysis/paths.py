@@ -30,6 +30,8 @@ from ._paths_engine import _best_paths_fast
 from ._paths_search import _prepared, _refer_search
 from ._paths_search import _simple_best_paths  # noqa: F401  (the straightforward engine, for tests)
 from ..errors import UsageError, check_max_hops, unknown_id
+from ..i18n import _
+from ..labels import label
 from ..model import Ecosystem
 
 log = logging.getLogger(__name__)
@@ -88,8 +90,9 @@ class Step:
     weight: float
 
     def describe(self) -> str:
-        """A phrase a broker can read aloud, e.g. ``"via coordinates to X (broker)"``."""
-        return f"via {' / '.join(self.types)} to {self.name} ({self.kind.replace('_', ' ')})"
+        """A phrase a broker can read aloud, e.g. ``"to X (network broker) via coordinates"``."""
+        return _("to {name} ({kind}) via {types}").format(
+            types=" / ".join(label("type", t) for t in self.types), name=self.name, kind=label("kind", self.kind))
 
 
 @dataclass(frozen=True)
@@ -258,12 +261,12 @@ def refer(eco: Ecosystem, actor: str, service: str, *, k: int = 3, max_hops: int
     >>> [(r.provider, r.hops, r.path) for r in refer(eco, "e", "s")]
     [('q', 1, ('e', 'q')), ('p', 2, ('e', 'b', 'p'))]
     >>> refer(eco, "e", "s")[1].describe()
-    'via client_of to Broker (broker); via refers_to to Lab (bds provider)'
+    'to Broker (network broker) via client of; to Lab (BDS provider) via refers to'
     """
     _check_ids(eco, actor, service)
     check_max_hops(max_hops)
     if int(k) < 1:
-        raise UsageError(f"k must be at least 1, not {k}", argument="k")
+        raise UsageError(_("k must be at least 1, not {k}").format(k=k), argument="k")
     idx = _prepared(eco)[1]
     valid = idx.valid(service, actor)
     if not valid:
@@ -318,7 +321,7 @@ def unreachable_providers(eco: Ecosystem, actor: str, service: str, *, max_hops:
         d += 1
         nxt = []
         for u in frontier:
-            for v, _ in idx.adj.get(u, ()):
+            for v, _weight in idx.adj.get(u, ()):
                 if v not in seen:
                     seen.add(v)
                     nxt.append(v)
@@ -335,17 +338,19 @@ def unreachable_providers(eco: Ecosystem, actor: str, service: str, *, max_hops:
             for regions, sectors in scopes:
                 bits = []
                 if regions:
-                    bits.append("regions " + ", ".join(sorted(regions)))
+                    bits.append(_("regions {list}").format(list=", ".join(sorted(regions))))
                 if sectors:
-                    bits.append("sectors " + ", ".join(sorted(sectors)))
-                parts.append(" and ".join(bits))
-            detail = (f"offers it only to {'; '.join(parts)}, not to region "
-                      f"{idx.region[actor] or '(none)'} / sector {idx.sector[actor] or '(none)'}")
+                    bits.append(_("sectors {list}").format(list=", ".join(sorted(sectors))))
+                parts.append(_(" and ").join(bits))
+            detail = _("offers it only to {scopes}, not to region {region} / sector {sector}").format(
+                scopes="; ".join(parts), region=idx.region[actor] or _("(none)"),
+                sector=idx.sector[actor] or _("(none)"))
             reason = "scope"
         elif h is None:
-            reason, detail = "hops", "no referral route at all"
+            reason, detail = "hops", _("no referral route at all")
         elif h > max_hops:
-            reason, detail = "hops", f"{h} links away, more than the limit of {max_hops}"
+            reason, detail = "hops", _("{hops} links away, more than the limit of {max_hops}").format(
+                hops=h, max_hops=max_hops)
         else:
             continue
         out.append(Unreachable(provider=p, name=str(names.at[p]), reason=reason, hops=h, detail=detail))

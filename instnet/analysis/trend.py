@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..i18n import _
 from ..errors import UsageError
 from ..model import Ecosystem
 from .core import Analysis
@@ -95,9 +96,10 @@ def trend(eco: Ecosystem, start: int, end: int, *, step: int = 1, max_hops: int 
     [1994, 1996, 1998]
     """
     if step < 1:
-        raise UsageError("step must be at least 1", argument="step")
+        raise UsageError(_("step must be at least 1"), argument="step")
     if end < start:
-        raise UsageError(f"end ({end}) is before start ({start})", argument=("end", "start"))
+        raise UsageError(_("end ({end}) is before start ({start})").format(end=end, start=start),
+                         argument=("end", "start"))
     years = list(range(start, end + 1, step))
     if years[-1] != end:
         years.append(end)

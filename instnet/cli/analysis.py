@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from ..i18n import _, format_decimal, format_int, format_percent, ngettext
+from ..labels import column_label
 from . import main
 from .common import analysis_options, command_wrapper, emit, load, rich_table
 
@@ -26,6 +28,8 @@ if TYPE_CHECKING:
 def gaps(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: int, fmt: str,
          output: Path | None, by: str, unmet: bool, fail_under: float | None) -> None:
     """Service gaps: coverage of needs overall and per group, worst groups first."""
+    from rich.markup import escape
+
     from ..analysis.core import Analysis
     from ..analysis.gaps import parse_by
 
@@ -38,20 +42,27 @@ def gaps(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: int, 
         table = report.unmet
 
     def render(console: Console) -> None:
-        console.print(f"[bold]{eco.name}[/]: {report.served} of {report.needs} needs served "
-                      f"({report.coverage:.1%}) within {max_hops} hops" + (f", as of {as_of}" if as_of else ""),
-                      markup=True, highlight=False)
+        console.print(f"[bold]{escape(eco.name)}[/]: " + escape(
+            _("{served} of {needs} needs served ({coverage}) within {hops} hops").format(
+                served=format_int(report.served), needs=format_int(report.needs),
+                coverage=format_percent(report.coverage, 1), hops=max_hops)
+            + (_(", as of {year}").format(year=as_of) if as_of else "")), markup=True, highlight=False)
         if keys:
-            console.print(rich_table(report.groups[[*keys, "needs", "served", "unmet", "coverage"]],
-                                     title="Coverage by " + ", ".join(keys)), markup=False)
+            shown = report.groups[[*keys, "needs", "served", "unmet", "coverage"]]
+            if "service" in keys:  # the service's name beside its id
+                shown = shown.assign(service=[f"{eco.services['name'].get(s, s)} ({s})" for s in shown["service"]])
+            console.print(rich_table(shown,
+                                     title=_("Coverage by {keys}").format(
+                                         keys=", ".join(column_label(k) for k in keys))), markup=False)
         if unmet:
             names = eco.actors["name"]
             frame = report.unmet.assign(name=names.reindex(report.unmet["actor"].to_numpy()).to_numpy())
-            console.print(rich_table(frame[["actor", "name", "service"]], title="Unmet needs"), markup=False)
+            console.print(rich_table(frame[["actor", "name", "service"]], title=_("Unmet needs")), markup=False)
 
     emit(fmt=fmt, output=output, data=data, table=table, render=render)
     if fail_under is not None and report.coverage < fail_under:
-        click.echo(f"coverage {report.coverage:.4f} is below --fail-under {fail_under}", err=True)
+        click.echo(_("coverage {coverage} is below --fail-under {limit}").format(
+            coverage=f"{report.coverage:.4f}", limit=fail_under), err=True)
         sys.exit(1)
 
 
@@ -64,6 +75,8 @@ def gaps(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: int, 
 def refer(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: int, fmt: str,
           output: Path | None, actor: str, service: str, k: int) -> None:
     """The K best providers of SERVICE for ACTOR, each with its referral path."""
+    from rich.markup import escape
+
     import pandas as pd
 
     from ..analysis import paths as ref_mod
@@ -84,20 +97,24 @@ def refer(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: int,
         who = f"{names.at[actor]} ({actor})"
         what = f"{eco.services.at[service, 'name']} ({service})"
         if refs:
-            console.print(f"[bold]{who}[/] needs {what}:", markup=True, highlight=False)
+            console.print(f"[bold]{escape(who)}[/] " + escape(_("needs {service}:").format(service=what)),
+                          markup=True, highlight=False)
             for i, r in enumerate(refs, 1):
-                console.print(f"{i}. {names.at[r.provider]} ({r.provider}) — {r.hops} hop"
-                              f"{'s' if r.hops != 1 else ''}, strength {r.strength:.3f}", markup=False)
+                console.print(f"{i}. {names.at[r.provider]} ({r.provider}) — "
+                              + ngettext("{n} hop, strength {strength}", "{n} hops, strength {strength}",
+                                         r.hops).format(n=r.hops, strength=format_decimal(r.strength, 3)),
+                              markup=False)
                 for s in r.steps:
                     console.print(f"     {s.describe()}", markup=False)
         else:
-            console.print(f"[bold]{who}[/] cannot be referred to any provider of {what} "
-                          f"within {max_hops} hops.", markup=True, highlight=False)
+            console.print(f"[bold]{escape(who)}[/] " + escape(
+                _("cannot be referred to any provider of {service} within {hops} hops.").format(
+                    service=what, hops=max_hops)), markup=True, highlight=False)
             if missing:
-                console.print("Nearest providers out of reach:", markup=False)
+                console.print(_("Nearest providers out of reach:"), markup=False)
                 for u in missing:
                     console.print(f"  - {u.name} ({u.provider}): {u.detail}", markup=False)
             else:
-                console.print("Nobody offers this service.", markup=False)
+                console.print(_("Nobody offers this service."), markup=False)
 
     emit(fmt=fmt, output=output, data=data, table=table, render=render)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from ..i18n import _, format_decimal, format_int, format_percent
 from . import main
 from .common import analysis_options, command_wrapper, emit, err_console, load, rich_table
 
@@ -29,10 +30,10 @@ def _display(shown: pd.DataFrame) -> pd.DataFrame:
         "impact": shown["impact"].to_numpy(),
         "cut": shown["actors_cut"].to_numpy(),
         "load": shown["load"].to_numpy(),
-        "cap": ["" if pd.isna(c) else str(int(c)) for c in shown["capacity"]],
-        "util": ["" if pd.isna(u) else f"{u:.0%}" for u in util],
-        "betw": [f"{b:.1f}" for b in shown["betweenness"]],
-        "cutpt": ["yes" if a else "" for a in shown["articulation"]],
+        "cap": ["" if pd.isna(c) else format_int(int(c)) for c in shown["capacity"]],
+        "util": ["" if pd.isna(u) else format_percent(u) for u in util],
+        "betw": [format_decimal(b, 1) for b in shown["betweenness"]],
+        "cutpt": [_("yes") if a else "" for a in shown["articulation"]],
         "brok": shown["brokerage"].to_numpy(),
     })
 
@@ -42,7 +43,7 @@ def _split_ids(value: str | None) -> list[str]:
         return []
     ids = [p.strip() for p in value.split(",") if p.strip()]
     if not ids:
-        raise click.BadParameter("give at least one institution id", param_hint="--remove")
+        raise click.BadParameter(_("give at least one institution id"), param_hint="--remove")
     return ids
 
 
@@ -64,6 +65,8 @@ def bottlenecks(dataset: str, ecosystem: str | None, as_of: int | None, max_hops
     load = served needs whose best referral path runs through or ends at it.
     Sorted by impact, then load.
     """
+    from rich.markup import escape
+
     import pandas as pd
 
     from ..analysis.core import Analysis
@@ -74,7 +77,7 @@ def bottlenecks(dataset: str, ecosystem: str | None, as_of: int | None, max_hops
         _what_if(analysis, _split_ids(remove), as_of=as_of, fmt=fmt, output=output, top=top)
         return
     status = err_console()
-    with status.status("analysing bottlenecks"):
+    with status.status(_("analysing bottlenecks")):
         result = analysis.bottleneck_analysis
     n = None if top == 0 else top
     records = result.records(n, show_lost=show_lost)
@@ -88,17 +91,18 @@ def bottlenecks(dataset: str, ecosystem: str | None, as_of: int | None, max_hops
             columns=["institution", "actor", "service"])
 
     def render(console: Console) -> None:
-        console.print(f"[bold]{eco.name}[/]: {len(result.table)} institutions, "
-                      f"{int(result.engine.served.sum())} of {len(result.engine.served)} needs served "
-                      f"within {max_hops} hops" + (f", as of {as_of}" if as_of else ""),
-                      markup=True, highlight=False)
-        console.print(rich_table(_display(shown), title="Bottlenecks (impact = needs lost without it)"),
+        console.print(f"[bold]{escape(eco.name)}[/]: " + escape(
+            _("{institutions} institutions, {served} of {needs} needs served within {hops} hops").format(
+                institutions=format_int(len(result.table)), served=format_int(int(result.engine.served.sum())),
+                needs=format_int(len(result.engine.served)), hops=max_hops)
+            + (_(", as of {year}").format(year=as_of) if as_of else "")), markup=True, highlight=False)
+        console.print(rich_table(_display(shown), title=_("Bottlenecks (impact = needs lost without it)")),
                       markup=False)
         for rec in records[: (len(records) if show_lost else 1)]:
             _explain(console, eco, result, rec, full=show_lost)
         if len(result.bridges):
             pairs = ", ".join(f"{s}–{t}" for s, t in result.bridges.itertuples(index=False))
-            console.print(f"Bridges of the institution graph: {pairs}", markup=False)
+            console.print(_("Bridges of the institution graph: {pairs}").format(pairs=pairs), markup=False)
 
     emit(fmt=fmt, output=output, data=data, table=table, render=render)
 
@@ -107,28 +111,31 @@ def _explain(console: Console, eco, result, rec: dict, *, full: bool) -> None:
     """Why an institution matters: who it cuts off, by sector and service."""
     ident = rec["id"]
     if rec["impact"] == 0:
-        console.print(f"{ident}: removing it cuts off no need (every need it serves has another path).",
-                      markup=False)
+        console.print(_("{id}: removing it cuts off no need (every need it serves has another path).").format(
+            id=ident), markup=False)
         return
     lost = result.engine.lost(ident)
-    sectors = lost["sector"].replace("", "(none)").value_counts()
+    sectors = lost["sector"].replace("", _("(none)")).value_counts()
     services = lost["service"].value_counts()
-    line = (f"{ident} ({rec['name']}): removing it cuts off {rec['impact']} needs of "
-            f"{lost['actor'].nunique()} enterprises/networks — sectors "
-            + ", ".join(f"{k} {v}" for k, v in sectors.head(5).items())
-            + "; services " + ", ".join(f"{k} {v}" for k, v in services.head(5).items()))
+    line = _("{id} ({name}): removing it cuts off {impact} needs of {actors} enterprises/networks — "
+             "sectors {sectors}; services {services}").format(
+        id=ident, name=rec["name"], impact=format_int(rec["impact"]), actors=format_int(lost["actor"].nunique()),
+        sectors=", ".join(f"{k} {v}" for k, v in sectors.head(5).items()),
+        services=", ".join(f"{k} {v}" for k, v in services.head(5).items()))
     if rec["articulation"]:
-        line += "; it is an articulation point of the institution graph"
+        line += _("; it is an articulation point of the institution graph")
     console.print(line, markup=False)
     if full:
         names = eco.actors["name"]
         frame = lost.assign(name=names.reindex(lost["actor"].to_numpy()).to_numpy())
         console.print(rich_table(frame[["actor", "name", "service", "region", "sector"]],
-                                 title=f"Needs cut off without {ident}"), markup=False)
+                                 title=_("Needs cut off without {id}").format(id=ident)), markup=False)
 
 
 def _what_if(analysis: Analysis, ids: list[str], *, as_of: int | None, fmt: str, output: Path | None,
              top: int) -> None:
+    from rich.markup import escape
+
     eco, max_hops = analysis.eco, analysis.max_hops
     w = analysis.without(ids)
     ids = list(w.removed)
@@ -137,10 +144,13 @@ def _what_if(analysis: Analysis, ids: list[str], *, as_of: int | None, fmt: str,
     data["what_if"]["lost_needs"] = w.lost_needs[["actor", "service"]].to_dict("records")
 
     def render(console: Console) -> None:
-        console.print(f"[bold]{eco.name}[/]: without {', '.join(ids)}", markup=True, highlight=False)
-        console.print(f"coverage {w.coverage_before:.1%} -> {w.coverage_after:.1%} "
-                      f"({w.served_before} -> {w.served_after} of {w.needs} needs served, "
-                      f"{w.served_before - w.served_after} lost)", markup=False)
-        console.print(rich_table(groups, title="Groups that lose most"), markup=False)
+        console.print(f"[bold]{escape(eco.name)}[/]: " + escape(_("without {ids}").format(ids=", ".join(ids))),
+                      markup=True, highlight=False)
+        console.print(_("coverage {before} -> {after} ({served_before} -> {served_after} of {needs} needs served, "
+                        "{lost} lost)").format(
+            before=format_percent(w.coverage_before, 1), after=format_percent(w.coverage_after, 1),
+            served_before=format_int(w.served_before), served_after=format_int(w.served_after),
+            needs=format_int(w.needs), lost=format_int(w.served_before - w.served_after)), markup=False)
+        console.print(rich_table(groups, title=_("Groups that lose most")), markup=False)
 
     emit(fmt=fmt, output=output, data=data, table=groups, render=render)

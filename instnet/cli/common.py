@@ -17,6 +17,9 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ..errors import DatasetError, InstnetError, UsageError
+from ..i18n import _, format_decimal, format_int, format_percent, ngettext
+from ..labels import column_label, label
+from .lang import LocalisedGroup
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -40,13 +43,15 @@ def report_error(exc: InstnetError) -> None:
     console = err_console()
     if isinstance(exc, DatasetError):
         n = len(exc.problems)
-        console.print(f"[bold red]error:[/] {n} problem{'s' if n != 1 else ''} in the dataset", markup=True)
+        console.print("[bold red]" + _("error:") + "[/] "
+                      + ngettext("{n} problem in the dataset", "{n} problems in the dataset", n).format(n=n),
+                      markup=True)
         for p in exc.problems[:MAX_SHOWN_PROBLEMS]:
             console.print(f"  {p}", markup=False)
         if n > MAX_SHOWN_PROBLEMS:
-            console.print(f"  ... and {n - MAX_SHOWN_PROBLEMS} more", markup=False)
+            console.print("  " + _("... and {n} more").format(n=n - MAX_SHOWN_PROBLEMS), markup=False)
     else:
-        console.print("[bold red]error:[/] ", end="", markup=True)
+        console.print("[bold red]" + _("error:") + "[/] ", end="", markup=True)
         console.print(cli_message(exc), markup=False)
 
 
@@ -80,7 +85,7 @@ def cli_message(exc: InstnetError) -> str:
     return text
 
 
-class InstnetGroup(click.Group):
+class InstnetGroup(LocalisedGroup):
     """A click group that turns instnet's own errors into a message and exit code."""
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -95,7 +100,7 @@ def load(dataset: str, *, ecosystem: str | None = None, as_of: int | None = None
     """Load DATASET (folder, workbook, built-in name or ``neo4j``) for a command."""
     if dataset == "neo4j":
         if not ecosystem:
-            raise click.UsageError("DATASET 'neo4j' needs --ecosystem NAME")
+            raise click.UsageError(_("DATASET 'neo4j' needs --ecosystem NAME"))
         from ..neo4j.pull import read_ecosystem
 
         eco = read_ecosystem(ecosystem)
@@ -130,17 +135,44 @@ def output_options(f: Callable) -> Callable:
                         show_default=True, help="Output format.")(f)
 
 
+#: Columns whose cells are codes of a fixed vocabulary (shown as labels in terminal tables).
+_VOCABULARY_COLUMNS = {"kind": "kind", "type": "type", "category": "category", "size": "size", "fee": "fee",
+                       "status": "status", "reason": "reason", "change": "change"}
+#: Float columns that hold a share (0..1), shown as a percentage.
+_SHARE_COLUMNS = frozenset({"coverage", "utilisation"})
+#: Integer columns that hold years (never grouped: 1999, not 1,999).
+_YEAR_COLUMNS = frozenset({"year", "since", "until", "as_of", "from", "to"})
+
+
+def _cell(column: str, value: Any) -> str:
+    """One terminal-table cell: labels for codes, numbers formatted for the language in force."""
+    import pandas as pd
+
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+        return ""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, float):
+        return format_percent(value, 1) if column in _SHARE_COLUMNS else format_decimal(value, 3)
+    if isinstance(value, int) or hasattr(value, "dtype") and pd.api.types.is_integer_dtype(value.dtype):
+        return str(int(value)) if column in _YEAR_COLUMNS else format_int(int(value))
+    if column in _VOCABULARY_COLUMNS:
+        return label(_VOCABULARY_COLUMNS[column], str(value))
+    return str(value)
+
+
 def rich_table(frame: pd.DataFrame, *, title: str | None = None) -> Table:
+    """A terminal table of ``frame``: translated headings, labels for codes, locale numbers."""
     import pandas as pd
     from rich.table import Table
 
     table = Table(title=title, title_justify="left", show_lines=False)
     for col in frame.columns:
         numeric = pd.api.types.is_numeric_dtype(frame[col])
-        table.add_column(str(col), justify="right" if numeric else "left")
+        table.add_column(column_label(str(col)), justify="right" if numeric else "left")
+    cols = [str(c) for c in frame.columns]
     for row in frame.itertuples(index=False):
-        table.add_row(*("" if (v is None or (isinstance(v, float) and pd.isna(v))) else
-                        (f"{v:.3f}" if isinstance(v, float) else str(v)) for v in row))
+        table.add_row(*(_cell(c, v) for c, v in zip(cols, row)))
     return table
 
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from ..i18n import _, format_int
 from . import main
 from .common import analysis_options, command_wrapper, dataset_argument, emit, err_console, load, rich_table
 
@@ -19,17 +20,17 @@ if TYPE_CHECKING:
 @command_wrapper
 def validate(dataset: str, ecosystem: str | None, as_of: int | None) -> None:
     """Check DATASET against the dataset format; exit 2 listing every problem."""
+    from rich.markup import escape
+
     from ..analysis import info as info_mod
 
     eco = load(dataset, ecosystem=ecosystem, as_of=as_of)
     console = err_console()
     for w in info_mod.warnings(eco):
-        console.print(f"[yellow]warning:[/] {w}", markup=True, highlight=False)
+        console.print("[yellow]" + _("warning:") + "[/] " + escape(w), markup=True, highlight=False)
     c = info_mod.counts(eco)["totals"]
-    click.echo(
-        f"{eco.name}: valid ({c['actors']} actors, {c['services']} services, {c['offers']} offers, "
-        f"{c['needs']} needs, {c['links']} links)"
-    )
+    click.echo(_("{name}: valid ({actors} actors, {services} services, {offers} offers, {needs} needs, "
+                 "{links} links)").format(name=eco.name, **{k: format_int(v) for k, v in c.items()}))
 
 
 @main.command()
@@ -40,6 +41,8 @@ def validate(dataset: str, ecosystem: str | None, as_of: int | None) -> None:
 def info(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: int, fmt: str,
          output: Path | None, with_indicators: bool) -> None:
     """Counts by kind, link type and service category, warnings and indicators."""
+    from rich.markup import escape
+
     import pandas as pd
 
     from ..analysis import info as info_mod
@@ -56,18 +59,19 @@ def info(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: int, 
 
     def render(console: Console) -> None:
         meta = eco.meta
-        console.print(f"[bold]{eco.name}[/]" + (f" — {meta.get('country')}" if meta.get("country") else "")
-                      + (f", as of {as_of}" if as_of else ""), markup=True, highlight=False)
+        console.print(f"[bold]{escape(eco.name)}[/]" + (f" — {escape(str(meta.get('country')))}" if meta.get("country") else "")
+                      + (_(", as of {year}").format(year=as_of) if as_of else ""), markup=True, highlight=False)
         if meta.get("description"):
             console.print(str(meta["description"]), markup=False)
-        for group, title in (("actors", "Actors by kind"), ("links", "Links by type"),
-                             ("services", "Services by category")):
-            frame = pd.DataFrame([(k, n) for k, n in counts[group].items() if n], columns=[group[:-1], "count"])
+        for group, title, column in (("actors", _("Actors by kind"), "kind"), ("links", _("Links by type"), "type"),
+                                     ("services", _("Services by category"), "category")):
+            frame = pd.DataFrame([(k, n) for k, n in counts[group].items() if n], columns=[column, "count"])
             console.print(rich_table(frame, title=title), markup=False)
         t = counts["totals"]
-        console.print(f"{t['offers']} offers, {t['needs']} needs", markup=False)
+        console.print(_("{offers} offers, {needs} needs").format(offers=format_int(t["offers"]),
+                                                                  needs=format_int(t["needs"])), markup=False)
         for w in warns:
-            console.print(f"[yellow]warning:[/] {w}", markup=True, highlight=False)
+            console.print("[yellow]" + _("warning:") + "[/] " + escape(w), markup=True, highlight=False)
         if panel is not None:
             from ..analysis.indicators import render as render_panel
 
@@ -88,7 +92,7 @@ def generate(out_dir: Path, enterprises: int, institutions: int, seed: int) -> N
     from ..generate import generate as generate_dataset
 
     console = err_console()
-    with console.status("generating") as status:
+    with console.status(_("generating")) as status:
         path = generate_dataset(out_dir, enterprises=enterprises, institutions=institutions, seed=seed,
                                 progress=lambda msg: status.update(msg))
-    click.echo(f"wrote {path}")
+    click.echo(_("wrote {path}").format(path=path))

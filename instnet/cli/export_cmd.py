@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from ..i18n import _
 from . import main
 from .common import command_wrapper, dataset_argument, err_console, load
 
@@ -51,7 +52,7 @@ def export_html(dataset: str, ecosystem: str | None, as_of: int | None, output: 
     write_map(eco, output, analysis=Analysis(eco, max_hops=max_hops), service=service, focus=focus, remove=remove,
               include_private=include_private, group_threshold=group_threshold or DEFAULT_GROUP_THRESHOLD,
               max_institutions=DEFAULT_MAX_INSTITUTIONS if max_institutions is None else max_institutions)
-    click.echo(f"wrote {output}")
+    click.echo(_("wrote {path}").format(path=output))
 
 
 def _graph_command(fmt: str, help_text: str) -> None:
@@ -69,7 +70,7 @@ def _graph_command(fmt: str, help_text: str) -> None:
         eco = load(dataset, ecosystem=ecosystem, as_of=as_of)
         write_export(eco, fmt, output, include_private=include_private,
                      analysis=Analysis(eco, max_hops=max_hops))
-        click.echo(f"wrote {output}")
+        click.echo(_("wrote {path}").format(path=output))
 
 
 _graph_command("graphml", "Write DATASET as GraphML with actor attributes and analysis results.")
@@ -92,7 +93,7 @@ def report(dataset: str, ecosystem: str | None, as_of: int | None, output: Path,
     from ..render.report import write_report
 
     eco = load(dataset, ecosystem=ecosystem, as_of=as_of)
-    with err_console().status("analysing"):
+    with err_console().status(_("analysing")):
         write_report(eco, output, fmt=fmt, include_private=include_private,
                      analysis=Analysis(eco, max_hops=max_hops))
-    click.echo(f"wrote {output}")
+    click.echo(_("wrote {path}").format(path=output))

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from ..i18n import _, format_decimal, format_int
 from . import main
 from .common import err_console, load as load_dataset
 
@@ -50,9 +51,10 @@ def server_fetch() -> None:
     """Download Neo4j (cached) and build its launcher, without starting it."""
     from ..neo4j import server
 
-    with err_console().status(f"fetching Neo4j {server.NEO4J_VERSION} with Maven"):
+    with err_console().status(_("fetching Neo4j {version} with Maven").format(version=server.NEO4J_VERSION)):
         dist = server.fetch()
-    err_console().print(f"Neo4j {dist.version} ready in {dist.lib.parent}", markup=False)
+    err_console().print(_("Neo4j {version} ready in {path}").format(version=dist.version, path=dist.lib.parent),
+                        markup=False)
 
 
 @server_group.command("start")
@@ -70,9 +72,10 @@ def server_start(state_dir: Path | None, port: int | None, heap: str | None,
     from ..neo4j import server
 
     options = {k: v for k, v in {"heap": heap, "pagecache": pagecache}.items() if v}
-    with err_console().status("starting Neo4j (the first start also fetches it)"):
+    with err_console().status(_("starting Neo4j (the first start also fetches it)")):
         info = server.start(state_dir=state_dir, port=port, **options)
-    err_console().print(f"Neo4j {info.version} running at {info.uri} (pid {info.pid})", markup=False)
+    err_console().print(_("Neo4j {version} running at {uri} (pid {pid})").format(
+        version=info.version, uri=info.uri, pid=info.pid), markup=False)
     click.echo(info.exports(), nl=False)
 
 
@@ -86,9 +89,10 @@ def server_status(state_dir: Path | None, show_exports: bool) -> None:
 
     info = server.status(state_dir=state_dir)
     if info is None:
-        err_console().print("Neo4j is not running", markup=False)
+        err_console().print(_("Neo4j is not running"), markup=False)
         raise SystemExit(1)
-    err_console().print(f"Neo4j {info.version} running at {info.uri} (pid {info.pid})", markup=False)
+    err_console().print(_("Neo4j {version} running at {uri} (pid {pid})").format(
+        version=info.version, uri=info.uri, pid=info.pid), markup=False)
     if show_exports:
         click.echo(info.exports(), nl=False)
 
@@ -99,9 +103,9 @@ def server_stop(state_dir: Path | None) -> None:
     """Stop the server cleanly."""
     from ..neo4j import server
 
-    with err_console().status("stopping Neo4j"):
+    with err_console().status(_("stopping Neo4j")):
         stopped = server.stop(state_dir=state_dir)
-    err_console().print("Neo4j stopped" if stopped else "Neo4j was not running", markup=False)
+    err_console().print(_("Neo4j stopped") if stopped else _("Neo4j was not running"), markup=False)
 
 
 # --------------------------------------------------------------------------- data
@@ -136,19 +140,24 @@ def load_cmd(dataset: str, ecosystem: str | None, replace: bool, batch_size: int
     eco = load_dataset(dataset)  # validates: an invalid dataset writes nothing
     name = ecosystem or str(eco.meta.get("name") or "") or Path(dataset.rstrip("/")).stem
     with connect() as conn, _progress() as bar:
-        task = bar.add_task("checking", total=None)
+        task = bar.add_task(_("checking"), total=None)
 
         def progress(step: str, done: int, total: int) -> None:
             bar.update(task, description=step, completed=done, total=total)
 
         result = load_ecosystem(eco, ecosystem=name, replace=replace, batch_size=batch_size,
                                 progress=progress, connection=conn)
-        bar.update(task, description="done", total=bar.tasks[0].total or 1,
+        bar.update(task, description=_("done"), total=bar.tasks[0].total or 1,
                    completed=bar.tasks[0].total or 1)
-    verb = {"unchanged": "already held", "loaded": "loaded", "replaced": "replaced"}[result.status]
-    err_console().print(
-        f"ecosystem {result.ecosystem!r} {verb}: {result.nodes} nodes, {result.relationships} "
-        f"relationships (version {result.version}) in {result.seconds:.1f} s", markup=False)
+    said = {"unchanged": _("ecosystem {name!r} already held: {nodes} nodes, {relationships} relationships "
+                           "(version {version}) in {seconds} s"),
+            "loaded": _("ecosystem {name!r} loaded: {nodes} nodes, {relationships} relationships "
+                        "(version {version}) in {seconds} s"),
+            "replaced": _("ecosystem {name!r} replaced: {nodes} nodes, {relationships} relationships "
+                          "(version {version}) in {seconds} s")}[result.status]
+    err_console().print(said.format(name=result.ecosystem, nodes=format_int(result.nodes),
+                                    relationships=format_int(result.relationships), version=result.version,
+                                    seconds=format_decimal(result.seconds, 1)), markup=False)
 
 
 @neo4j_group.command("pull")
@@ -160,11 +169,11 @@ def pull_cmd(ecosystem: str, out_dir: Path) -> None:
     from ..neo4j.pull import read_ecosystem
     from ..io.write import write_dataset
 
-    with err_console().status(f"reading {ecosystem!r} from Neo4j"):
+    with err_console().status(_("reading {name!r} from Neo4j").format(name=ecosystem)):
         eco = read_ecosystem(ecosystem)
     write_dataset(eco, out_dir)
-    err_console().print(f"wrote {len(eco.actors)} actors, {len(eco.links)} links to {out_dir}",
-                        markup=False)
+    err_console().print(_("wrote {actors} actors, {links} links to {path}").format(
+        actors=format_int(len(eco.actors)), links=format_int(len(eco.links)), path=out_dir), markup=False)
 
 
 @neo4j_group.command("write-back")
@@ -183,12 +192,13 @@ def write_back_cmd(dataset: str, ecosystem: str, max_hops: int, as_of: int | Non
     from ..neo4j.writeback import gather_analytics, write_back
 
     eco = load_dataset(dataset, ecosystem=ecosystem, as_of=as_of)
-    with err_console().status("computing analytics"):
+    with err_console().status(_("computing analytics")):
         table = gather_analytics(eco, analysis=Analysis(eco, max_hops=max_hops))
-    with err_console().status("writing back"):
+    with err_console().status(_("writing back")):
         updated = write_back(ecosystem, table)
-    err_console().print(f"wrote {len(table.columns)} properties on {updated} actors of {ecosystem!r}: "
-                        + ", ".join(map(str, table.columns)), markup=False)
+    err_console().print(_("wrote {n} properties on {actors} actors of {name!r}: {columns}").format(
+        n=len(table.columns), actors=format_int(updated), name=ecosystem,
+        columns=", ".join(map(str, table.columns))), markup=False)
 
 
 @neo4j_group.command("list")
@@ -198,7 +208,7 @@ def list_cmd() -> None:
 
     rows = list_ecosystems()
     if not rows:
-        err_console().print("no ecosystems", markup=False)
+        err_console().print(_("no ecosystems"), markup=False)
     for r in rows:
         click.echo(f"{r['name']}\t{r['version']}\tactors={r['actors']}\tservices={r['services']}\t"
                    f"offers={r['offers']}\tneeds={r['needs']}\tlinks={r['links']}")
@@ -212,5 +222,5 @@ def delete_cmd(ecosystem: str) -> None:
 
     with err_console().status(f"deleting {ecosystem!r}"):
         existed = delete_ecosystem(ecosystem)
-    err_console().print(f"deleted {ecosystem!r}" if existed else f"no ecosystem {ecosystem!r}",
+    err_console().print((_("deleted {name!r}") if existed else _("no ecosystem {name!r}")).format(name=ecosystem),
                         markup=False)

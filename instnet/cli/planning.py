@@ -10,6 +10,7 @@ import click
 from . import main
 from .common import analysis_options, command_wrapper, emit, err_console, load, output_options, rich_table
 from ..errors import UsageError
+from ..i18n import _, format_int, format_percent
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -21,8 +22,9 @@ def _families(text: str) -> list[str]:
     out = [p.strip() for p in text.split(",") if p.strip()]
     bad = [p for p in out if p not in FAMILIES]
     if bad or not out:
-        raise UsageError(f"--actions: unknown action family {bad[0] if bad else text!r}; "
-                         f"choose from {', '.join(FAMILIES)} (comma-separated)")
+        raise UsageError(_("--actions: unknown action family {family!r}; choose from {families} "
+                           "(comma-separated)").format(family=bad[0] if bad else text,
+                                                       families=", ".join(FAMILIES)))
     return out
 
 
@@ -49,13 +51,13 @@ def recommend(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: 
     fams = _families(families)
     eco = load(dataset, ecosystem=ecosystem, as_of=as_of)
     console = err_console()
-    with console.status("recommending") as status:
+    with console.status(_("recommending")) as status:
         plan = Analysis(eco, max_hops=max_hops).recommend(
             budget=budget, actions=fams, centre_services=centre_services, progress=lambda msg: status.update(msg))
     if write_dir is not None:
         write_dataset(plan.ecosystem, write_dir)
-        console.print(f"wrote the ecosystem after {len(plan.recommendations)} action(s) to {write_dir}",
-                      markup=False)
+        console.print(_("wrote the ecosystem after {n} action(s) to {path}").format(
+            n=len(plan.recommendations), path=write_dir), markup=False)
     data = {"name": eco.name, "as_of": as_of, "budget": budget, "actions": fams, **plan.to_dict()}
     table = plan.table()
     if fmt == "csv":
@@ -67,13 +69,15 @@ def recommend(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: 
 
     def render(c: Console) -> None:
         d = plan.to_dict()
-        c.print(f"{eco.name}: {plan.served_before} of {plan.needs} needs served "
-                f"({d['coverage_before']:.1%}); after {len(plan.recommendations)} action(s): "
-                f"{plan.served_after} ({d['coverage_after']:.1%})", markup=False)
+        c.print(f"{eco.name}: " + _("{served} of {needs} needs served ({before}); after {n} action(s): "
+                                    "{after_served} ({after})").format(
+            served=format_int(plan.served_before), needs=format_int(plan.needs),
+            before=format_percent(d["coverage_before"], 1), n=len(plan.recommendations),
+            after_served=format_int(plan.served_after), after=format_percent(d["coverage_after"], 1)), markup=False)
         if plan.recommendations:
-            c.print(rich_table(table, title="Recommended interventions (greedy, in order)"), markup=False)
+            c.print(rich_table(table, title=_("Recommended interventions (greedy, in order)")), markup=False)
         else:
-            c.print("no action serves any unmet need", markup=False)
+            c.print(_("no action serves any unmet need"), markup=False)
 
     emit(fmt=fmt, output=output, data=data, table=table, render=render)
 
@@ -91,7 +95,7 @@ def trend(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: int,
     from ..analysis.trend import trend as run
 
     if as_of is not None:
-        raise UsageError("trend takes --from/--to, not --as-of")
+        raise UsageError(_("trend takes --from/--to, not --as-of"))
     eco = load(dataset, ecosystem=ecosystem)
     frame = run(eco, start, end, step=step, max_hops=max_hops, top=top)
     records = frame.to_dict("records")
@@ -100,12 +104,14 @@ def trend(dataset: str, ecosystem: str | None, as_of: int | None, max_hops: int,
     table["bottlenecks"] = [", ".join(f"{b['id']}({b['impact']})" for b in bs) for bs in frame["bottlenecks"]]
 
     def render(c: Console) -> None:
-        cols = {"year": "year", "needs": "needs", "served": "served", "coverage": "cover", "avg_hops": "hops",
-                "network_share": "in net", "density": "density", "centralisation": "central",
-                "top1_load_share": "top1", "bottlenecks": "top bottleneck (impact)"}
+        cols = {"year": "year", "needs": "needs", "served": "served", "coverage": _("cover"),
+                "avg_hops": "hops", "network_share": _("in net"), "density": _("density"),
+                "centralisation": _("central"), "top1_load_share": _("top1"),
+                "bottlenecks": _("top bottleneck (impact)")}
         view = table[list(cols)].rename(columns=cols)
         view[cols["bottlenecks"]] = [f"{bs[0]['id']} ({bs[0]['impact']})" if bs else "" for bs in frame["bottlenecks"]]
-        c.print(rich_table(view, title=f"{eco.name}: trend {start}-{end}"), markup=False)
+        c.print(rich_table(view, title=_("{name}: trend {start}-{end}").format(name=eco.name, start=start, end=end)),
+                markup=False)
 
     emit(fmt=fmt, output=output, data=data, table=table, render=render)
 
@@ -128,7 +134,7 @@ def diff(dataset: str, other: str | None, start: int | None, end: int | None, ec
 
     if other is None:
         if start is None or end is None:
-            raise UsageError("diff needs two datasets, or one dataset with --from YEAR --to YEAR")
+            raise UsageError(_("diff needs two datasets, or one dataset with --from YEAR --to YEAR"))
         eco = load(dataset, ecosystem=ecosystem)
         a, b, la, lb = eco.as_of(start), eco.as_of(end), str(start), str(end)
     else:
@@ -140,20 +146,21 @@ def diff(dataset: str, other: str | None, start: int | None, end: int | None, ec
     table = d.summary()
 
     def render(c: Console) -> None:
-        c.print(f"{la} -> {lb}: coverage {d.coverage_a:.1%} -> {d.coverage_b:.1%}", markup=False)
-        c.print(rich_table(table, title="Changes"), markup=False)
+        c.print(_("{a} -> {b}: coverage {before} -> {after}").format(
+            a=la, b=lb, before=format_percent(d.coverage_a, 1), after=format_percent(d.coverage_b, 1)), markup=False)
+        c.print(rich_table(table, title=_("Changes")), markup=False)
         for title, f, cols in (
-            ("Actors added", d.actors_added, ["id", "name", "kind"]),
-            ("Actors removed", d.actors_removed, ["id", "name", "kind"]),
-            ("Links added", d.links_added, ["source", "target", "type"]),
-            ("Links removed", d.links_removed, ["source", "target", "type"]),
-            ("Gaps closed", d.gaps_closed, ["actor", "service"]),
-            ("Gaps opened", d.gaps_opened, ["actor", "service"]),
-            ("Bottlenecks that rose", d.rose, ["id", "name", "impact_a", "impact_b", "load_a", "load_b"]),
-            ("Bottlenecks that fell", d.fell, ["id", "name", "impact_a", "impact_b", "load_a", "load_b"]),
+            (_("Actors added"), d.actors_added, ["id", "name", "kind"]),
+            (_("Actors removed"), d.actors_removed, ["id", "name", "kind"]),
+            (_("Links added"), d.links_added, ["source", "target", "type"]),
+            (_("Links removed"), d.links_removed, ["source", "target", "type"]),
+            (_("Gaps closed"), d.gaps_closed, ["actor", "service"]),
+            (_("Gaps opened"), d.gaps_opened, ["actor", "service"]),
+            (_("Bottlenecks that rose"), d.rose, ["id", "name", "impact_a", "impact_b", "load_a", "load_b"]),
+            (_("Bottlenecks that fell"), d.fell, ["id", "name", "impact_a", "impact_b", "load_a", "load_b"]),
         ):
             if len(f):
-                more = f" (first {limit} of {len(f)})" if len(f) > limit else ""
+                more = _(" (first {limit} of {n})").format(limit=limit, n=len(f)) if len(f) > limit else ""
                 c.print(rich_table(f[cols].head(limit), title=title + more), markup=False)
 
     emit(fmt=fmt, output=output, data=data, table=table, render=render)

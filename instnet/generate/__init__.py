@@ -58,6 +58,7 @@ from typing import Final
 
 import numpy as np
 
+from ..i18n import _, format_int
 from ..errors import UsageError
 from .builder import Builder
 from .output import write
@@ -73,11 +74,13 @@ MAX_INSTITUTIONS: Final = 1_000_000
 
 def _count(name: str, value: object, lowest: int, highest: int) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise UsageError(f"{name} must be a whole number, not {value!r}", argument=name)
+        raise UsageError(_("{name} must be a whole number, not {value!r}").format(name=name, value=value),
+                         argument=name)
     number = int(value)
     if not lowest <= number <= highest:
-        raise UsageError(f"{name} must be between {lowest:,} and {highest:,}, not {number:,}",
-                         argument=name)
+        raise UsageError(_("{name} must be between {lowest} and {highest}, not {number}").format(
+            name=name, lowest=format_int(lowest), highest=format_int(highest), number=format_int(number)),
+            argument=name)
     return number
 
 
@@ -162,7 +165,7 @@ def generate(
              else _count("sectors", sectors, 1, MAX_SECTORS))
     folder = Path(out_dir)
     if folder.exists() and not folder.is_dir():
-        raise UsageError(f"{folder} exists and is not a folder")
+        raise UsageError(_("{folder} exists and is not a folder").format(folder=folder))
     folder.mkdir(parents=True, exist_ok=True)
     builder = Builder(n_ent, n_inst, n_reg, n_sec, seed, progress or (lambda _msg: None))
     builder.build()

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from ..i18n import _, format_int
 from .arrays import Links
 from .enterprises import draw_enterprises, draw_needs, draw_networks
 from .institutions import draw_geography, draw_institutions
@@ -36,21 +37,22 @@ class Builder:
         self.net_id_width = max(5, len(str(self.N)))
 
     def build(self) -> None:
-        self.say("geography")
+        self.say(_("geography"))
         draw_geography(self)
-        self.say(f"institutions: {self.I:,}")
+        self.say(_("institutions: {n}").format(n=format_int(self.I)))
         draw_institutions(self)
-        self.say("services and offers")
+        self.say(_("services and offers"))
         draw_services(self)
         draw_offers(self)
-        self.say(f"enterprises: {self.E:,}; networks: {self.N:,}")
+        self.say(_("enterprises: {enterprises}; networks: {networks}").format(
+            enterprises=format_int(self.E), networks=format_int(self.N)))
         draw_enterprises(self)
         draw_networks(self)
-        self.say("links")
+        self.say(_("links"))
         draw_institution_links(self)
         draw_network_links(self)
         draw_enterprise_links(self)
-        self.say("needs")
+        self.say(_("needs"))
         draw_needs(self)
         draw_capacity(self)
 

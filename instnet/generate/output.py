@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ..i18n import _, format_int
 from ..schema import LINK_TYPES, SIZES
 from .arrays import float_text, int_array, with_blank
 from .spec import ACTOR_COLUMNS, ROLE_KIND, SERVICES, YEAR
@@ -22,7 +23,7 @@ def write(gen: Builder, folder: Path) -> None:
     rng = gen.rng
     I, N, E = gen.I, gen.N, gen.E
     ids = gen.all_ids()
-    gen.say("writing ecosystem.toml, services.csv, offers.csv")
+    gen.say(_("writing ecosystem.toml, services.csv, offers.csv"))
     write_meta(gen, folder)
     services = pd.DataFrame({
         "id": gen.svc_ids(),
@@ -32,7 +33,7 @@ def write(gen: Builder, folder: Path) -> None:
     _to_csv(services, folder / "services.csv")
     _to_csv(gen.offers, folder / "offers.csv")
 
-    gen.say(f"writing actors.csv ({I + N + E:,} rows)")
+    gen.say(_("writing {file} ({n} rows)").format(file="actors.csv", n=format_int(I + N + E)))
     regions = with_blank(gen.region_names)
     sectors = with_blank(gen.sector_names)
     sizes = with_blank(SIZES)
@@ -84,7 +85,7 @@ def write(gen: Builder, folder: Path) -> None:
     del actors
 
     actor, svc, prio = gen.needs
-    gen.say(f"writing needs.csv ({actor.size:,} rows)")
+    gen.say(_("writing {file} ({n} rows)").format(file="needs.csv", n=format_int(actor.size)))
     needs = pd.DataFrame({
         "actor": ids[actor], "service": gen.svc_ids()[svc], "priority": prio,
     })
@@ -92,7 +93,7 @@ def write(gen: Builder, folder: Path) -> None:
     del needs
 
     n_links = sum(part.src.size for part in gen.link_parts)
-    gen.say(f"writing links.csv ({n_links:,} rows)")
+    gen.say(_("writing {file} ({n} rows)").format(file="links.csv", n=format_int(n_links)))
     types = np.array(LINK_TYPES, dtype=object)
     header = True
     path = folder / "links.csv"

@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
+from ..i18n import _
 from ..errors import OutputError
 
 __all__ = ["atomic_dir", "atomic_file", "spreadsheet_safe"]
@@ -116,7 +117,7 @@ def atomic_dir(path: str | os.PathLike[str]) -> Iterator[Path]:
     """
     target = Path(path)
     if target.exists() and not target.is_dir():
-        raise OutputError(f"cannot write {str(target)!r}: it is a file, not a folder")
+        raise OutputError(_("cannot write {path!r}: it is a file, not a folder").format(path=str(target)))
     try:
         tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent or "."))
     except OSError as exc:

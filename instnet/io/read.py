@@ -24,6 +24,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from ..i18n import _
 from ..errors import DatasetError, DatasetNotFoundError, Problem, suggest
 from ..model import Ecosystem
 from .resources import datasets_dir
@@ -67,10 +68,10 @@ def resolve_source(source: str | Path) -> Path:
     if "/" not in name and (builtin / "actors.csv").is_file():
         return builtin
     close = suggest(name, builtin_datasets(), n=2)
-    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    hint = _("; did you mean {ids}?").format(ids=", ".join(close)) if close else ""
     raise DatasetNotFoundError(
-        f"no dataset {name!r}: not a folder, not an .xlsx file, not a built-in "
-        f"name ({', '.join(builtin_datasets())}){hint}"
+        _("no dataset {name!r}: not a folder, not an .xlsx file, not a built-in name ({names})").format(
+            name=name, names=", ".join(builtin_datasets())) + hint
     )
 
 
@@ -110,11 +111,11 @@ def read_dataset(source: str | Path) -> Ecosystem:
         tables, meta, problems = _read_workbook(path)
     else:
         raise DatasetNotFoundError(
-            f"{path}: a dataset is a folder of CSV files or an .xlsx workbook"
+            _("{path}: a dataset is a folder of CSV files or an .xlsx workbook").format(path=path)
         )
     if problems:
         # Report the structural problems together with what can still be checked.
-        _, more = build_ecosystem(tables, meta, source=str(path), check_only=True)
+        _none, more = build_ecosystem(tables, meta, source=str(path), check_only=True)
         raise DatasetError(sorted(set(problems + more)))
     eco, problems = build_ecosystem(tables, meta, source=str(path))
     if problems:
@@ -151,7 +152,7 @@ def _read_folder(folder: Path) -> tuple[dict[str, RawTable], dict, list[Problem]
     for name in REQUIRED_TABLES:
         path = folder / f"{name}.csv"
         if not path.is_file():
-            problems.append(Problem(f"{name}.csv", 0, "", f"missing table: {folder}/{name}.csv not found"))
+            problems.append(Problem(f"{name}.csv", 0, "", _("missing table: {path} not found").format(path=f"{folder}/{name}.csv")))
             continue
         table = read_csv_table(path, problems)
         if table is not None:
@@ -165,7 +166,7 @@ def _read_meta(path: Path, problems: list[Problem]) -> dict:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        problems.append(Problem(path.name, 0, "", f"not valid TOML: {exc}"))
+        problems.append(Problem(path.name, 0, "", _("not valid TOML: {error}").format(error=exc)))
         return {}
     unknown = sorted(set(data) - set(META_KEYS))
     if unknown:
@@ -184,7 +185,7 @@ def read_csv_table(path: Path, problems: list[Problem]) -> RawTable | None:
     if text is None:
         return None
     if not text or text.isspace():
-        problems.append(Problem(fname, 0, "", "empty file: a header row is required"))
+        problems.append(Problem(fname, 0, "", _("empty file: a header row is required")))
         return None
     end = text.find("\n")
     first = next(csv.reader(io.StringIO(text if end < 0 else text[:end])), [])
@@ -215,7 +216,7 @@ def read_csv_table(path: Path, problems: list[Problem]) -> RawTable | None:
 
 def _decode(data: bytes, fname: str, problems: list[Problem]) -> str | None:
     if b"\x00" in data[:65536] or b"\x00" in data:
-        problems.append(Problem(fname, 0, "", "binary file (contains NUL bytes): expected UTF-8 CSV text"))
+        problems.append(Problem(fname, 0, "", _("binary file (contains NUL bytes): expected UTF-8 CSV text")))
         return None
     try:
         return data.decode("utf-8-sig")
@@ -224,8 +225,8 @@ def _decode(data: bytes, fname: str, problems: list[Problem]) -> str | None:
         problems.append(
             Problem(
                 fname, line, "",
-                f"not UTF-8 (byte 0x{data[exc.start]:02x}); the file looks like "
-                "cp1252/Latin-1: save it as 'CSV UTF-8'",
+                _("not UTF-8 (byte {byte}); the file looks like cp1252/Latin-1: save it as 'CSV UTF-8'").format(
+                    byte=f"0x{data[exc.start]:02x}"),
             )
         )
         return None
@@ -237,17 +238,18 @@ def _check_header(first: list[str], fname: str, problems: list[Problem]) -> list
     if len(header) == 1 and any(sep in header[0] for sep in ";\t|"):
         sep = next(s for s in ";\t|" if s in header[0])
         problems.append(
-            Problem(fname, 1, "", f"the header is one column {header[0]!r}: the file looks "
-                    f"{'tab' if sep == chr(9) else repr(sep)}-separated; instnet reads comma-separated CSV")
+            Problem(fname, 1, "", _("the header is one column {header!r}: the file looks {separator}-separated; "
+                                    "instnet reads comma-separated CSV").format(
+                header=header[0], separator=_("tab") if sep == chr(9) else repr(sep)))
         )
         return None
     seen: set[str] = set()
     for i, h in enumerate(header, 1):
         if not h:
-            problems.append(Problem(fname, 1, f"#{i}", "empty column name in header"))
+            problems.append(Problem(fname, 1, f"#{i}", _("empty column name in header")))
             bad = True
         elif h in seen:
-            problems.append(Problem(fname, 1, h, "duplicate column name in header"))
+            problems.append(Problem(fname, 1, h, _("duplicate column name in header")))
             bad = True
         seen.add(h)
     return None if bad else header
@@ -298,7 +300,7 @@ def _parse_exact(
             if row:
                 if len(row) != len(header):
                     problems.append(
-                        Problem(fname, start, "", f"expected {len(header)} fields as in the header, found {len(row)}")
+                        Problem(fname, start, "", _("expected {n} fields as in the header, found {found}").format(n=len(header), found=len(row)))
                     )
                 else:
                     rows.append(row)
@@ -307,9 +309,9 @@ def _parse_exact(
     except csv.Error as exc:
         msg = str(exc)
         if "field larger than field limit" in msg:
-            msg = f"field longer than {MAX_FIELD} characters"
+            msg = _("field longer than {n} characters").format(n=MAX_FIELD)
         elif "unexpected end of data" in msg or "EOF" in msg:
-            msg = "unterminated quoted field (a \" is never closed)"
+            msg = _("unterminated quoted field (a \" is never closed)")
         problems.append(Problem(fname, start, "", msg))
         return None
     return _frame(rows, header), good_lines, len(problems) == before
@@ -354,7 +356,7 @@ def _workbook_problem(path: Path, exc: BaseException) -> Problem:
         why = "it declares XML entities or a DTD (refused: a workbook never needs them)"
     else:
         why = str(chain[-1]).strip().splitlines()[0] if str(chain[-1]).strip() else type(chain[-1]).__name__
-    return Problem(path.name, 0, "", f"not a readable .xlsx workbook: {why}")
+    return Problem(path.name, 0, "", _("not a readable .xlsx workbook: {why}").format(why=why))
 
 
 def _check_zip(path: Path) -> Problem | None:
@@ -364,13 +366,13 @@ def _check_zip(path: Path) -> Problem | None:
         with zipfile.ZipFile(path) as z:
             infos = z.infolist()
     except (zipfile.BadZipFile, OSError) as exc:
-        return Problem(path.name, 0, "", f"not a readable .xlsx workbook: {exc}")
+        return Problem(path.name, 0, "", _("not a readable .xlsx workbook: {why}").format(why=exc))
     total = sum(i.file_size for i in infos)
     bomb = [i for i in infos
             if i.file_size > (64 << 20) and i.file_size > MAX_RATIO * max(i.compress_size, 1)]
     if total > MAX_UNZIPPED or bomb:
-        return Problem(path.name, 0, "", f"refused: the workbook unpacks to {total:,} bytes "
-                       f"from {path.stat().st_size:,} (a zip bomb?)")
+        return Problem(path.name, 0, "", _("refused: the workbook unpacks to {total} bytes from {size} (a zip "
+                                           "bomb?)").format(total=f"{total:,}", size=f"{path.stat().st_size:,}"))
     return None
 
 
@@ -394,7 +396,7 @@ def _read_workbook(path: Path) -> tuple[dict[str, RawTable], dict, list[Problem]
                     meta[str(row[0])] = row[1]
         for name in REQUIRED_TABLES:
             if name not in wb.sheetnames:
-                problems.append(Problem(path.name, 0, "", f"missing table: no sheet named {name!r}"))
+                problems.append(Problem(path.name, 0, "", _("missing table: no sheet named {name!r}").format(name=name)))
                 continue
             table = _read_sheet(wb[name], f"{path.name}[{name}]", problems)
             if table is not None:
@@ -422,7 +424,7 @@ def _read_sheet(ws, fname: str, problems: list[Problem]) -> RawTable | None:
     rows = ws.iter_rows(values_only=True)
     first = next(rows, None)
     if first is None or all(v is None for v in first):
-        problems.append(Problem(fname, 0, "", "empty sheet: a header row is required"))
+        problems.append(Problem(fname, 0, "", _("empty sheet: a header row is required")))
         return None
     header = [_cell_text(v).strip() for v in first]
     while header and not header[-1]:
@@ -435,7 +437,7 @@ def _read_sheet(ws, fname: str, problems: list[Problem]) -> RawTable | None:
         cells = [_cell_text(v) for v in values]
         extra = [c for c in cells[len(header):] if c]
         if extra:
-            problems.append(Problem(fname, excel_row, "", f"values beyond the {len(header)} header columns"))
+            problems.append(Problem(fname, excel_row, "", _("values beyond the {n} header columns").format(n=len(header))))
         cells = (cells + [""] * len(header))[: len(header)]
         if any(cells):
             records.append(cells)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+from ..i18n import _
 from ..errors import InstnetError
 
 _PKG = Path(__file__).resolve().parent.parent
@@ -18,7 +19,7 @@ def _data_dir(name: str) -> Path:
     for candidate in (_PKG / "_data" / name, _PKG.parent / name):
         if candidate.is_dir():
             return candidate
-    raise InstnetError(f"instnet is installed without its {name}/ folder")
+    raise InstnetError(_("instnet is installed without its {name}/ folder").format(name=name))
 
 
 def cypher_dir() -> Path:
@@ -42,5 +43,5 @@ def cypher(name: str) -> str:
     """
     path = cypher_dir() / f"{name}.cypher"
     if not path.is_file():
-        raise InstnetError(f"no Cypher query named {name!r}")
+        raise InstnetError(_("no Cypher query named {name!r}").format(name=name))
     return path.read_text(encoding="utf-8")

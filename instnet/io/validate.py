@@ -7,6 +7,8 @@ national dataset (millions of rows) validates in seconds.
 
 from __future__ import annotations
 
+import dataclasses
+import logging
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -16,6 +18,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..errors import Problem, Suggester
+from ..i18n import N_, _
+from ..labels import VOCABULARIES, code_for, column_label
 from .tables import RawTable, arrow_strings, expected_columns, isin
 from ..schema import (
     CATEGORIES,
@@ -34,6 +38,7 @@ INT_COLUMNS = {
     "needs": ("priority",),
     "links": ("since", "until"),
 }
+log = logging.getLogger(__name__)
 _MAX_SUGGEST = 200  # dangling values for which the closest id is searched
 
 
@@ -60,23 +65,25 @@ class _Checker:
         bad = ~col.isin(allowed)
         if not required:
             bad &= col != ""
-        self.flag(bad, column, lambda r: f"{self.value(r, column)!r} is not one of {', '.join(allowed)}"
-                  if self.value(r, column) else f"empty; must be one of {', '.join(allowed)}")
+        self.flag(bad, column, lambda r: _("{value!r} is not one of {codes}").format(
+            value=self.value(r, column), codes=", ".join(allowed))
+                  if self.value(r, column) else _("empty; must be one of {codes}").format(codes=", ".join(allowed)))
 
     def non_empty(self, column: str) -> None:
-        self.flag(self.frame[column].str.strip() == "", column, "required value is empty")
+        self.flag(self.frame[column].str.strip() == "", column, _("required value is empty"))
 
     def integer(self, column: str, lo: int | None = None, hi: int | None = None) -> pd.Series:
         text = self.frame[column].str.strip()
         empty = (text == "").to_numpy()
         ok = text.str.fullmatch(r"[+-]?\d{1,15}").to_numpy(dtype=bool) | empty
-        self.flag(~ok, column, lambda r: f"{self.value(r, column)!r} is not a whole number")
+        self.flag(~ok, column, lambda r: _("{value!r} is not a whole number").format(value=self.value(r, column)))
         values = _parse(text, ok & ~empty, pa.int64(), "Int64")
         if lo is not None or hi is not None:
             out = ((values < lo) if lo is not None else False) | ((values > hi) if hi is not None else False)
             out = out.fillna(False).to_numpy(dtype=bool)
-            span = f"between {lo} and {hi}" if hi is not None else f"at least {lo}"
-            self.flag(out, column, lambda r: f"{self.value(r, column)!r} must be {span}")
+            span = (_("between {lo} and {hi}").format(lo=lo, hi=hi) if hi is not None
+                    else _("at least {lo}").format(lo=lo))
+            self.flag(out, column, lambda r: _("{value!r} must be {span}").format(value=self.value(r, column), span=span))
         return values
 
     def number(self, column: str, lo: float, hi: float, *, lo_open: bool = False) -> pd.Series:
@@ -86,12 +93,13 @@ class _Checker:
         values = _parse(text, looks & ~empty, pa.float64(), "float64")
         finite = np.isfinite(values.to_numpy())
         bad_num = ~empty & ~finite
-        self.flag(bad_num, column, lambda r: f"{self.value(r, column)!r} is not a number")
+        self.flag(bad_num, column, lambda r: _("{value!r} is not a number").format(value=self.value(r, column)))
         v = values.to_numpy()
         with np.errstate(invalid="ignore"):
             out = finite & (((v <= lo) if lo_open else (v < lo)) | (v > hi))
         low = "(" if lo_open else "["
-        self.flag(out, column, lambda r: f"{self.value(r, column)!r} is outside {low}{lo:g}, {hi:g}]")
+        self.flag(out, column, lambda r: _("{value!r} is outside {range}").format(
+            value=self.value(r, column), range=f"{low}{lo:g}, {hi:g}]"))
         return values
 
     def unique(self, keys: list[str], what: str) -> None:
@@ -105,8 +113,9 @@ class _Checker:
                 first[key] = record
         self.flag(
             dup, keys[0],
-            lambda r: f"duplicate {what} {' / '.join(map(repr, frame.iloc[r]))} "
-                      f"(first at row {self.table.line_of(first[tuple(frame.iloc[r])])})",
+            lambda r: _("duplicate {what} {key} (first at row {row})").format(
+                what=_(what), key=" / ".join(map(repr, frame.iloc[r])),
+                row=self.table.line_of(first[tuple(frame.iloc[r])])),
         )
 
     def reference(self, column: str, known: pd.Index, what: str,
@@ -123,7 +132,8 @@ class _Checker:
         since = self.integer("since")
         until = self.integer("until")
         bad = (since.notna() & until.notna() & (until <= since)).fillna(False).to_numpy(dtype=bool)
-        self.flag(bad, "until", lambda r: f"until ({until.iat[r]}) must be after since ({since.iat[r]})")
+        self.flag(bad, "until", lambda r: _("until ({until}) must be after since ({since})").format(
+            until=until.iat[r], since=since.iat[r]))
         return since, until
 
 
@@ -160,17 +170,17 @@ class _Suggester:
 
 def _dangling_message(value: str, what: str, suggest: _Suggester) -> str:
     if value == "":
-        return f"required {what} id is empty"
+        return _("required {what} id is empty").format(what=_(what))
     close = suggest(value)
-    hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
-    return f"no {what} with id {value!r}{hint}"
+    hint = _("; did you mean {ids}?").format(ids=_(" or ").join(repr(c) for c in close)) if close else ""
+    return _("no {what} with id {value!r}").format(what=_(what), value=value) + hint
 
 
 def _columns(table: str, raw: RawTable, problems: list[Problem]) -> bool:
     required, optional = TABLES[table]
     missing = [c for c in required if c not in raw.frame.columns]
     for c in missing:
-        problems.append(Problem(raw.file, 1, c, f"missing required column {c!r}"))
+        problems.append(Problem(raw.file, 1, c, _("missing required column {column!r}").format(column=c)))
     for c in optional:
         if c not in raw.frame.columns:
             raw.frame[c] = pd.Series([""] * len(raw.frame), index=raw.frame.index, dtype="str")
@@ -195,6 +205,7 @@ def validate_tables(
     the ecosystem of them.
     """
     problems: list[Problem] = []
+    tables = read_labels(tables)
     ok_cols = {name: _columns(name, raw, problems) for name, raw in tables.items()}
     typed: dict[str, pd.DataFrame] = {}
 
@@ -220,11 +231,51 @@ def validate_tables(
     return typed, []
 
 
+#: (table, column) -> vocabulary of :mod:`instnet.labels` whose codes the column holds.
+_LABELLED = {("actors", "kind"): "kind", ("actors", "size"): "size", ("services", "category"): "category",
+             ("offers", "fee"): "fee", ("links", "type"): "type"}
+
+
+def read_labels(tables: Mapping[str, RawTable]) -> dict[str, RawTable]:
+    """Read a display label (either language) or a close misspelling of one as its code, with a warning.
+
+    ``empresa`` in the kind column becomes ``enterprise`` and the library logs
+    "actors.csv, column 'kind': 'empresa' read as kind 'enterprise' (3 rows)". A value
+    that matches nothing is left as it is, for the checks to report.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> raw = RawTable("actors.csv", pd.DataFrame({"kind": ["Empresa", "broker", "nonsense"]}), lambda i: i + 2)
+    >>> read_labels({"actors": raw})["actors"].frame["kind"].tolist()
+    ['enterprise', 'broker', 'nonsense']
+    """
+    out = dict(tables)
+    for (name, column), vocabulary in _LABELLED.items():
+        raw = out.get(name)
+        if raw is None or column not in raw.frame.columns:
+            continue
+        col = raw.frame[column]
+        codes = VOCABULARIES[vocabulary]
+        odd = [v for v in col.unique() if isinstance(v, str) and v and v not in codes]
+        found = {v: code for v in odd if (code := code_for(vocabulary, v)) is not None}
+        if not found:
+            continue
+        for value, code in found.items():
+            log.warning(_("{file}, column {column!r}: {value!r} read as {vocabulary} {code!r} ({n} rows)").format(
+                file=raw.file, column=column, value=value, vocabulary=column_label(vocabulary), code=code,
+                n=int((col == value).sum())))
+        frame = raw.frame.copy()
+        frame[column] = col.replace(found)
+        out[name] = dataclasses.replace(raw, frame=frame)
+    return out
+
+
 def _check_ids(c: _Checker) -> None:
     ids = c.frame["id"]
     c.non_empty("id")
     c.flag((ids != ids.str.strip()) & (ids.str.strip() != ""), "id",
-           lambda r: f"id {c.value(r, 'id')!r} has leading or trailing spaces")
+           lambda r: _("id {id!r} has leading or trailing spaces").format(id=c.value(r, "id")))
     c.unique(["id"], "id")
 
 
@@ -232,7 +283,7 @@ def _check_actors(raw: RawTable, problems: list[Problem]) -> tuple[pd.DataFrame,
     c = _Checker(raw, problems)
     f = raw.frame
     if len(f) == 0:
-        problems.append(Problem(raw.file, 0, "", "the table has no rows: an ecosystem needs actors"))
+        problems.append(Problem(raw.file, 0, "", _("the table has no rows: an ecosystem needs actors")))
     _check_ids(c)
     c.non_empty("name")
     c.choice("kind", KINDS, required=True)
@@ -241,7 +292,7 @@ def _check_actors(raw: RawTable, problems: list[Problem]) -> tuple[pd.DataFrame,
     since, until = c.years()
     private_text = f["private"].str.strip().str.lower()
     c.flag(~private_text.isin(["", "true", "false"]), "private",
-           lambda r: f"{c.value(r, 'private')!r} is not true or false")
+           lambda r: _("{value!r} is not true or false").format(value=c.value(r, "private")))
     lat = c.number("lat", -90, 90)
     lon = c.number("lon", -180, 180)
     out = f.copy()
@@ -290,7 +341,7 @@ def _check_actor_service(c: _Checker, kind, service_ids, allowed: frozenset[str]
         k = _Kinds(c.frame["actor"], kind)
         dangling = c.reference("actor", kind.index, "actor", found=k.found)
         c.flag(~dangling & ~k.allowed(allowed), "actor",
-               lambda r: f"{c.value(r, 'actor')!r} is a {k.name(r)}: {rule}")
+               lambda r: _("{id!r} is a {kind}: {rule}").format(id=c.value(r, "actor"), kind=k.name(r), rule=_(rule)))
     if service_ids is not None:
         c.reference("service", service_ids, "service")
 
@@ -298,9 +349,9 @@ def _check_actor_service(c: _Checker, kind, service_ids, allowed: frozenset[str]
 def _check_offers(raw, problems, kind, service_ids) -> pd.DataFrame:
     c = _Checker(raw, problems)
     f = raw.frame.copy()
-    _check_actor_service(c, kind, service_ids, INSTITUTION_KINDS, "only institutions offer services")
+    _check_actor_service(c, kind, service_ids, INSTITUTION_KINDS, N_("only institutions offer services"))
     c.choice("fee", FEES, required=False)
-    c.unique(["actor", "service"], "offer")
+    c.unique(["actor", "service"], N_("offer"))
     f["capacity"] = c.integer("capacity", lo=0)
     f["since"], f["until"] = c.years()
     return _ordered(f, "offers").reset_index(drop=True)
@@ -309,8 +360,8 @@ def _check_offers(raw, problems, kind, service_ids) -> pd.DataFrame:
 def _check_needs(raw, problems, kind, service_ids) -> pd.DataFrame:
     c = _Checker(raw, problems)
     f = raw.frame.copy()
-    _check_actor_service(c, kind, service_ids, NEEDING_KINDS, "only enterprises and networks have needs")
-    c.unique(["actor", "service"], "need")
+    _check_actor_service(c, kind, service_ids, NEEDING_KINDS, N_("only enterprises and networks have needs"))
+    c.unique(["actor", "service"], N_("need"))
     f["priority"] = c.integer("priority", lo=1, hi=3)
     return _ordered(f, "needs").reset_index(drop=True)
 
@@ -326,19 +377,19 @@ def _check_links(raw, problems, kind, service_ids) -> pd.DataFrame:
         bad_tgt = c.reference("target", kind.index, "actor", found=tk.found)
         types = pc.index_in(arrow_strings(f["type"]), value_set=pa.array(list(LINK_RULES), pa.large_string()))
         types = types.fill_null(-1).to_numpy(zero_copy_only=False)
-        for code, (ltype, (sources, targets, _)) in enumerate(LINK_RULES.items()):
+        for code, (ltype, (sources, targets, _direction)) in enumerate(LINK_RULES.items()):
             is_t = types == code
             if not is_t.any():
                 continue
             wrong_s = is_t & ~bad_src & ~sk.allowed(sources)
             wrong_t = is_t & ~bad_tgt & ~tk.allowed(targets)
             c.flag(wrong_s, "source", lambda r, lt=ltype, al=sources: (
-                f"a {lt} link cannot start at {c.value(r, 'source')!r}, a {sk.name(r)} "
-                f"(allowed: {', '.join(sorted(al))})"))
+                _("a {type} link cannot start at {id!r}, a {kind} (allowed: {kinds})").format(
+                    type=lt, id=c.value(r, "source"), kind=sk.name(r), kinds=", ".join(sorted(al)))))
             c.flag(wrong_t, "target", lambda r, lt=ltype, al=targets: (
-                f"a {lt} link cannot end at {c.value(r, 'target')!r}, a {tk.name(r)} "
-                f"(allowed: {', '.join(sorted(al))})"))
-    c.flag((f["source"] == f["target"]).to_numpy(), "target", "a link cannot join an actor to itself")
+                _("a {type} link cannot end at {id!r}, a {kind} (allowed: {kinds})").format(
+                    type=lt, id=c.value(r, "target"), kind=tk.name(r), kinds=", ".join(sorted(al)))))
+    c.flag((f["source"] == f["target"]).to_numpy(), "target", _("a link cannot join an actor to itself"))
     c.unique(["source", "target", "type"], "link")
     weight = c.number("weight", 0.0, 1.0, lo_open=True)
     f["weight"] = weight.fillna(1.0)

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 import neo4j
 from neo4j import exceptions as driver_errors
 
+from ..i18n import _
 from ..errors import Neo4jError
 
 log = logging.getLogger(__name__)
@@ -60,8 +61,8 @@ class Settings:
         password = env.get("NEO4J_PASSWORD", "")
         if not password:
             raise Neo4jError(
-                "NEO4J_PASSWORD is not set: export the password of your Neo4j user "
-                "(or run `eval \"$(instnet neo4j server start)\"` for the bundled server)"
+                _("NEO4J_PASSWORD is not set: export the password of your Neo4j user "
+                  "(or run `eval \"$(instnet neo4j server start)\"` for the bundled server)")
             )
         settings = cls(
             uri=env.get("NEO4J_URI") or DEFAULT_URI,
@@ -77,31 +78,28 @@ class Settings:
         scheme = self.uri.split("://", 1)[0] if "://" in self.uri else ""
         if scheme not in SCHEMES:
             raise Neo4jError(
-                f"NEO4J_URI {self.uri!r} is not a Neo4j URI: use one of "
-                + ", ".join(f"{s}://" for s in SCHEMES)
+                _("NEO4J_URI {uri!r} is not a Neo4j URI: use one of {schemes}").format(
+                    uri=self.uri, schemes=", ".join(f"{s}://" for s in SCHEMES))
             )
 
 
 def _describe(exc: BaseException, settings: Settings) -> str:
     """One line saying what went wrong, without the password."""
     if isinstance(exc, driver_errors.AuthError):
-        return (
-            f"Neo4j at {settings.uri} refused the credentials of user {settings.user!r}: "
-            "check NEO4J_USER and NEO4J_PASSWORD"
-        )
+        return _("Neo4j at {uri} refused the credentials of user {user!r}: check NEO4J_USER and "
+                 "NEO4J_PASSWORD").format(uri=settings.uri, user=settings.user)
     if isinstance(exc, driver_errors.ServiceUnavailable | driver_errors.SessionExpired | OSError):
-        return (
-            f"cannot reach Neo4j at {settings.uri}: is the server running? "
-            "(check NEO4J_URI, or start one with `instnet neo4j server start`)"
-        )
+        return _("cannot reach Neo4j at {uri}: is the server running? (check NEO4J_URI, or start one with "
+                 "`instnet neo4j server start`)").format(uri=settings.uri)
     if isinstance(exc, driver_errors.ConfigurationError | ValueError):
-        return f"cannot use NEO4J_URI {settings.uri!r}: {_first_line(exc)}"
+        return _("cannot use NEO4J_URI {uri!r}: {error}").format(uri=settings.uri, error=_first_line(exc))
     code = getattr(exc, "code", None) or ""
     if "DatabaseNotFound" in code:
-        return f"Neo4j at {settings.uri} has no database {settings.database!r} (check NEO4J_DATABASE)"
+        return _("Neo4j at {uri} has no database {database!r} (check NEO4J_DATABASE)").format(
+            uri=settings.uri, database=settings.database)
     if isinstance(exc, driver_errors.Neo4jError):
-        return f"Neo4j query failed: {code}: {_first_line(exc.message or exc)}"
-    return f"Neo4j failed: {type(exc).__name__}: {_first_line(exc)}"
+        return _("Neo4j query failed: {code}: {error}").format(code=code, error=_first_line(exc.message or exc))
+    return _("Neo4j failed: {kind}: {error}").format(kind=type(exc).__name__, error=_first_line(exc))
 
 
 def _first_line(obj: object) -> str:

@@ -26,6 +26,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..i18n import _
 from ..errors import Neo4jError, UsageError
 from ..model import Ecosystem
 from .connection import Connection, borrowed
@@ -134,7 +135,7 @@ def _encode(columns: list[list[str]]) -> tuple[str, list[str]]:
         joined = [sep.join(values) for values in columns]
         if all(j.count(sep) == len(values) - 1 for j, values in zip(joined, columns)):
             return sep, joined
-    raise UsageError("cannot encode a batch: its values contain every separator character")
+    raise UsageError(_("cannot encode a batch: its values contain every separator character"))
 
 
 def _check_columns(eco: Ecosystem) -> None:
@@ -142,8 +143,8 @@ def _check_columns(eco: Ecosystem) -> None:
         clash = RESERVED.intersection(map(str, getattr(eco, name).columns))
         if clash:
             raise UsageError(
-                f"{name}: column(s) {sorted(clash)} clash with the properties instnet keeps "
-                "for itself in Neo4j (ecosystem, version, id); rename them")
+                _("{table}: column(s) {columns} clash with the properties instnet keeps for itself in Neo4j "
+                  "(ecosystem, version, id); rename them").format(table=name, columns=sorted(clash)))
 
 
 def plan(eco: Ecosystem) -> list[_Step]:
@@ -263,10 +264,10 @@ def load_ecosystem(
         then unchanged, and running the load again completes it.
     """
     if batch_size < 1:
-        raise UsageError("batch_size must be at least 1")
+        raise UsageError(_("batch_size must be at least 1"))
     name = ecosystem if ecosystem is not None else eco.name
     if not name:
-        raise UsageError("an ecosystem name must not be empty")
+        raise UsageError(_("an ecosystem name must not be empty"))
     steps = plan(eco)  # every query is built (and checked) before one is sent
     version = content_version(eco)
     counts = _counts(eco)
@@ -281,8 +282,8 @@ def load_ecosystem(
             return LoadResult(name, version, "unchanged", current, counts, time.perf_counter() - began)
         if current is not None and not replace:
             raise UsageError(
-                f"Neo4j already holds an ecosystem {name!r} with other data; give replace=True to replace "
-                "it, or choose another ecosystem name", argument="replace")
+                _("Neo4j already holds an ecosystem {name!r} with other data; give replace=True to "
+                  "replace it, or choose another ecosystem name").format(name=name), argument="replace")
         collect_garbage(conn, name)  # leftovers of loads that died
         conn.run(query("stage_version"), {"ecosystem": name, "version": version})
         try:
@@ -291,9 +292,11 @@ def load_ecosystem(
             _commit(conn, eco, name, version, current, counts)
         except Neo4jError as exc:
             raise Neo4jError(
-                f"loading ecosystem {name!r} failed: {exc}; the ecosystem in Neo4j is "
-                f"unchanged ({'absent' if current is None else 'version ' + current}), "
-                "and running the load again completes it") from exc
+                (_("loading ecosystem {name!r} failed: {error}; the ecosystem in Neo4j is unchanged (absent), and "
+                   "running the load again completes it") if current is None else
+                 _("loading ecosystem {name!r} failed: {error}; the ecosystem in Neo4j is unchanged (version "
+                   "{version}), and running the load again completes it")).format(
+                    name=name, error=exc, version=current)) from exc
         seconds = time.perf_counter() - began
         log.info("ecosystem %r: version %s committed in %.1f s", name, version, seconds)
         collect_garbage(conn, name)
@@ -317,8 +320,9 @@ def _write(conn: Connection, steps: list[_Step], name: str, version: str, batch_
             made = counters.nodes_created if step.creates == "nodes" else counters.relationships_created
             if made != rows:
                 raise Neo4jError(
-                    f"{step.label}: a batch of {rows} rows created {made} {step.creates} "
-                    "(the staged data changed underneath: a concurrent load of the same ecosystem?)")
+                    _("{step}: a batch of {rows} rows created {made} {what} (the staged data changed underneath: "
+                      "a concurrent load of the same ecosystem?)").format(
+                        step=step.label, rows=rows, made=made, what=step.creates))
             done += rows
             if progress is not None:
                 progress(step.label, done, total)
@@ -332,8 +336,8 @@ def _verify(conn: Connection, name: str, version: str, counts: dict[str, int]) -
                          {"ecosystem": name, "version": version, "types": sorted(REL_TYPES)})[0]
     wrong = {k: (found[k], counts[k]) for k in TABLE_NAMES if found[k] != counts[k]}
     if wrong:
-        raise Neo4jError("the staged version is incomplete: " + ", ".join(
-            f"{k} {got} of {want}" for k, (got, want) in wrong.items()))
+        raise Neo4jError(_("the staged version is incomplete: {counts}").format(counts=", ".join(
+            f"{k} {got}/{want}" for k, (got, want) in wrong.items())))
 
 
 def _commit(conn: Connection, eco: Ecosystem, name: str, version: str, previous: str | None,
@@ -350,8 +354,8 @@ def _commit(conn: Connection, eco: Ecosystem, name: str, version: str, previous:
     }
     rows = conn.run(query("commit_version"), params).records
     if not rows:
-        raise Neo4jError("another load of the same ecosystem committed or started "
-                         "deleting this one meanwhile; nothing was switched")
+        raise Neo4jError(_("another load of the same ecosystem committed or started deleting this one "
+                           "meanwhile; nothing was switched"))
 
 
 def current_version(conn: Connection, name: str) -> str | None:

@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..i18n import _
 from ..errors import DatasetError, Neo4jError, UsageError
 from ..model import Ecosystem
 from .connection import Connection, borrowed
@@ -60,8 +61,9 @@ def _state(conn: Connection, name: str) -> dict[str, Any]:
     rows = conn.records(query("ecosystem"), {"ecosystem": name})
     if not rows:
         known = [r["name"] for r in conn.records(query("list_ecosystems"))]
-        hint = f" (it holds: {', '.join(map(repr, known))})" if known else " (it holds none)"
-        raise UsageError(f"Neo4j has no ecosystem {name!r}{hint}")
+        hint = (_(" (it holds: {names})").format(names=", ".join(map(repr, known))) if known
+                else _(" (it holds none)"))
+        raise UsageError(_("Neo4j has no ecosystem {name!r}").format(name=name) + hint)
     return rows[0]["ecosystem"]
 
 
@@ -114,7 +116,7 @@ def read_ecosystem(name: str, *, connection: Connection | None = None) -> Ecosys
             log.info("ecosystem %r changed while it was read (attempt %d); reading again",
                      name, attempt + 1)
         else:
-            raise Neo4jError(f"ecosystem {name!r} kept changing while it was read; try again")
+            raise Neo4jError(_("ecosystem {name!r} kept changing while it was read; try again").format(name=name))
     finally:
         if owned:
             conn.close()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from ..i18n import _
 from ..errors import SchemaError
 from ..io.resources import cypher
 from ..schema import ACTOR_LABEL, KIND_LABELS, LINK_REL_TYPES
@@ -41,8 +42,8 @@ def label_for_kind(kind: str) -> str:
     try:
         return KIND_LABELS[kind]
     except KeyError:
-        raise SchemaError(f"actor kind {kind!r} is not one of DESIGN.md's kinds; "
-                          "it cannot become a Neo4j label") from None
+        raise SchemaError(_("actor kind {kind!r} is not one of the dataset format's kinds; it cannot become a "
+                            "Neo4j label").format(kind=kind)) from None
 
 
 def rel_type_for_link(link_type: str) -> str:
@@ -61,8 +62,8 @@ def rel_type_for_link(link_type: str) -> str:
     try:
         return LINK_REL_TYPES[link_type]
     except KeyError:
-        raise SchemaError(f"link type {link_type!r} is not one of DESIGN.md's link types; "
-                          "it cannot become a Neo4j relationship type") from None
+        raise SchemaError(_("link type {type!r} is not one of the dataset format's link types; it cannot become "
+                            "a Neo4j relationship type").format(type=link_type)) from None
 
 
 def query(name: str, **slots: str) -> str:
@@ -89,19 +90,21 @@ def query(name: str, **slots: str) -> str:
     >>> query("load_links", REL_TYPE="MEMBER_OF]->() DETACH DELETE (x")
     Traceback (most recent call last):
     ...
-    instnet.errors.SchemaError: 'MEMBER_OF]->() DETACH DELETE (x' is not an allowed REL_TYPE (not in DESIGN.md's lists)
+    instnet.errors.SchemaError: 'MEMBER_OF]->() DETACH DELETE (x' is not an allowed REL_TYPE (not in the dataset format's lists)
     """
     for slot, value in slots.items():
         allowed = _ALLOWED.get(slot)
         if allowed is None:
-            raise SchemaError(f"unknown template slot {slot!r} for query {name!r}")
+            raise SchemaError(_("unknown template slot {slot!r} for query {name!r}").format(slot=slot, name=name))
         if value not in allowed:
-            raise SchemaError(f"{value!r} is not an allowed {slot} (not in DESIGN.md's lists)")
+            raise SchemaError(_("{value!r} is not an allowed {slot} (not in the dataset format's lists)").format(
+                value=value, slot=slot))
     text = cypher(name)
     wanted = set(_PLACEHOLDER.findall(text))
     if wanted != set(slots):
         raise SchemaError(
-            f"query {name!r} has slots {sorted(wanted)} but was given {sorted(slots)}")
+            _("query {name!r} has slots {wanted} but was given {given}").format(
+                name=name, wanted=sorted(wanted), given=sorted(slots)))
     return _PLACEHOLDER.sub(lambda m: slots[m.group(1)], text)
 
 

@@ -29,6 +29,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..i18n import _
 from ..errors import Neo4jError
 from .connection import Connection, Settings
 
@@ -132,10 +133,12 @@ def _run(cmd: list[str], *, what: str, cwd: Path | None = None) -> None:
     try:
         proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, check=False)
     except FileNotFoundError as exc:
-        raise Neo4jError(f"{what} needs `{cmd[0]}` on PATH (Java 17+ and Maven)") from exc
+        raise Neo4jError(_("{what} needs `{command}` on PATH (Java 17+ and Maven)").format(
+            what=what, command=cmd[0])) from exc
     if proc.returncode != 0:
         tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-15:])
-        raise Neo4jError(f"{what} failed ({' '.join(cmd[:2])} exit {proc.returncode}):\n{tail}")
+        raise Neo4jError(_("{what} failed ({command} exit {code}):").format(
+            what=what, command=" ".join(cmd[:2]), code=proc.returncode) + "\n" + tail)
 
 
 def fetch(*, version: str = NEO4J_VERSION) -> Distribution:
@@ -311,7 +314,7 @@ def start(
     java = shutil.which("java", path=os.path.join(os.environ["JAVA_HOME"], "bin")) \
         if os.environ.get("JAVA_HOME") else shutil.which("java")
     if java is None:
-        raise Neo4jError("the bundled Neo4j server needs Java 17+ (`java` on PATH)")
+        raise Neo4jError(_("the bundled Neo4j server needs Java 17+ (`java` on PATH)"))
     extra = [*os.environ.get("INSTNET_NEO4J_JVM_OPTS", "").split(), *jvm_options]
     cmd = [java, "-Xms256m", f"-Xmx{heap}", *_JVM_FLAGS, *extra, "-cp", dist.classpath,
            LAUNCHER_CLASS, str(home), str(conf)]
@@ -326,13 +329,15 @@ def start(
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise Neo4jError(f"Neo4j exited with code {proc.returncode} while starting:\n{_tail(log_path, home)}")
+            raise Neo4jError(_("Neo4j exited with code {code} while starting:").format(code=proc.returncode)
+                             + "\n" + _tail(log_path, home))
         if (home / "ready").is_file() and _answers(info):
             log.info("Neo4j %s ready at %s (pid %d)", dist.version, info.uri, proc.pid)
             return info
         time.sleep(0.25)
     _terminate(proc.pid, grace=10)
-    raise Neo4jError(f"Neo4j did not answer within {timeout:.0f} s:\n{_tail(log_path, home)}")
+    raise Neo4jError(_("Neo4j did not answer within {seconds} s:").format(seconds=f"{timeout:.0f}")
+                     + "\n" + _tail(log_path, home))
 
 
 def _tail(log_path: Path, home: Path, lines: int = 15) -> str:

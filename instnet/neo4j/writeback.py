@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..i18n import _
 from ..analysis.core import Analysis
 from ..errors import UsageError
 from ..model import Ecosystem
@@ -52,11 +53,11 @@ def check_property_names(names: list[str], *, taken: frozenset[str] = frozenset(
     """
     for name in names:
         if not isinstance(name, str) or not PROPERTY_NAME.fullmatch(name):
-            raise UsageError(f"cannot write back property {name!r}: names must match "
-                             f"{PROPERTY_NAME.pattern}")
+            raise UsageError(_("cannot write back property {name!r}: names must match {pattern}").format(
+                name=name, pattern=PROPERTY_NAME.pattern))
         if name in RESERVED or name in _DATASET_COLUMNS or name in taken:
-            raise UsageError(f"cannot write back property {name!r}: it would overwrite a "
-                             "property of the dataset or of instnet")
+            raise UsageError(_("cannot write back property {name!r}: it would overwrite a property of the "
+                               "dataset or of instnet").format(name=name))
 
 
 def _value(v: Any) -> Any:
@@ -101,7 +102,7 @@ def write_back(
     try:
         rows = conn.records(query("ecosystem"), {"ecosystem": ecosystem})
         if not rows:
-            raise UsageError(f"Neo4j has no ecosystem {ecosystem!r}; load it first")
+            raise UsageError(_("Neo4j has no ecosystem {name!r}; load it first").format(name=ecosystem))
         state = rows[0]["ecosystem"]
         check_property_names(names, taken=frozenset(state.get("actor_columns") or ()))
         version = current_version(conn, ecosystem)
@@ -114,8 +115,8 @@ def write_back(
                      for i in range(start, min(start + batch_size, len(ids)))]
             updated += conn.run(query("write_back"), {**params, "rows": batch}).records[0]["updated"]
         if updated != len(ids):
-            raise UsageError(f"{len(ids) - updated} of {len(ids)} actor ids are not in "
-                             f"ecosystem {ecosystem!r} (was it loaded from another dataset?)")
+            raise UsageError(_("{missing} of {n} actor ids are not in ecosystem {name!r} (was it loaded from "
+                               "another dataset?)").format(missing=len(ids) - updated, n=len(ids), name=ecosystem))
         log.info("ecosystem %r: %d properties written back on %d actors", ecosystem, len(names), updated)
         return updated
     finally:

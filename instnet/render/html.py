@@ -31,6 +31,8 @@ import jinja2
 from markupsafe import Markup
 
 from .. import __version__
+from ..i18n import _, current_language, ngettext
+from ..labels import label as vocab_label
 from ..model import Ecosystem
 from ..analysis.core import Analysis
 from .views import DEFAULT_GROUP_THRESHOLD, DEFAULT_MAX_INSTITUTIONS, View, build_view
@@ -80,12 +82,17 @@ def vendor_assets() -> tuple[str, str]:
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
     """The jinja2 environment of instnet's templates (autoescape on for every file)."""
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(_TEMPLATES)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=False,
+        extensions=["jinja2.ext.i18n"],
     )
+    # {{ _("…") }} in a template looks the text up in the language in force when it renders
+    env.install_gettext_callables(gettext=_, ngettext=ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.globals["label"] = vocab_label
+    return env
 
 
 def asset(name: str) -> str:
@@ -147,12 +154,26 @@ def to_pyvis(view: View):
     return net
 
 
+def map_messages() -> dict[str, str]:
+    """The sentences map.js writes into the page, in the language in force (``{name}``-style slots)."""
+    return {
+        "layout": _("Laying out the network…"),
+        "showing": _("Showing {shown} of {nodes} nodes and {shownEdges} of {edges} links"),
+        "unmet": _("{service}: {n} with the need unmet"),
+        "foundPool": _("Found: {name}, drawn in the pool {pool}."),
+        "notFound": _("No actor matches “{query}”."),
+        "found": _("Found: {name}."),
+        "locale": current_language(),
+    }
+
+
 def map_context(view: View, *, height: str = "72vh") -> dict[str, Any]:
     """Template variables for the map partial (shared by the map page and the report)."""
     net = to_pyvis(view)
     nodes, edges, _heading, _h, _w, options = net.get_network_data()
     data = view.data()
     data["nodes"], data["edges"] = nodes, edges
+    data["text"] = map_messages()
     data_json = safe_json(data)
     options_json = safe_json(json.loads(options))
     vis_js, vis_css = vendor_assets()
@@ -168,6 +189,7 @@ def map_context(view: View, *, height: str = "72vh") -> dict[str, Any]:
         "map_css": raw_text(asset("map.css"), "style"),
         "csp": csp([vis_js, map_js]),
         "version": __version__,
+        "lang": current_language(),
     }
 
 
@@ -211,7 +233,7 @@ def _source_line(eco: Ecosystem) -> str:
     if meta.get("year"):
         bits.append(str(meta["year"]))
     if eco.year is not None:
-        bits.append(f"as of {eco.year}")
+        bits.append(_("as of {year}").format(year=eco.year))
     return ", ".join(bits)
 
 

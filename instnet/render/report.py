@@ -19,11 +19,13 @@ import pandas as pd
 
 from .. import __version__
 from ..analysis.core import Analysis
+from ..i18n import _, format_decimal, format_int, format_percent
+from ..labels import column_label, label as vocab_label
 from ..analysis.info import counts
 from ..errors import UsageError
 from ..model import Ecosystem
 from ..schema import INSTITUTION_KINDS, KINDS
-from .views import KIND_STYLE, coverage_colour, actor_frame, build_view, display_name
+from .views import KIND_STYLE, kind_text, coverage_colour, actor_frame, build_view, display_name
 
 MAX_HEAT_REGIONS = 14
 MAX_HEAT_SERVICES = 40
@@ -40,7 +42,7 @@ class Section:
 
 
 def _pct(x: float | None) -> str:
-    return "—" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{100 * x:.0f} %"
+    return "—" if x is None or (isinstance(x, float) and math.isnan(x)) else format_percent(x)
 
 
 def numbers(eco: Ecosystem) -> list[dict[str, Any]]:
@@ -48,20 +50,20 @@ def numbers(eco: Ecosystem) -> list[dict[str, Any]]:
     c = counts(eco)
     inst = sum(n for k, n in c["actors"].items() if k in INSTITUTION_KINDS)
     return [
-        {"label": "enterprises", "value": c["actors"]["enterprise"]},
-        {"label": "networks and clusters", "value": c["actors"]["network"]},
-        {"label": "support institutions", "value": inst},
-        {"label": "services", "value": c["totals"]["services"]},
-        {"label": "service offers", "value": c["totals"]["offers"]},
-        {"label": "enterprise needs", "value": c["totals"]["needs"]},
-        {"label": "links", "value": c["totals"]["links"]},
+        {"label": _("enterprises"), "value": format_int(c["actors"]["enterprise"])},
+        {"label": _("networks and clusters"), "value": format_int(c["actors"]["network"])},
+        {"label": _("support institutions"), "value": format_int(inst)},
+        {"label": _("services"), "value": format_int(c["totals"]["services"])},
+        {"label": _("service offers"), "value": format_int(c["totals"]["offers"])},
+        {"label": _("enterprise needs"), "value": format_int(c["totals"]["needs"])},
+        {"label": _("links"), "value": format_int(c["totals"]["links"])},
     ]
 
 
 def kind_rows(eco: Ecosystem) -> list[dict[str, Any]]:
     c = counts(eco)["actors"]
     top = max(c.values()) or 1
-    return [{"kind": KIND_STYLE[k][2], "count": c[k], "colour": KIND_STYLE[k][0], "frac": c[k] / top}
+    return [{"kind": kind_text(k), "count": format_int(c[k]), "colour": KIND_STYLE[k][0], "frac": c[k] / top}
             for k in KINDS if c[k]]
 
 
@@ -83,11 +85,11 @@ def heatmap(eco: Ecosystem, analysis: Analysis) -> dict[str, Any]:
     regions = list(region_needs.index[:MAX_HEAT_REGIONS])
     other = len(region_needs) > MAX_HEAT_REGIONS
     if other:
-        g = g.assign(region=g["region"].where(g["region"].isin(regions), "(other regions)"))
+        g = g.assign(region=g["region"].where(g["region"].isin(regions), _("(other regions)")))
         g = g.groupby(["service", "region"], sort=True)[["needs", "served"]].sum().reset_index()
         g["unmet"] = g["needs"] - g["served"]
         g["coverage"] = g["served"] / g["needs"]
-        regions.append("(other regions)")
+        regions.append(_("(other regions)"))
     svc_needs = g.groupby("service")["needs"].sum()
     svc_cov = g.groupby("service")["served"].sum() / svc_needs
     services = list(svc_cov.sort_values(kind="stable").index[:MAX_HEAT_SERVICES])
@@ -105,14 +107,16 @@ def heatmap(eco: Ecosystem, analysis: Analysis) -> dict[str, Any]:
                 dark = c < 0.2 or c > 0.85
                 cells.append({"x": x, "y": y, "fill": fill, "text": f"{sv}/{n}",
                               "ink": "#ffffff" if dark else "#000000",
-                              "title": f"{names.get(s, s)} in {r or 'no region'}: {sv} of {n} needs served "
-                                       f"({_pct(float(c))})"})
+                              "title": _("{service} in {region}: {served} of {needs} needs served ({share})").format(
+                                  service=names.get(s, s), region=r or _("no region"), served=format_int(sv),
+                                  needs=format_int(n), share=_pct(float(c)))})
             else:
                 cells.append({"x": x, "y": y, "fill": "#f3f3f3", "text": "", "ink": "#000000",
-                              "title": f"{names.get(s, s)} in {r or 'no region'}: no needs"})
+                              "title": _("{service} in {region}: no needs").format(
+                                  service=names.get(s, s), region=r or _("no region"))})
     rows = [{"y": head_h + i * cell_h + cell_h * 0.68, "label": _short(str(names.get(s, s)), 46),
              "full": str(names.get(s, s)), "cov": _pct(float(svc_cov[s]))} for i, s in enumerate(services)]
-    cols = [{"x": label_w + j * cell_w + cell_w / 2, "label": _short(r or "(no region)", 16)}
+    cols = [{"x": label_w + j * cell_w + cell_w / 2, "label": _short(r or _("(no region)"), 16)}
             for j, r in enumerate(regions)]
     return {"cells": cells, "rows": rows, "cols": cols, "cell_w": cell_w, "cell_h": cell_h,
             "width": label_w + len(regions) * cell_w + 60, "height": head_h + len(services) * cell_h + 8,
@@ -130,8 +134,8 @@ def unmet_groups(eco: Ecosystem, analysis: Analysis) -> list[dict[str, Any]]:
                                       ascending=[False, True, True, True, True], kind="stable").head(TOP_GROUPS)
     names = eco.services["name"]
     top = int(g["unmet"].max()) if len(g) else 1
-    return [{"service": str(names.get(s, s)), "region": r or "—", "sector": sec or "—", "needs": int(n),
-             "unmet": int(u), "coverage": _pct(float(c)), "frac": u / top}
+    return [{"service": str(names.get(s, s)), "region": r or "—", "sector": sec or "—", "needs": format_int(n),
+             "unmet": format_int(u), "coverage": _pct(float(c)), "frac": u / top}
             for s, r, sec, n, u, c in zip(g["service"], g["region"], g["sector"], g["needs"], g["unmet"],
                                           g["coverage"])]
 
@@ -147,14 +151,14 @@ def bottleneck_rows(eco: Ecosystem, analysis: Analysis, include_private: bool) -
     rows = []
     for disp_id, r in inst.iterrows():
         util = r.get("utilisation")
-        rows.append({"label": str(r["label"]), "kind": KIND_STYLE[r["kind"]][2], "colour": KIND_STYLE[r["kind"]][0],
-                     "value": int(r["m"]), "frac": float(r["m"]) / top,
-                     "load": "" if pd.isna(r.get("load")) else int(r["load"]),
-                     "impact": "" if "impact" not in r or pd.isna(r.get("impact")) else int(r["impact"]),
+        rows.append({"label": str(r["label"]), "kind": kind_text(r["kind"]), "colour": KIND_STYLE[r["kind"]][0],
+                     "value": format_int(r["m"]), "frac": float(r["m"]) / top,
+                     "load": "" if pd.isna(r.get("load")) else format_int(r["load"]),
+                     "impact": "" if "impact" not in r or pd.isna(r.get("impact")) else format_int(r["impact"]),
                      "utilisation": "" if util is None or pd.isna(util) else _pct(float(util)),
                      "articulation": bool(r.get("articulation")) if "articulation" in r and not pd.isna(
                          r.get("articulation")) else False})
-    what = "impact: needs that would lose their only referral path if the institution were removed"
+    what = _("impact: needs that would lose their only referral path if the institution were removed")
     return Section(rows=rows, extra={"metric": metric, "what": what})
 
 
@@ -173,25 +177,30 @@ def recommendations(eco: Ecosystem, analysis: Analysis, include_private: bool = 
     for r in plan.recommendations:
         a = r.action
         if a.kind == "link":
-            text = f"Referral link from {who(a.source)} to {who(a.target)}"
+            text = _("Referral link from {source} to {target}").format(source=who(a.source), target=who(a.target))
         elif a.kind == "scope":
-            text = f"{who(a.source)} extends its {svc.get(a.service, a.service)} offer to {a.axis} {a.value}"
+            text = (_("{source} extends its {service} offer to region {value}") if a.axis == "region" else
+                    _("{source} extends its {service} offer to sector {value}")).format(
+                source=who(a.source), service=svc.get(a.service, a.service), value=a.value)
         elif a.kind == "offer":
-            where = ", ".join(x for x in (a.regions and f"regions {a.regions}", a.sectors and f"sectors {a.sectors}")
-                              if x)
-            text = f"{who(a.source)} offers {svc.get(a.service, a.service)}" + (f" ({where})" if where else "")
+            where = ", ".join(x for x in (a.regions and _("regions {list}").format(list=a.regions),
+                                          a.sectors and _("sectors {list}").format(list=a.sectors)) if x)
+            text = _("{source} offers {service}").format(source=who(a.source), service=svc.get(a.service, a.service)) \
+                + (f" ({where})" if where else "")
         else:
-            text = (f"New specialised centre in {a.value} offering "
-                    + ", ".join(str(svc.get(x, x)) for x in a.services)
-                    + (f", coordinated by {who(a.source)}" if a.source else "")
-                    + f", brokering {len(a.networks)} network(s)")
+            text = _("New specialised centre in {region} offering {services}").format(
+                region=a.value, services=", ".join(str(svc.get(x, x)) for x in a.services))
+            if a.source:
+                text += _(", coordinated by {source}").format(source=who(a.source))
+            text += _(", brokering {n} network(s)").format(n=len(a.networks))
         merged: dict[tuple[str, str], int] = {}
         for g in r.groups:
-            k = (str(svc.get(g["service"], g["service"])), g["region"] or "any region")
+            k = (str(svc.get(g["service"], g["service"])), g["region"] or _("any region"))
             merged[k] = merged.get(k, 0) + int(g["needs"])
-        groups = ", ".join(f"{s_} in {r_} ({n_})" for (s_, r_), n_ in list(merged.items())[:3])
+        groups = ", ".join(_("{service} in {region} ({n})").format(service=s_, region=r_, n=n_)
+                           for (s_, r_), n_ in list(merged.items())[:3])
         rows.append({"rank": r.rank, "action": text, "newly served": r.gain,
-                     "where": groups + (f" and {len(merged) - 3} more" if len(merged) > 3 else "")})
+                     "where": groups + (_(" and {n} more").format(n=len(merged) - 3) if len(merged) > 3 else "")})
     n = plan.needs
     top = max((row["newly served"] for row in rows), default=1) or 1
     for row in rows:
@@ -205,7 +214,7 @@ def indicators(eco: Ecosystem, analysis: Analysis) -> Section:
     """The indicators panel of :mod:`instnet.analysis.indicators`: overall, and key ones per region."""
     pan = analysis.panel
     defs = pan.get("definitions", {})
-    rows = [{"indicator": k.replace("_", " "), "value": _fmt(v), "definition": str(defs.get(k, ""))}
+    rows = [{"indicator": vocab_label("indicator", k), "value": _fmt(v), "definition": _(str(defs.get(k, ""))) if defs.get(k) else ""}
             for k, v in pan["overall"].items()]
     key = [k for k in ("needs", "coverage", "avg_hops", "network_share", "institutions_per_100")
            if k in pan["overall"]]
@@ -216,7 +225,8 @@ def indicators(eco: Ecosystem, analysis: Analysis) -> Section:
 
 def _fmt(v: Any) -> str:
     if isinstance(v, float):
-        return "" if math.isnan(v) else (f"{v:.3f}".rstrip("0").rstrip(".") if not v.is_integer() else str(int(v)))
+        return "" if math.isnan(v) else (format_decimal(v, 3).rstrip("0").rstrip(".,") if not v.is_integer()
+                                         else format_int(int(v)))
     if isinstance(v, list | tuple):
         return " → ".join(str(x) for x in v) if v else ""
     if v is None or v is pd.NA:
@@ -230,7 +240,7 @@ def report_data(eco: Ecosystem, *, max_hops: int = 4, include_private: bool = Fa
     if analysis is None:
         analysis = Analysis(eco, max_hops=max_hops)
     data: dict[str, Any] = {
-        "title": f"{display_name(eco)}: SME support ecosystem report",
+        "title": _("{name}: SME support ecosystem report").format(name=display_name(eco)),
         "meta": {k: str(v) for k, v in eco.meta.items() if v not in (None, "")},
         "as_of": eco.year, "max_hops": analysis.max_hops, "numbers": numbers(eco), "kinds": kind_rows(eco),
         "version": __version__,
@@ -269,18 +279,20 @@ def report_markdown(eco: Ecosystem, *, max_hops: int = 4, include_private: bool 
     out = [f"# {_md(d['title'])}", ""]
     if d["meta"].get("description"):
         out += [_md(d["meta"]["description"]), ""]
-    out += ["## The ecosystem in numbers", "", "| | count |", "|---|---:|"]
+    out += ["## " + _("The ecosystem in numbers"), "", "| | " + _("count") + " |", "|---|---:|"]
     out += [f"| {_md(n['label'])} | {n['value']} |" for n in d["numbers"]]
     out += [""]
     cov = d["coverage"]
-    out += ["## Coverage", ""]
-    out += [f"**{cov['text']}** of enterprise needs are served: {cov['served']} of {cov['needs']} needs have a "
-            f"referral path to a provider within {d['max_hops']} hops; {cov['unmet']} are gaps.", ""]
+    out += ["## " + _("Coverage"), ""]
+    out += [_("**{share}** of enterprise needs are served: {served} of {needs} needs have a referral path to a "
+              "provider within {hops} hops; {unmet} are gaps.").format(
+        share=cov["text"], served=format_int(cov["served"]), needs=format_int(cov["needs"]), hops=d["max_hops"],
+        unmet=format_int(cov["unmet"])), ""]
     hm = d["heatmap"]
     if hm:
-        out += ["### Gaps by service and region (served / needs)", ""]
+        out += ["### " + _("Gaps by service and region (served / needs)"), ""]
         cols = [c["label"] for c in hm["cols"]]
-        out += ["| service | " + " | ".join(_md(c) for c in cols) + " | coverage |",
+        out += ["| " + _("service") + " | " + " | ".join(_md(c) for c in cols) + " | " + _("coverage") + " |",
                 "|---|" + "---:|" * len(cols) + "---:|"]
         n = len(cols)
         for i, row in enumerate(hm["rows"]):
@@ -288,32 +300,35 @@ def report_markdown(eco: Ecosystem, *, max_hops: int = 4, include_private: bool 
             out.append(f"| {_md(row['full'])} | " + " | ".join(cells) + f" | {row['cov']} |")
         out += [""]
     if d["unmet_groups"]:
-        out += ["## Top unmet groups", "", "| service | region | sector | needs | unmet | coverage |",
+        out += ["## " + _("Top unmet groups"), "", "| " + " | ".join(
+            column_label(c) for c in ("service", "region", "sector", "needs", "unmet", "coverage")) + " |",
                 "|---|---|---|---:|---:|---:|"]
         out += [f"| {_md(g['service'])} | {_md(g['region'])} | {_md(g['sector'])} | {g['needs']} | {g['unmet']} | "
                 f"{g['coverage']} |" for g in d["unmet_groups"]]
         out += [""]
     b = d["bottlenecks"]
-    out += ["## Referral bottlenecks", ""]
-    out += [f"Ranked by {_md(b.extra['what'])}.", "", "| institution | kind | impact | load | utilisation |",
+    out += ["## " + _("Referral bottlenecks"), ""]
+    out += [_("Ranked by {what}.").format(what=_md(b.extra["what"])), "", "| " + " | ".join(
+        column_label(c) for c in ("institution", "kind", "impact", "load", "utilisation")) + " |",
             "|---|---|---:|---:|---:|"]
     out += [f"| {_md(r['label'])} | {r['kind']} | {r['impact']} | {r['load']} | {r['utilisation']} |"
             for r in b.rows]
     out += [""]
-    for key, title in (("recommendations", "Recommendations"), ("indicators", "Indicators")):
+    for key, title in (("recommendations", _("Recommendations")), ("indicators", _("Indicators"))):
         s = d[key]
         out += [f"## {title}", ""]
         if s.rows:
             if s.extra.get("before"):
-                out += [f"Coverage {s.extra['before']} → {s.extra['after']} with these actions.", ""]
+                out += [_("Coverage {before} → {after} with these actions.").format(
+                    before=s.extra["before"], after=s.extra["after"]), ""]
             cols = [c for c in s.rows[0] if c != "frac"]
-            out += ["| " + " | ".join(_md(c) for c in cols) + " |", "|" + "---|" * len(cols)]
+            out += ["| " + " | ".join(_md(column_label(c)) for c in cols) + " |", "|" + "---|" * len(cols)]
             out += ["| " + " | ".join(_md(r.get(c, "")) for c in cols) + " |" for r in s.rows]
         else:
-            out += ["Nothing to report."]
+            out += [_("Nothing to report.")]
         out += [""]
-    out += [f"*Made with instnet {d['version']}. The interactive map is in the HTML report "
-            "(`instnet report DATASET -o FILE.html`).*", ""]
+    out += ["*" + _("Made with instnet {version}. The interactive map is in the HTML report "
+                    "(`instnet report DATASET -o FILE.html`).").format(version=d["version"]) + "*", ""]
     return "\n".join(out)
 
 

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ...i18n import _
 from ...model import Ecosystem
 
 
@@ -42,16 +43,20 @@ class Action:
 
     def describe(self) -> str:
         if self.kind == "link":
-            return f"link {self.source} -> {self.target} (refers_to)"
+            return _("link {source} -> {target} (refers_to)").format(source=self.source, target=self.target)
         if self.kind == "scope":
-            return f"extend offer {self.source}/{self.service} to {self.axis} {self.value}"
+            return (_("extend offer {source}/{service} to region {value}") if self.axis == "region" else
+                    _("extend offer {source}/{service} to sector {value}")).format(
+                source=self.source, service=self.service, value=self.value)
         if self.kind == "offer":
-            where = ", ".join(x for x in (self.regions and f"regions {self.regions}",
-                                          self.sectors and f"sectors {self.sectors}") if x)
-            return f"{self.source} offers {self.service}" + (f" ({where})" if where else "")
-        coord = f", coordinated by {self.source}" if self.source else ""
-        return (f"new centre {self.target} in {self.value} offering {';'.join(self.services) or 'nothing'}"
-                f"{coord}, brokering {len(self.networks)} network(s)")
+            where = ", ".join(x for x in (self.regions and _("regions {list}").format(list=self.regions),
+                                          self.sectors and _("sectors {list}").format(list=self.sectors)) if x)
+            return _("{source} offers {service}").format(source=self.source, service=self.service) + (
+                f" ({where})" if where else "")
+        coord = _(", coordinated by {source}").format(source=self.source) if self.source else ""
+        return _("new centre {id} in {region} offering {services}").format(
+            id=self.target, region=self.value, services=";".join(self.services) or _("nothing")) + coord + _(
+            ", brokering {n} network(s)").format(n=len(self.networks))
 
     def key(self) -> tuple:
         return (_KIND_ORDER[self.kind], self.source, self.target, self.service, self.offer, self.axis,
@@ -114,7 +119,7 @@ class Plan:
         for r in self.recommendations:
             top = ", ".join(f"{g['service']}@{g['region'] or '*'}/{g['sector'] or '*'}:{g['needs']}"
                             for g in r.groups[:3])
-            more = f" (+{len(r.groups) - 3} groups)" if len(r.groups) > 3 else ""
+            more = " " + _("(+{n} groups)").format(n=len(r.groups) - 3) if len(r.groups) > 3 else ""
             rows.append((r.rank, r.action.kind, r.action.describe(), r.gain, top + more))
         return pd.DataFrame(rows, columns=["rank", "kind", "action", "gain", "newly served (service@region/sector)"])
 

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ...i18n import _
 from ...errors import UsageError
 from ...model import Ecosystem
 from ...schema import SCOPE_SEP
@@ -73,7 +74,7 @@ def apply_action(eco: Ecosystem, action: Action) -> Ecosystem:
         rows = [{"source": action.source, "target": c, "type": "coordinates", "weight": 1.0}] if action.source else []
         rows += [{"source": n, "target": c, "type": "brokered_by", "weight": 1.0} for n in action.networks]
         return eco.replace_tables(actors=actors, offers=offers, links=_append(eco.links, rows))
-    raise UsageError(f"unknown action kind {action.kind!r}")
+    raise UsageError(_("unknown action kind {kind!r}").format(kind=action.kind))
 
 
 def apply_actions(eco: Ecosystem, actions: Iterable[Action]) -> Ecosystem:

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ...i18n import _
 from ...errors import UsageError, check_max_hops
 from ...model import Ecosystem
 from .actions import FAMILIES, Action, Plan, Recommendation
@@ -93,14 +94,15 @@ def recommend(eco: Ecosystem, *, budget: int = 3, actions: Sequence[str] = ("lin
     (1, True)
     """
     if budget < 0:
-        raise UsageError(f"budget must be at least 0, not {budget}", argument="budget")
+        raise UsageError(_("budget must be at least 0, not {budget}").format(budget=budget), argument="budget")
     check_max_hops(max_hops)
     bad = [f for f in actions if f not in FAMILIES]
     if bad:
-        raise UsageError(f"unknown action family {bad[0]!r}; choose from {', '.join(FAMILIES)}")
+        raise UsageError(_("unknown action family {family!r}; choose from {families}").format(
+            family=bad[0], families=", ".join(FAMILIES)))
     kinds = {k for f in actions for k in FAMILIES[f]}
     say = progress or (lambda msg: None)
-    say("indexing the referral graph")
+    say(_("indexing the referral graph"))
     eng, served_before = Engine.of_unmet(eco, max_hops, say)
     coord = coordinating_body(eco)
     current = eco
@@ -110,13 +112,13 @@ def recommend(eco: Ecosystem, *, budget: int = 3, actions: Sequence[str] = ("lin
     for step in range(budget):
         if not len(eng.g_sig):
             break
-        say(f"step {step + 1}/{budget}: generating candidates")
+        say(_("step {step}/{budget}: generating candidates").format(step=step + 1, budget=budget))
         if pool is not None:
             cands = [Candidate(a, INF) for a in pool]
         else:
             cands = propose(eng, current, kinds, max_link_candidates=max_link_candidates,
                             max_evaluations=max_evaluations)
-        say(f"step {step + 1}/{budget}: evaluating {len(cands)} candidates")
+        say(_("step {step}/{budget}: evaluating {n} candidates").format(step=step + 1, budget=budget, n=len(cands)))
         best: tuple[int, tuple, np.ndarray, Action] | None = None
         for c in cands:
             if best is not None and c.bound < best[0]:
@@ -130,7 +132,7 @@ def recommend(eco: Ecosystem, *, budget: int = 3, actions: Sequence[str] = ("lin
                 best = (gain, concrete.key(), mask, concrete)
         if best is None:
             break
-        gain, _, mask, action = best
+        gain, _tie, mask, action = best
         if pool is not None:
             pool = [a for a in pool if a.key() != action.key()
                     and not (a.kind == "centre" and action.kind == "centre" and a.target == action.target)]
@@ -140,7 +142,8 @@ def recommend(eco: Ecosystem, *, budget: int = 3, actions: Sequence[str] = ("lin
         current = apply_action(current, action)
         _update(eng, action, current)
         eng.keep_groups(~mask)
-        say(f"step {step + 1}/{budget}: {action.describe()} (+{gain})")
+        say(_("step {step}/{budget}: {action} (+{gain})").format(step=step + 1, budget=budget, action=action.describe(),
+                                                                  gain=gain))
     return Plan(needs=len(eco.needs), served_before=served_before, recommendations=recs, ecosystem=current,
                 max_hops=max_hops, evaluated=evaluated)
 

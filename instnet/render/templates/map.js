@@ -9,6 +9,19 @@
   var data = JSON.parse(island.textContent);
   var UNMET = "#c00000", OFFER = "#00a050", SERVED = "#1a9850", PATH = "#202020";
   var status = document.getElementById("instnet-status");
+  // sentences in the page's language (filled in by Python), with {name} slots
+  var text = data.text || {};
+  var numberFormat = new Intl.NumberFormat(text.locale || "en");
+  function say(key, values) {
+    return String(text[key] || key).replace(/\{(\w+)\}/g, function (m, k) {
+      var v = values[k];
+      return typeof v === "number" ? numberFormat.format(v) : String(v);
+    });
+  }
+  // search ignores case and accents: "pena" finds "Peña"
+  function fold(s) {
+    return String(s || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().trim();
+  }
 
   function tip(text) {
     var el = document.createElement("div");
@@ -74,7 +87,7 @@
     });
   }
   network.on("stabilizationProgress", function (p) {
-    if (overlay) { overlay.textContent = "Laying out the network… " + Math.round(100 * p.iterations / p.total) + " %"; }
+    if (overlay) { overlay.textContent = say("layout", {}) + " " + Math.round(100 * p.iterations / p.total) + " %"; }
   });
   network.once("stabilizationIterationsDone", finish);
   if (!data.nodes.length || options.physics.enabled === false) { finish(); }
@@ -140,13 +153,13 @@
     api.shown = shown;
     if (regionLabels.length) { network.redraw(); }
     if (status) {
-      var text = "Showing " + shown + " of " + data.nodes.length + " nodes and " + shownEdges + " of " +
-        data.edges.length + " links";
+      var line = say("showing", { shown: shown, nodes: data.nodes.length, shownEdges: shownEdges,
+                                  edges: data.edges.length });
       if (S) {
         var unmet = data.nodes.filter(function (n) { return visible[n.id] && has(n.unmet, S); }).length;
-        text += " — " + (data.serviceNames[S] || S) + ": " + unmet + " with the need unmet";
+        line += " — " + say("unmet", { service: data.serviceNames[S] || S, n: unmet });
       }
-      status.textContent = text + ".";
+      status.textContent = line + ".";
     }
   }
   api.apply = apply;
@@ -198,12 +211,12 @@
     });
   }
   function find(query) {
-    var q = String(query || "").trim().toLowerCase();
+    var q = fold(query);
     if (!q) { return null; }
     var exact = null, part = null;
     data.nodes.forEach(function (n) {
-      var l = String(n.label).toLowerCase();
-      if (l === q || String(n.id).toLowerCase() === q) { exact = exact || n; }
+      var l = fold(n.label);
+      if (l === q || fold(n.id) === q) { exact = exact || n; }
       else if (l.indexOf(q) >= 0) { part = part || n; }
     });
     var hit = exact || part;
@@ -211,12 +224,12 @@
       // a smaller institution drawn inside a pool (kind x region): select its pool
       var member = null;
       data.pooled.forEach(function (m) {
-        var l = String(m[0]).toLowerCase();
-        if (!member && (l === q || String(m[1]).toLowerCase() === q)) { member = m; }
+        var l = fold(m[0]);
+        if (!member && (l === q || fold(m[1]) === q)) { member = m; }
       });
       if (!member) {
         data.pooled.forEach(function (m) {
-          if (!member && String(m[0]).toLowerCase().indexOf(q) >= 0) { member = m; }
+          if (!member && fold(m[0]).indexOf(q) >= 0) { member = m; }
         });
       }
       if (member && byId[member[2]]) {
@@ -225,20 +238,20 @@
         network.selectNodes([member[2]]);
         network.focus(member[2], { scale: 1.3, animation: false });
         if (status) {
-          status.textContent = "Found: " + member[0] + ", drawn in the pool " + byId[member[2]].label + ".";
+          status.textContent = say("foundPool", { name: member[0], pool: byId[member[2]].label });
         }
         return member[2];
       }
     }
     if (!hit) {
-      if (status) { status.textContent = "No actor matches “" + query + "”."; }
+      if (status) { status.textContent = say("notFound", { query: query }); }
       return null;
     }
     var cur = nodes.get(hit.id);
     if (cur && cur.hidden && reset) { reset.click(); }
     network.selectNodes([hit.id]);
     network.focus(hit.id, { scale: 1.3, animation: false });
-    if (status) { status.textContent = "Found: " + hit.label + "."; }
+    if (status) { status.textContent = say("found", { name: hit.label }); }
     return hit.id;
   }
   api.find = find;

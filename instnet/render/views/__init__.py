@@ -17,11 +17,11 @@ from .build import View, build_view
 from .style import (
     CUTOFF_BORDER, DEFAULT_GROUP_THRESHOLD, DEFAULT_MAX_INSTITUTIONS,
     GROUP_KINDS, GROUP_STYLE, KIND_STYLE, LINK_STYLE, PATH_COLOUR, UNMET_BORDER,
-    coverage_colour,
+    coverage_colour, kind_text,
 )
 
 __all__ = [
     "actor_frame", "display_ids", "display_name", "View", "build_view",
     "coverage_colour", "KIND_STYLE", "GROUP_KINDS", "GROUP_STYLE", "LINK_STYLE", "UNMET_BORDER", "CUTOFF_BORDER",
-    "PATH_COLOUR", "DEFAULT_GROUP_THRESHOLD", "DEFAULT_MAX_INSTITUTIONS",
+    "PATH_COLOUR", "DEFAULT_GROUP_THRESHOLD", "DEFAULT_MAX_INSTITUTIONS", "kind_text",
 ]

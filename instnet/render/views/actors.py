@@ -5,10 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ...i18n import _
 from ...model import Ecosystem
 from ...schema import INSTITUTION_KINDS
 from ...analysis.core import Analysis
-from .style import KIND_STYLE
+from .style import kind_text
 
 
 def display_ids(eco: Ecosystem, *, include_private: bool) -> pd.Series:
@@ -54,8 +55,8 @@ def actor_frame(eco: Ecosystem, analysis: Analysis | None = None, *, include_pri
     disp = display_ids(eco, include_private=include_private)
     private = a["private"].to_numpy(dtype=bool)
     hide = private & (not include_private)
-    kind_label = a["kind"].map(lambda k: KIND_STYLE[k][2])
-    label = np.where(hide, (kind_label + " (private)").to_numpy(dtype=object), a["name"].to_numpy(dtype=object))
+    kind_label = a["kind"].map(lambda k: _("{kind} (private)").format(kind=kind_text(k)))
+    label = np.where(hide, kind_label.to_numpy(dtype=object), a["name"].to_numpy(dtype=object))
     frame = pd.DataFrame({
         "actor": a.index.to_numpy(dtype=object),
         "label": label,

@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 
 from ...errors import UsageError, unknown_id
+from ...i18n import N_, _, format_decimal, format_int, format_percent
 from ...model import Ecosystem
 from ...schema import INSTITUTION_KINDS, REFERRAL_TYPES
 from .actors import actor_frame, display_name
@@ -96,7 +97,7 @@ def build_view(
         if actor is not None and actor not in eco.actors.index:
             raise unknown_id(what, actor, eco.actors.index)
     if focus is not None and remove is not None:
-        raise UsageError("focus and remove draw different views; give one of them",
+        raise UsageError(_("focus and remove draw different views; give one of them"),
                          argument=("focus", "remove"))
     if analysis is None:
         analysis = Analysis(eco, max_hops=max_hops)
@@ -141,44 +142,49 @@ def build_view(
 
     n_act = len(eco.actors)
     if group:
-        what = " and ".join(sorted(f"{k}s" for k in group))
-        shown = (f"{len(nodes)} nodes: institutions one by one, {what} grouped by region × sector "
-                 f"(more than {group_threshold}); group size = count, colour = share of needs served")
+        what = _(" and ").join(sorted(_("enterprises") if k == "enterprise" else _("networks") for k in group))
+        shown = _("{n} nodes: institutions one by one, {what} grouped by region × sector (more than {limit}); "
+                  "group size = count, colour = share of needs served").format(
+            n=format_int(len(nodes)), what=what, limit=format_int(group_threshold))
     else:
-        shown = f"all {n_act} actors and {len(eco.links)} links"
+        shown = _("all {actors} actors and {links} links").format(actors=format_int(n_act),
+                                                                 links=format_int(len(eco.links)))
     if pooled:
         n_inst = int(frame["kind"].isin(INSTITUTION_KINDS).sum())
-        shown += (f"; the {n_inst - len(pooled)} institutions with the highest impact one by one, "
-                  f"the other {len(pooled)} pooled into one dashed node per kind × region (more than "
-                  f"{max_institutions} institutions; the search box finds their names)")
+        shown += _("; the {n} institutions with the highest {rank} one by one, the other {pooled} pooled into one "
+                   "dashed node per kind × region (more than {limit} institutions; the search box finds their "
+                   "names)").format(n=format_int(n_inst - len(pooled)), rank=_("impact"),
+                                    pooled=format_int(len(pooled)), limit=format_int(max_institutions))
     if layout == "regions":
-        shown += (f"; laid out by region (one disc per region, placed by its actors' mean coordinates; "
-                  f"more than {LAYOUT_THRESHOLD} nodes, so no force layout in the browser)")
+        shown += _("; laid out by region (one disc per region, placed by its actors' mean coordinates; more than "
+                   "{limit} nodes, so no force layout in the browser)").format(limit=format_int(LAYOUT_THRESHOLD))
         if hidden_types:
-            shown += "; links that are not referral channels are hidden at first (tick them in the legend)"
-    sized = "institutions sized by impact (needs lost if removed)"
+            shown += _("; links that are not referral channels are hidden at first (tick them in the legend)")
+    sized = _("institutions sized by impact (needs lost if removed)")
     p = analysis.paths
     served = int(p["served"].sum())
-    cov = f"{served} of {len(p)} needs served ({_pct(served, len(p))}) within {analysis.max_hops} hops"
-    unmet_line = "red ring = actor with unmet needs"
-    title = f"{name}: SME support network"
-    subtitle = "; ".join(x for x in (f"Shows {shown}", sized, cov, unmet_line) if x) + "."
+    cov = _("{served} of {needs} needs served ({share}) within {hops} hops").format(
+        served=format_int(served), needs=format_int(len(p)), share=_pct(served, len(p)), hops=analysis.max_hops)
+    unmet_line = _("red ring = actor with unmet needs")
+    title = _("{name}: SME support network").format(name=name)
+    subtitle = "; ".join(x for x in (_("Shows {what}").format(what=shown), sized, cov, unmet_line) if x) + "."
     if service is not None:
         title = f"{name}: {svc_name[service]}"
-        subtitle = (f"Shows who offers {svc_name[service]} (green ring), who needs it (red ring = unmet) "
-                    f"and the best referral paths (dark links); clear the service filter to see all actors. "
-                    + subtitle)
+        subtitle = _("Shows who offers {service} (green ring), who needs it (red ring = unmet) and the best "
+                     "referral paths (dark links); clear the service filter to see all actors. ").format(
+            service=svc_name[service]) + subtitle
     if remove is not None:
         rlabel = frame.loc[disp[remove], "label"]
         n_cut = sum(len(v) for v in cut_needs.values())
-        title = f"{name} without {rlabel}"
-        subtitle = (f"Shows the network with {rlabel} removed (grey, dashed): {n_cut} needs of "
-                    f"{len(cut_needs)} actors lose their referral path (magenta ring). " + subtitle)
+        title = _("{name} without {removed}").format(name=name, removed=rlabel)
+        subtitle = _("Shows the network with {removed} removed (grey, dashed): {n} needs of {actors} actors lose "
+                     "their referral path (magenta ring). ").format(
+            removed=rlabel, n=format_int(n_cut), actors=format_int(len(cut_needs))) + subtitle
         for actor, svcs in sorted(cut_needs.items(), key=lambda kv: str(disp[kv[0]])):
             details.append(f"{frame.loc[disp[actor], 'label']}: "
                            + ", ".join(svc_name.get(s, s) for s in sorted(svcs)))
         if not cut_needs:
-            details.append("Nobody is cut off: every need served before is still served.")
+            details.append(_("Nobody is cut off: every need served before is still served."))
     return View(
         title=title, subtitle=subtitle, nodes=nodes, edges=edges, services=services,
         regions=sorted({str(r) for r in eco.actors["region"] if str(r)}),
@@ -190,7 +196,7 @@ def build_view(
                       frame.loc[frame["actor"].isin(pooled), ["actor", "label"]].itertuples()
                       ) if pooled else [],
         details=details,
-        marks=legend_marks(remove is not None) + ([{"colour": "", "text": (
+        marks=legend_marks(remove is not None) + ([{"colour": "", "text": _(
             "dashed symbol with a count: the smaller institutions of one kind in one region, pooled")}]
             if pooled else []),
     )
@@ -229,7 +235,7 @@ def region_centres(eco: Ecosystem) -> dict[str, tuple[float, float]]:
 
 
 def _pct(a: float, b: float) -> str:
-    return f"{100.0 * a / b:.0f} %" if b else "n/a"
+    return format_percent(a / b) if b else _("n/a")
 
 
 def _focus_view(eco: Ecosystem, analysis: Analysis, frame: pd.DataFrame, disp: pd.Series, focus: str,
@@ -239,6 +245,7 @@ def _focus_view(eco: Ecosystem, analysis: Analysis, frame: pd.DataFrame, disp: p
     details: list[str] = []
     p = analysis.paths
     rows = p[p["actor"] == focus]
+    n_unmet = 0
     for svc, served, path, hops, strength in (
         (r["service"], bool(r["served"]), r["path"], r["hops"], r["strength"]) for _, r in
         (rows.iterrows() if len(rows) else iter(()))
@@ -246,10 +253,12 @@ def _focus_view(eco: Ecosystem, analysis: Analysis, frame: pd.DataFrame, disp: p
         if served:
             keep.update(path)
             route = " → ".join(str(frame.loc[disp[n], "label"]) for n in path)
-            details.append(f"{svc_name.get(svc, svc)}: {route} ({int(hops)} hops, strength {float(strength):.2f})")
+            details.append(f"{svc_name.get(svc, svc)}: {route} " + _("({hops} hops, strength {strength})").format(
+                hops=int(hops), strength=format_decimal(float(strength), 2)))
         else:
-            details.append(f"{svc_name.get(svc, svc)}: UNMET — no provider reachable within "
-                           f"{analysis.max_hops} hops")
+            n_unmet += 1
+            details.append(f"{svc_name.get(svc, svc)}: " + _("UNMET — no provider reachable within {hops} hops").format(
+                hops=analysis.max_hops))
     if not details:
         kind = eco.actors.at[focus, "kind"]
         if kind in INSTITUTION_KINDS:
@@ -257,9 +266,10 @@ def _focus_view(eco: Ecosystem, analysis: Analysis, frame: pd.DataFrame, disp: p
             through = p[[focus in path[1:] for path in p["path"]]]
             for path in through["path"]:
                 keep.update(path)
-            details.append(f"{label} is on the best referral path of {len(through)} served needs.")
+            details.append(_("{name} is on the best referral path of {n} served needs.").format(
+                name=label, n=format_int(len(through))))
         else:
-            details.append(f"{label} has no needs recorded.")
+            details.append(_("{name} has no needs recorded.").format(name=label))
     sub = frame[frame["actor"].isin(keep)]
     nodes, node_of = vis_nodes(sub, set(), {focus: "focus"}, {}, svc_name)
     for n in nodes:
@@ -281,11 +291,11 @@ def _focus_view(eco: Ecosystem, analysis: Analysis, frame: pd.DataFrame, disp: p
             e["color"] = {"color": PATH_COLOUR, "highlight": "#000000", "opacity": 1.0}
         else:
             e["color"]["opacity"] = 0.35
-    n_served = sum(1 for d in details if "UNMET" not in d)
     return View(
-        title=f"{display_name(eco)}: referral paths of {label}",
-        subtitle=(f"Shows the best referral path (dark links) to a provider for each need of {label} "
-                  f"(thick black ring), within {analysis.max_hops} hops; {len(details) - n_served} needs unmet."),
+        title=_("{name}: referral paths of {actor}").format(name=display_name(eco), actor=label),
+        subtitle=_("Shows the best referral path (dark links) to a provider for each need of {actor} (thick black "
+                   "ring), within {hops} hops; {n} needs unmet.").format(actor=label, hops=analysis.max_hops,
+                                                                        n=n_unmet),
         nodes=nodes, edges=edges, services=services,
         regions=sorted({n["region"] for n in nodes if n["region"]}),
         legend_kinds=legend_kinds(eco.replace_tables(actors=eco.actors.loc[sorted(keep)]), set()),

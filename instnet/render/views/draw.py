@@ -11,9 +11,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ...i18n import N_, _, format_decimal, format_int, format_percent
+from ...labels import label as vocab_label
 from ...model import Ecosystem
 from ...schema import INSTITUTION_KINDS, LINK_RULES, LINK_TYPES
-from .style import CUTOFF_BORDER, GROUP_KINDS, GROUP_STYLE, KIND_STYLE, LINK_STYLE, UNMET_BORDER, coverage_colour
+from .style import (CUTOFF_BORDER, GROUP_KINDS, GROUP_STYLE, KIND_PLURAL, KIND_STYLE, LINK_STYLE, kind_text, UNMET_BORDER,
+                    coverage_colour)
 
 
 def _num(v: Any) -> float | None:
@@ -27,25 +30,26 @@ def _num(v: Any) -> float | None:
 
 
 def _tooltip(row: pd.Series, svc_name: dict[str, str], extra: Sequence[str] = ()) -> str:
-    kind = KIND_STYLE[row["kind"]][2]
+    kind = kind_text(row["kind"])
     where = " · ".join(x for x in (kind, str(row["region"]), str(row["sector"])) if x)
     lines = [str(row["label"]), where]
     if row["offers"]:
-        lines.append("Offers: " + ", ".join(svc_name.get(s, s) for s in row["offers"]))
+        lines.append(_("Offers: {services}").format(services=", ".join(svc_name.get(s, s) for s in row["offers"])))
     if row["needs"]:
         unmet = set(row.get("unmet_services", ()) or ())
-        lines.append("Needs: " + ", ".join(svc_name.get(s, s) + (" (unmet)" if s in unmet else "")
-                                           for s in row["needs"]))
+        lines.append(_("Needs: {services}").format(services=", ".join(
+            svc_name.get(s, s) + (" " + _("(unmet)") if s in unmet else "") for s in row["needs"])))
         cov = _num(row.get("coverage"))
         if cov is not None:
-            lines.append(f"Coverage: {int(row['needs_served'])} of {int(row['needs_served'] + row['needs_unmet'])}"
-                         f" needs served ({cov * 100:.0f} %)")
-    for col, text in (("impact", "Impact: {:.0f} needs lost if removed"),
-                      ("load", "Load: {:.0f} served needs routed through it"),
-                      ("utilisation", "Utilisation: {:.0%} of capacity")):
+            lines.append(_("Coverage: {served} of {needs} needs served ({share})").format(
+                served=format_int(row["needs_served"]), needs=format_int(row["needs_served"] + row["needs_unmet"]),
+                share=format_percent(cov)))
+    for col, text in (("impact", N_("Impact: {value} needs lost if removed")),
+                      ("load", N_("Load: {value} served needs routed through it")),
+                      ("utilisation", N_("Utilisation: {value} of capacity"))):
         v = _num(row.get(col))
         if v is not None and row["kind"] in INSTITUTION_KINDS:
-            lines.append(text.format(v))
+            lines.append(_(text).format(value=format_percent(v) if col == "utilisation" else format_int(round(v))))
     lines.extend(extra)
     return "\n".join(lines)
 
@@ -74,7 +78,7 @@ def vis_nodes(frame: pd.DataFrame, group: set[str], marks: dict[str, str],
     pooled_mask = frame["actor"].isin(pooled).to_numpy() & is_inst if pooled else np.zeros(len(frame), bool)
     for disp_id, row in frame[~grouped_mask & ~pooled_mask].iterrows():
         kind = row["kind"]
-        colour, shape, _ = KIND_STYLE[kind]
+        colour, shape, _text = KIND_STYLE[kind]
         unmet = tuple(row.get("unmet_services", ()) or ())
         mark = marks.get(row["actor"], "")
         border, bw = "#333333", 1
@@ -83,7 +87,8 @@ def vis_nodes(frame: pd.DataFrame, group: set[str], marks: dict[str, str],
         extra: list[str] = []
         if mark == "cutoff":
             border, bw = CUTOFF_BORDER, 5
-            extra.append("Cut off from: " + ", ".join(svc_name.get(s, s) for s in sorted(cut_needs[row["actor"]])))
+            extra.append(_("Cut off from: {services}").format(
+                services=", ".join(svc_name.get(s, s) for s in sorted(cut_needs[row["actor"]]))))
         if kind in INSTITUTION_KINDS:
             size = _size(_num(metric.get(disp_id)), top)
         else:
@@ -125,19 +130,20 @@ def _pooled_nodes(g: pd.DataFrame, metric: pd.Series, node_of: dict[str, str],
     top = float(tab["count"].max())
     for gid_, row in tab.iterrows():
         kind = row["kind"]
-        colour, shape, text = KIND_STYLE[kind]
+        colour, shape, _text = KIND_STYLE[kind]
         count = int(row["count"])
         region = str(row["region"])
-        plural = text[:-1] + "ies" if text.endswith("y") else text + "s"
-        lines = [f"{count} smaller {plural.lower()} (pooled)", f"Region: {region or '—'}"]
+        plural = _(KIND_PLURAL[kind])
+        lines = [_("{count} smaller {kinds} (pooled)").format(count=format_int(count), kinds=plural.lower()),
+                 _("Region: {region}").format(region=region or "—")]
         if offers[gid_]:
-            lines.append("Offer: " + ", ".join(svc_name.get(s, s) for s in offers[gid_][:12])
-                         + (" …" if len(offers[gid_]) > 12 else ""))
+            lines.append(_("Offer: {services}").format(services=", ".join(
+                svc_name.get(s, s) for s in offers[gid_][:12])) + (" …" if len(offers[gid_]) > 12 else ""))
         if not math.isnan(row["metric"]):
-            lines.append("Impact of all: {:.0f} needs".format(row["metric"]))
-        lines.append("Search a name to find which pool holds it.")
+            lines.append(_("Impact of all: {value} needs").format(value=format_int(round(row["metric"]))))
+        lines.append(_("Search a name to find which pool holds it."))
         nodes.append({
-            "id": str(gid_), "label": f"{plural} · {region or 'national'} ({count})", "kind": kind,
+            "id": str(gid_), "label": f"{plural} · {region or _('national')} ({format_int(count)})", "kind": kind,
             "region": region, "sector": "", "shape": shape, "size": _size(count, top, 12, 34),
             "borderWidth": 2, "shapeProperties": {"borderDashes": [5, 3]},
             "color": {"background": colour, "border": "#333333",
@@ -172,26 +178,29 @@ def _group_nodes(g: pd.DataFrame, node_of: dict[str, str], cut_needs: dict[str, 
     top_count = float(tab["count"].max())
     for gid_, row in tab.iterrows():
         gkind = GROUP_KINDS[row["kind"]]
-        _, shape, _ = GROUP_STYLE[gkind]
+        _colour, shape, _text = GROUP_STYLE[gkind]
         count = int(row["count"])
         n_needs = int(row["served"] + row["unmet_n"]) if has else 0
         cov = (row["served"] / n_needs) if has and n_needs else None
-        kind_word = "enterprises" if row["kind"] == "enterprise" else "networks"
-        label = f"{row['region'] or 'no region'} · {row['sector'] or 'no sector'} ({count})"
-        lines = [f"{count} {kind_word}", f"Region: {row['region'] or '—'} · sector: {row['sector'] or '—'}"]
+        kind_word = _("enterprises") if row["kind"] == "enterprise" else _("networks")
+        label = f"{row['region'] or _('no region')} · {row['sector'] or _('no sector')} ({format_int(count)})"
+        lines = [f"{format_int(count)} {kind_word}",
+                 _("Region: {region} · sector: {sector}").format(region=row["region"] or "—",
+                                                                 sector=row["sector"] or "—")]
         if needs[gid_]:
-            lines.append("Needs: " + ", ".join(svc_name.get(s, s) for s in needs[gid_][:12])
-                         + (" …" if len(needs[gid_]) > 12 else ""))
+            lines.append(_("Needs: {services}").format(services=", ".join(
+                svc_name.get(s, s) for s in needs[gid_][:12])) + (" …" if len(needs[gid_]) > 12 else ""))
         if cov is not None:
-            lines.append(f"Coverage: {int(row['served'])} of {n_needs} needs served ({cov * 100:.0f} %)")
+            lines.append(_("Coverage: {served} of {needs} needs served ({share})").format(
+                served=format_int(row["served"]), needs=format_int(n_needs), share=format_percent(cov)))
         unmet = unm[gid_] if has else []
         border, bw = ("#333333", 1)
         if unmet:  # colour already shows coverage: no red ring on groups
-            lines.append("Unmet: " + ", ".join(svc_name.get(s, s) for s in unmet[:12])
+            lines.append(_("Unmet: {services}").format(services=", ".join(svc_name.get(s, s) for s in unmet[:12]))
                          + (" …" if len(unmet) > 12 else ""))
         if cut_by_gid.get(gid_):
             border, bw = CUTOFF_BORDER, 5
-            lines.append(f"{cut_by_gid[gid_]} {kind_word} cut off")
+            lines.append(_("{n} {kinds} cut off").format(n=format_int(cut_by_gid[gid_]), kinds=kind_word))
         fill = coverage_colour(cov)
         nodes.append({
             "id": str(gid_), "label": label, "kind": gkind, "region": str(row["region"]),
@@ -226,7 +235,8 @@ def vis_edges(eco: Ecosystem, node_of: dict[str, str]) -> list[dict]:
                                                    agg["weight"])):
         st = LINK_STYLE[typ]
         width = st["width"] if count == 1 else round(st["width"] + 1.5 * math.log2(count), 1)
-        tip = st["label"].split(" (")[0] + (f" · {count} links" if count > 1 else "") + f" · weight {w:.2f}"
+        tip = (vocab_label("type", typ) + (" · " + _("{n} links").format(n=format_int(count)) if count > 1 else "")
+               + " · " + _("weight {weight}").format(weight=format_decimal(w, 2)))
         e = {"id": i, "from": str(f), "to": str(t), "type": typ, "width": width,
              "color": {"color": st["color"], "highlight": "#000000", "opacity": 0.85},
              "dashes": st["dashes"], "arrows": st["arrows"], "tip": tip}
