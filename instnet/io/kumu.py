@@ -40,7 +40,7 @@ from ..model import Ecosystem
 from ..schema import KINDS, LINK_TYPES
 from .ids import slug_ids
 from .formats import ImportResult, shareable
-from .read import RawTable, expected_columns
+from .tables import RawTable, expected_columns
 from .workbook import open_workbook, read_sheet, workbook_meta
 from .xlsx import add_meta_sheet, add_table_sheet, check_fits, new_workbook, save_workbook
 
@@ -339,7 +339,7 @@ def read_kumu(path: str | Path, *, kinds: Mapping[str, str] | None = None) -> Im
     tables.update(_connections(connections, id_of, mapping, problems, notes))
     if problems:
         raise DatasetError(sorted(set(problems)))
-    from .validate import build_ecosystem
+    from .read import build_ecosystem
 
     eco, more = build_ecosystem(tables, meta, source=str(path))
     if more:
