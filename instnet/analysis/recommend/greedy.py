@@ -19,7 +19,7 @@ import pandas as pd
 from ...errors import UsageError, check_max_hops
 from ...i18n import _
 from ...model import Ecosystem
-from ..impact import check_institutions, load
+from ..load import check_institutions, load
 from ..paths import best_paths
 from .actions import FAMILIES, Action, Plan, Recommendation
 from .apply import apply_action, coordinating_body
