@@ -123,6 +123,10 @@ def _count_best_paths(caplog) -> list[int]:
 
 @pytest.mark.parametrize("command", [
     ["report", "jamaica", "-o", "{tmp}/report.html"],
+    ["report", "jamaica", "-o", "{tmp}/report.md", "--format", "md"],
+    ["gaps", "jamaica", "--unmet", "--format", "json"],
+    ["gaps", "jamaica", "--by", "service,reason", "--format", "json"],
+    ["recommend", "jamaica", "--budget", "3", "--format", "json"],
     ["export", "html", "jamaica", "-o", "{tmp}/map.html", "--remove", "jampro_pc"],
     ["export", "json", "jamaica", "-o", "{tmp}/eco.json"],
     ["bottlenecks", "jamaica", "--format", "json"],
@@ -133,6 +137,49 @@ def test_one_command_computes_best_paths_once(command: list[str], tmp_path: Path
     res = CliRunner().invoke(main, [c.format(tmp=tmp_path) for c in command])
     assert res.exit_code == 0, res.output
     assert calls == [1]
+
+
+def test_reasons_come_with_the_paths_once(eco, caplog) -> None:
+    calls = _count_best_paths(caplog)
+    a = instnet.Analysis(eco)
+    report = a.gaps(by="service", reasons=True)
+    assert a.gaps(by="reason").groups["needs"].sum() == report.needs
+    _ = a.reasons, a.paths, a.bottlenecks
+    assert calls == [1]
+    pd.testing.assert_frame_equal(report.unmet, instnet.coverage(eco, by="service", reasons=True).unmet)
+    assert list(a.reasons.index) == list(a.unmet.index)
+    pd.testing.assert_frame_equal(instnet.unmet(eco, reasons=True), a.unmet.assign(
+        reason=a.reasons["reason"], hops=a.reasons["hops"]))
+
+
+def test_walk_ins_and_answers_from_the_analysis(eco) -> None:
+    from instnet.analysis.answer import answer
+    from instnet.analysis.walkin import WalkIn
+
+    a = instnet.Analysis(eco)
+    walk_in = WalkIn(region="Kingston", sector="garments", via=("jampro_pc",))
+    assert a.with_walk_in(walk_in, "cad_design").to_dict() == answer(eco, walk_in, "cad_design").to_dict()
+    unmet = a.unmet.iloc[0]
+    mine = a.answer(unmet["actor"], unmet["service"])
+    assert mine.to_dict() == answer(eco, unmet["actor"], unmet["service"]).to_dict()
+    assert not mine.referrals and mine.reason == a.reasons.loc[a.unmet.index[0], "reason"]
+
+
+def test_the_desk_computes_best_paths_once(eco, tmp_path: Path, caplog) -> None:
+    from instnet.desk import SqliteLog, prepare
+
+    calls = _count_best_paths(caplog)
+    log = SqliteLog(tmp_path / "log.sqlite")
+    try:
+        state = prepare(eco, log_store=log)
+        assert state.bottlenecks.get(wait=True).table.index[0] == "jampro_pc"
+        assert "<html" in state.map_page.get(wait=True).lower()
+        unmet = state.gaps.unmet.iloc[0]
+        assert state.why_unmet(unmet["actor"], unmet["service"]).reason is not None
+    finally:
+        log.close()
+    assert calls == [1]
+    assert state.paths is state.analysis.paths and state.eco is state.analysis.eco
 
 
 def test_library_errors_name_keywords_and_the_cli_names_flags(eco) -> None:

@@ -25,7 +25,6 @@ Mapping (docs/data-in-out.md):
 from __future__ import annotations
 
 import csv
-import difflib
 import io
 from collections.abc import Mapping
 from pathlib import Path
@@ -34,7 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import DatasetError, Problem
+from ..errors import DatasetError, Problem, suggest
 from ..i18n import _
 from ..model import Ecosystem
 from ..schema import KINDS, LINK_TYPES
@@ -368,7 +367,7 @@ def _connections(raw: RawTable | None, id_of: Mapping[str, tuple[str, str]], map
         for col, lab in (("From", row.From), ("To", row.To)):
             found = id_of.get(lab.strip())
             if found is None:
-                close = difflib.get_close_matches(lab.strip(), list(id_of), n=2)
+                close = suggest(lab.strip(), id_of, n=2)
                 hint = _("; did you mean {names}?").format(names=", ".join(map(repr, close))) if close else ""
                 problems.append(Problem(raw.file, int(lines[i]), col,
                                         _("no element with label {label!r}").format(label=lab) + hint))
