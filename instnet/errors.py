@@ -6,7 +6,9 @@ and from the built-in exception it resembles, so callers can catch either.
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from .i18n import _, ngettext
 
@@ -95,7 +97,16 @@ class InactiveIdError(UnknownIdError):
 
 
 class UsageError(InstnetError, ValueError):
-    """An option or argument value that makes no sense."""
+    """An option or argument value that makes no sense.
+
+    ``argument`` names the keyword argument at fault (``"max_hops"``), or a tuple
+    of them, so that a front door can name its own option for each (the CLI's
+    ``--max-hops``).
+    """
+
+    def __init__(self, message: str, *, argument: str | tuple[str, ...] | None = None):
+        self.argument = argument
+        super().__init__(message)
 
 
 class Neo4jError(InstnetError, ConnectionError):
@@ -108,3 +119,98 @@ class OutputError(InstnetError, OSError):
 
 class SchemaError(InstnetError, ValueError):
     """A label or relationship type outside the fixed lists of docs/format.md."""
+
+
+#: Ids searched for a close match at most (a million actor ids would take seconds).
+_MAX_POOL = 50_000
+
+
+class Suggester:
+    """Close matches of a mistyped id among ``choices``, prepared once for many look-ups.
+
+    The one way instnet suggests ids: an id equal but for case and surrounding
+    spaces comes first; then :func:`difflib.get_close_matches` among the ids that
+    start with the same letter (all ids when none does); failing those, ids that
+    contain the value.
+
+    Examples
+    --------
+    >>> Suggester(["jampro_pc", "heart", "uwi"])("Jampro_pc")
+    ['jampro_pc']
+    >>> Suggester(["p1", "e2", "e1"])("p2")
+    ['p1']
+    """
+
+    def __init__(self, choices: Iterable[Hashable]):
+        self.choices = choices
+        self._folded: dict[str, str] | None = None
+
+    @property
+    def folded(self) -> dict[str, str]:
+        """Case-folded, stripped id -> the first id that folds to it."""
+        if self._folded is None:
+            self._folded = {}
+            for c in self.choices:
+                self._folded.setdefault(str(c).strip().casefold(), str(c))
+        return self._folded
+
+    def __call__(self, value: str, *, n: int = 3) -> list[str]:
+        import difflib
+
+        folded = self.folded
+        hit = folded.get(value.strip().casefold())
+        if hit is not None:
+            return [hit] if hit != value else []
+        if not value:
+            return []
+        pool = list(folded.values())
+        first = [c for c in pool if c[:1].casefold() == value[:1].casefold()]
+        cutoff = 0.5 if len(value) <= 4 else 0.6  # 'p2' for 'p1' is a likely typo
+        out = difflib.get_close_matches(value, (first or pool)[:_MAX_POOL], n=n, cutoff=cutoff)
+        if not out:
+            low = value.casefold()
+            out = [c for c in pool[:_MAX_POOL] if low in c.casefold()]
+        return out[:n]
+
+
+def suggest(value: str, choices: Iterable[Hashable], *, n: int = 3) -> list[str]:
+    """Up to ``n`` ids of ``choices`` close to ``value`` (see :class:`Suggester`).
+
+    Examples
+    --------
+    >>> suggest("jampro", ["jampro_pc", "heart"])
+    ['jampro_pc']
+    """
+    return Suggester(choices)(value, n=n)
+
+
+def unknown_id(what: str, value: str, choices: Iterable[Hashable]) -> UnknownIdError:
+    """An :class:`UnknownIdError` for ``value``, with the closest of ``choices``."""
+    return UnknownIdError(what, value, suggest(value, choices))
+
+
+def check_max_hops(max_hops: Any) -> int:
+    """Return ``max_hops`` as an int after checking it is a whole number of at least 1.
+
+    Raises
+    ------
+    UsageError
+        Otherwise (``argument="max_hops"``).
+
+    Examples
+    --------
+    >>> check_max_hops(4)
+    4
+    >>> check_max_hops(0)
+    Traceback (most recent call last):
+    ...
+    instnet.errors.UsageError: max_hops must be a whole number of at least 1, not 0
+    """
+    import numbers
+
+    if isinstance(max_hops, bool) or not isinstance(max_hops, numbers.Integral) or max_hops < 1:
+        from .i18n import _
+
+        raise UsageError(_("max_hops must be a whole number of at least 1, not {value!r}").format(value=max_hops),
+                         argument="max_hops")
+    return int(max_hops)

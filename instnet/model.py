@@ -11,28 +11,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from .i18n import _
-from .schema import INSTITUTION_KINDS, SCOPE_SEP
+from .io.tables import arrow_strings, isin  # noqa: F401  (importable from here too)
+from .schema import INSTITUTION_KINDS, scope  # noqa: F401  (importable from here too)
 
 log = logging.getLogger(__name__)
-
-
-def scope(text: str) -> frozenset[str]:
-    """Parse a scope cell (``regions`` or ``sectors`` of an offer).
-
-    An empty cell means "all" and gives the empty set.
-
-    Examples
-    --------
-    >>> sorted(scope("Kingston; Montego Bay"))
-    ['Kingston', 'Montego Bay']
-    >>> scope("")
-    frozenset()
-    """
-    return frozenset(p.strip() for p in text.split(SCOPE_SEP) if p.strip())
 
 
 def as_of_phrase(eco: "Ecosystem") -> str:
@@ -47,35 +31,6 @@ def as_of_phrase(eco: "Ecosystem") -> str:
     if eco.year is None:
         return _("all years (every row active)")
     return _("as of {year}").format(year=eco.year)
-
-
-def isin(values: pd.Series | pd.Index, known: pd.Series | pd.Index) -> np.ndarray:
-    """Vectorised membership test of string ids (pandas' own ``isin`` loops in Python
-    over ``known`` for Arrow-backed strings, which is slow for a million ids).
-
-    Examples
-    --------
-    >>> isin(pd.Series(["a", "b"]), pd.Index(["b"])).tolist()
-    [False, True]
-    """
-    if len(values) == 0:
-        return np.zeros(0, dtype=bool)
-    found = pc.is_in(arrow_strings(values), value_set=arrow_strings(known))
-    return found.to_numpy(zero_copy_only=False).astype(bool)
-
-
-def arrow_strings(values: pd.Series | pd.Index) -> pa.Array:
-    """The text of ``values`` as one Arrow string array, without a copy through Python objects."""
-    arr = getattr(values, "array", values)
-    if hasattr(arr, "__arrow_array__"):
-        out = arr.__arrow_array__()
-    else:
-        out = pa.array(np.asarray(values, dtype=object), type=pa.large_string())
-    if isinstance(out, pa.ChunkedArray):
-        out = out.combine_chunks() if out.num_chunks != 1 else out.chunk(0)
-    if out.type != pa.large_string():
-        out = out.cast(pa.large_string())
-    return out
 
 
 def _active(frame: pd.DataFrame, year: int) -> np.ndarray:
@@ -291,12 +246,12 @@ class Ecosystem:
             If any row breaks a rule of the dataset format.
         """
         from .errors import DatasetError
-        from .io.validate import frames_from_records, build_ecosystem
+        from .io.validate import frames_from_records, validate_tables
 
         tables = frames_from_records(
             actors=actors, services=services, offers=offers, needs=needs, links=links
         )
-        eco, problems = build_ecosystem(tables, dict(meta or {}), source=source)
-        if problems:
+        fields, problems = validate_tables(tables, dict(meta or {}), source=source)
+        if fields is None:
             raise DatasetError(problems)
-        return eco
+        return cls(**fields, source=source)

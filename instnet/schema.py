@@ -106,17 +106,22 @@ META_KEYS: Final = ("name", "country", "year", "description", "source")
 #: Columns holding a semicolon-separated scope list.
 SCOPE_SEP: Final = ";"
 
-#: Years a dataset may name (``since``, ``until``, ``year``), both ends included:
-#: four digits, from the oldest chambers of commerce to well past any plan.
-YEAR_RANGE: Final = (1800, 2100)
 
+def scope(text: str) -> frozenset[str]:
+    """Parse a scope cell (``regions`` or ``sectors`` of an offer).
 
-def is_institution(kind: str) -> bool:
-    """Return True when ``kind`` is an institution kind (not enterprise/network).
+    An empty cell means "all" and gives the empty set.
 
     Examples
     --------
-    >>> is_institution("broker"), is_institution("network")
-    (True, False)
+    >>> sorted(scope("Kingston; Montego Bay"))
+    ['Kingston', 'Montego Bay']
+    >>> scope("")
+    frozenset()
     """
-    return kind in INSTITUTION_KINDS
+    return frozenset(p.strip() for p in text.split(SCOPE_SEP) if p.strip())
+
+
+#: Years a dataset may name (``since``, ``until``, ``year``), both ends included:
+#: four digits, from the oldest chambers of commerce to well past any plan.
+YEAR_RANGE: Final = (1800, 2100)

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 
 from instnet import read_dataset
 from instnet.analysis.betweenness import _betweenness_tiered, _sources_and_targets
-from instnet.analysis.codedgraph import CodedGraph
+from instnet.graph import coded_graph
 from instnet.graph import referral_graph
 from instnet.model import Ecosystem
 
@@ -29,7 +29,7 @@ def nx_betweenness(eco: Ecosystem) -> dict[str, float]:
 
 
 def batched(eco: Ecosystem, batch: int) -> dict[str, float]:
-    g = CodedGraph.of(eco)
+    g = coded_graph(eco)
     sources, targets = _sources_and_targets(eco, g)
     bet = np.zeros(g.n)
     if len(sources) and len(targets) and len(g.src):

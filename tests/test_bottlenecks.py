@@ -32,7 +32,8 @@ from instnet.analysis.cuts import (
 )
 from instnet.errors import UnknownIdError, UsageError
 from instnet.graph import referral_graph
-from instnet.analysis.impact import ImpactEngine, impact, load, lost_needs, served_needs, what_if
+from instnet.analysis.impact import ImpactEngine, impact, lost_needs, served_needs
+from instnet.analysis.load import load, what_if
 from instnet.model import Ecosystem
 from instnet.schema import INSTITUTION_KINDS
 

@@ -10,13 +10,14 @@ import pytest
 from instnet import read_dataset
 from instnet.io.read import BUILTIN_NAMES
 from instnet.render.html import to_pyvis
-from instnet.render.views import analyse, build_view
+from instnet import Analysis
+from instnet.render.views import build_view
 
 
 @pytest.mark.parametrize("name", BUILTIN_NAMES)
 def test_focus_view_of_unserved_actors(name):
     eco = read_dataset(name)
-    a = analyse(eco)
+    a = Analysis(eco)
     served = a.paths.groupby("actor")["served"].any()
     unserved = list(served.index[~served.to_numpy()])
     if name == "mexico":

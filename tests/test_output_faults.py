@@ -246,12 +246,15 @@ def test_an_interrupted_cli_output_leaves_the_previous_file(tmp_path, monkeypatc
     out = tmp_path / "gaps.txt"
     out.write_text("previous", encoding="utf-8")
     import instnet.cli.common as common
+    import instnet.io.write as write
 
     def broken(*args, **kwargs):
         raise RuntimeError("interrupted")
 
-    # the table renders through frame_view, CSV through csv_text, JSON through _finite
-    monkeypatch.setattr(common, {"table": "frame_view", "csv": "csv_text", "json": "_finite"}[fmt], broken)
+    # the table renders through frame_view, CSV through csv_text (imported when a CSV is written),
+    # JSON through _finite
+    module, name = {"table": (common, "frame_view"), "csv": (write, "csv_text"), "json": (common, "_finite")}[fmt]
+    monkeypatch.setattr(module, name, broken)
     r = run("gaps", "jamaica", "--format", fmt, "-o", out)
     assert isinstance(r.exception, RuntimeError)
     assert out.read_text(encoding="utf-8") == "previous"

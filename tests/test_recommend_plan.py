@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings, strategies as st
 
-from instnet.analysis.impact import load
+from instnet.analysis.load import load
 from instnet.analysis.paths import best_paths
 from instnet.analysis.recommend import (DEFAULT_COSTS, UNIT_COSTS, Action, Costs, apply_action, candidates,
                                         recommend)

@@ -16,9 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..i18n import _
-from ..errors import UsageError
-from ..graph import referral_edges
+from ..errors import check_max_hops
+from ..graph import CodedGraph, coded_graph
 from ..model import Ecosystem
 
 #: Two strengths rank as equal when they differ by at most this fraction of the
@@ -38,20 +37,18 @@ _KEEP_TOL = 1e-6
 class _Index:
     """Adjacency and offers of an ecosystem, prepared once for many searches."""
 
-    def __init__(self, eco: Ecosystem, edges: pd.DataFrame | None = None):
-        if edges is None:
-            edges = referral_edges(eco)
+    def __init__(self, eco: Ecosystem):
+        g = self.graph = coded_graph(eco)
         a = eco.actors
         ids = a.index.to_numpy(dtype=object)  # iterating an Arrow-backed Index itself is slow
         self.kind: dict[str, str] = dict(zip(ids, a["kind"].to_numpy(dtype=object)))
         self.region: dict[str, str] = dict(zip(ids, a["region"].to_numpy(dtype=object)))
         self.sector: dict[str, str] = dict(zip(ids, a["sector"].to_numpy(dtype=object)))
         self.adj: dict[str, list[tuple[str, float]]] = {}
-        passable = {i for i, k in self.kind.items() if k != "enterprise"}
-        for u, v, w in zip(edges["source"].to_numpy(), edges["target"].to_numpy(),
-                           edges["weight"].to_numpy(dtype=np.float64)):
-            if v in passable:  # an enterprise is never an intermediate nor a provider
-                self.adj.setdefault(u, []).append((v, float(w)))
+        ids = g.ids.to_numpy(dtype=object)
+        e = g.by_ids[~g.is_enterprise[g.dst[g.by_ids]]]  # an enterprise is never an intermediate nor a provider
+        for u, v, w in zip(ids[g.src[e]].tolist(), ids[g.dst[e]].tolist(), g.weight[e].tolist()):
+            self.adj.setdefault(u, []).append((v, w))
         self._valid: dict[tuple[str, str, str], frozenset[str]] = {}
         self._actors = a
         # computed on first use; a dict so that shallow copies (walk-ins) share it
@@ -68,21 +65,18 @@ class _Index:
             for p, scopes in provs.items():
                 for scope in scopes:
                     self.scoped.setdefault(s, {}).setdefault(scope, []).append(p)
-        # the edges' columns, sorted by source, for the link types along a few paths
-        order = np.argsort(edges["source"].to_numpy(dtype=object), kind="stable")
-        self.edge_cols = tuple(edges[c].to_numpy(dtype=object)[order] for c in ("source", "target", "types"))
-        self.edge_weight = edges["weight"].to_numpy(dtype=np.float64)[order]
 
     def edge_info(self, nodes: set[str]) -> dict[tuple[str, str], tuple[tuple[str, ...], float]]:
         """``(types, weight)`` of every referral edge between ``nodes``."""
-        src, tgt, types = self.edge_cols
-        out = {}
-        for u in nodes:
-            lo, hi = np.searchsorted(src, u, "left"), np.searchsorted(src, u, "right")
-            for i in range(lo, hi):
-                if tgt[i] in nodes:
-                    out[(u, tgt[i])] = (tuple(types[i]), float(self.edge_weight[i]))
-        return out
+        g = self.graph
+        codes = g.ids.get_indexer(list(nodes))
+        inside = np.zeros(g.n, dtype=bool)
+        inside[codes[codes >= 0]] = True
+        edges = np.flatnonzero(inside[g.src] & inside[g.dst])
+        ids = g.ids
+        return {(ids[u], ids[v]): (t, w) for u, v, t, w in
+                zip(g.src[edges].tolist(), g.dst[edges].tolist(), g.types(edges).tolist(),
+                    g.weight[edges].tolist())}
 
     def reachable_rows(self) -> dict[str, dict[str, Any]]:
         """Every column of the actors that can appear after the source of a path (not enterprises).
@@ -154,15 +148,14 @@ class _Index:
         return got
 
 
-_CACHE: "weakref.WeakKeyDictionary[Ecosystem, tuple[pd.DataFrame, _Index]]" = weakref.WeakKeyDictionary()
+_CACHE: "weakref.WeakKeyDictionary[Ecosystem, tuple[CodedGraph, _Index]]" = weakref.WeakKeyDictionary()
 
 
-def _prepared(eco: Ecosystem) -> tuple[pd.DataFrame, _Index]:
-    """Referral edges and search index of ``eco``, built once per ecosystem object."""
+def _prepared(eco: Ecosystem) -> tuple[CodedGraph, _Index]:
+    """Coded graph and search index of ``eco``, built once per ecosystem object."""
     got = _CACHE.get(eco)
     if got is None:
-        edges = referral_edges(eco)
-        got = _CACHE[eco] = (edges, _Index(eco, edges))
+        got = _CACHE[eco] = (coded_graph(eco), _Index(eco))
     return got
 
 
@@ -298,7 +291,7 @@ def _solve_source(idx: _Index, source: str, services: Sequence[str], max_hops: i
 
 def _simple_best_paths(eco: Ecosystem, *, max_hops: int = 4) -> pd.DataFrame:
     """Straightforward exact version of :func:`best_paths` (one search per actor)."""
-    _check_hops(max_hops)
+    check_max_hops(max_hops)
     idx = _Index(eco)
     needs = eco.needs
     by_actor: dict[str, list[str]] = {}
@@ -323,8 +316,3 @@ def _frame(needs: pd.DataFrame, rows: Sequence[tuple[str, int, float, tuple[str,
                           index=needs.index).to_numpy(),
     }, index=needs.index)
     return out
-
-
-def _check_hops(max_hops: int) -> None:
-    if int(max_hops) < 1:
-        raise UsageError(_("max_hops must be at least 1, not {value}").format(value=max_hops))

@@ -21,7 +21,8 @@ from ._paths_search import _prepared
 from .paths import Referral, Unreachable, refer, unreachable_providers
 from .walkin import WalkIn
 
-__all__ = ["CONTACT_COLUMNS", "ReferralAnswer", "answer", "contact_of", "display_name", "need_reason"]
+__all__ = ["CONTACT_COLUMNS", "ReferralAnswer", "answer", "contact_of", "display_name", "need_reason",
+           "prepare_index"]
 
 #: The contact columns of ``actors.csv``, shown wherever a broker needs them.
 CONTACT_COLUMNS = ("contact", "phone", "email", "website", "address")
@@ -58,6 +59,14 @@ def display_name(eco: Ecosystem, actor: str, *, include_private: bool = False) -
         kind = label("kind", str(row["kind"]))
         return _("{kind} (private)").format(kind=kind[:1].upper() + kind[1:])
     return str(row["name"])
+
+
+def prepare_index(eco: Ecosystem) -> None:
+    """Build the search index of ``eco`` (cached per ecosystem object) and the graph that explains unmet needs.
+
+    Otherwise both are built on the first question; a desk builds them at start.
+    """
+    _prepared(eco)[1].hops_to("", ())
 
 
 def _row(eco: Ecosystem, actor: str) -> Mapping[str, Any]:

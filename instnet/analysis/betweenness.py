@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from .codedgraph import CodedGraph, _gather, group_by_outset
+from ..graph import CodedGraph, coded_graph
+from .codedgraph import csr_entries, group_by_outset
 from ..model import Ecosystem
 from ..schema import KINDS
 
@@ -26,8 +27,8 @@ _BATCH = 256  # general fallback: sources processed together
 
 
 def _sources_and_targets(eco: Ecosystem, g: CodedGraph) -> tuple[np.ndarray, np.ndarray]:
-    sources = np.unique(g.ids.get_indexer(eco.needs["actor"].unique()))
-    targets = np.unique(g.ids.get_indexer(eco.offers["actor"].unique()))
+    sources = np.unique(g.need_actor)
+    targets = np.unique(g.offer_actor)
     targets = targets[g.is_institution[targets]]
     return sources[sources >= 0], targets[targets >= 0]
 
@@ -61,7 +62,7 @@ def subset_betweenness(eco: Ecosystem, *, institutions_only: bool = True,
     institutions_only : bool, default True
         Return institutions only (else every actor, as networkx does).
     graph : CodedGraph, optional
-        Precomputed :meth:`CodedGraph.of` ``(eco)``.
+        Precomputed :func:`instnet.graph.coded_graph` ``(eco)`` (the default).
 
     Returns
     -------
@@ -84,7 +85,7 @@ def subset_betweenness(eco: Ecosystem, *, institutions_only: bool = True,
     >>> subset_betweenness(eco).to_dict()
     {'b': 2.0, 'p': 0.0}
     """
-    g = graph if graph is not None else CodedGraph.of(eco)
+    g = graph if graph is not None else coded_graph(eco)
     sources, targets = _sources_and_targets(eco, g)
     bet = np.zeros(g.n)
     if len(sources) and len(targets) and len(g.src):

@@ -17,24 +17,15 @@ import pandas as pd
 
 from .cuts import (
     BROKERAGE_ROLES,
-    CodedGraph,
     articulation,
     bridges,
     brokerage,
     institution_graph,
     subset_betweenness,
 )
-from ..graph import referral_edges
-from .impact import (
-    ImpactEngine,
-    WhatIf,
-    check_institutions,
-    impact,
-    load,
-    lost_needs,
-    served_needs,
-    what_if,
-)
+from ..graph import coded_graph
+from .impact import ImpactEngine, impact, lost_needs, served_needs
+from .load import WhatIf, check_institutions, load, what_if
 from ..model import Ecosystem
 
 __all__ = [
@@ -73,18 +64,20 @@ class Bottlenecks:
     edges of the institution graph; ``timings`` holds seconds per stage.
     """
 
-    def __init__(self, eco: Ecosystem, *, max_hops: int = 4, paths: pd.DataFrame | None = None):
+    def __init__(self, eco: Ecosystem, *, max_hops: int = 4, paths: pd.DataFrame | None = None,
+                 engine: ImpactEngine | None = None, loads: pd.DataFrame | None = None):
         self.eco = eco
         self.max_hops = max_hops
         self.timings: dict[str, float] = {}
         t = time.perf_counter()
-        graph = CodedGraph.of(eco, referral_edges(eco))
+        graph = coded_graph(eco)
         self._tick("graph", t)
         t = time.perf_counter()
-        self.engine = ImpactEngine(eco, max_hops=max_hops, graph=graph)
+        self.engine = engine if engine is not None else ImpactEngine(eco, max_hops=max_hops, graph=graph)
         self._tick("impact", t)
         t = time.perf_counter()
-        loads = load(eco, max_hops=max_hops, paths=paths)
+        if loads is None:
+            loads = load(eco, max_hops=max_hops, paths=paths)
         self._tick("load", t)
         t = time.perf_counter()
         bet = subset_betweenness(eco, graph=graph)
@@ -176,6 +169,11 @@ def bottlenecks(eco: Ecosystem, *, max_hops: int = 4, paths: pd.DataFrame | None
         Longest referral path, in links.
     paths : DataFrame, optional
         Precomputed :func:`instnet.analysis.paths.best_paths` for the load.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by institution id, worst first.
 
     Examples
     --------

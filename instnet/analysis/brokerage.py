@@ -12,7 +12,7 @@ from collections import defaultdict
 import numpy as np
 import pandas as pd
 
-from .codedgraph import CodedGraph
+from ..graph import CodedGraph, coded_graph
 from ..model import Ecosystem
 from ..schema import KINDS
 
@@ -57,7 +57,7 @@ def brokerage(eco: Ecosystem, *, institutions_only: bool = True,
     >>> brokerage(eco).loc["b"].to_dict()
     {'coordinator': 0, 'gatekeeper': 0, 'representative': 0, 'consultant': 0, 'liaison': 1, 'total': 1}
     """
-    g = graph if graph is not None else CodedGraph.of(eco)
+    g = graph if graph is not None else coded_graph(eco)
     k = len(KINDS)
     brokers = np.flatnonzero((g.in_degree > 0) & (g.out_degree > 0))
     pos = np.full(g.n, -1, dtype=np.int64)

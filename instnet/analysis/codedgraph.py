@@ -1,86 +1,18 @@
-"""The referral graph as integer arrays, shared by the bottleneck measures.
+"""Grouping and gathering on the coded referral graph (:class:`instnet.graph.CodedGraph`).
 
-:class:`CodedGraph` codes :func:`instnet.graph.referral_graph` as integer
-arrays; :func:`group_by_outset` groups nodes by their out-neighbour set (a
-million enterprises make a few ten thousand groups).
+:func:`group_by_outset` groups nodes by their out-neighbour set (a million
+enterprises make a few ten thousand groups); :func:`unique_rows` numbers the
+distinct rows of an integer matrix; :func:`csr_entries` lists the entries of
+some rows of a CSR matrix.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cached_property
-
 import numpy as np
-import pandas as pd
-import scipy.sparse as sp
 
-from ..graph import referral_edges
-from ..model import Ecosystem
-from ..schema import INSTITUTION_KINDS, KINDS
+from ..graph import CodedGraph
 
-__all__ = ["CodedGraph", "group_by_outset", "unique_rows"]
-
-
-@dataclass(frozen=True, eq=False)
-class CodedGraph:
-    """The referral graph as integer arrays (node ``i`` is ``ids[i]``).
-
-    ``src``/``dst``/``weight`` hold one entry per referral edge (self-loops
-    dropped); ``kind`` holds the index of each node's kind in
-    :data:`instnet.schema.KINDS`.
-    """
-
-    ids: pd.Index
-    kind: np.ndarray
-    src: np.ndarray
-    dst: np.ndarray
-    weight: np.ndarray
-
-    @classmethod
-    def of(cls, eco: Ecosystem, edges: pd.DataFrame | None = None) -> CodedGraph:
-        """Code ``eco``'s referral graph (``edges``: precomputed :func:`referral_edges`)."""
-        if edges is None:
-            edges = referral_edges(eco)
-        ids = pd.Index(eco.actors.index, dtype=object)
-        kind = pd.Categorical(eco.actors["kind"].to_numpy(), categories=list(KINDS)).codes.astype(np.int8)
-        src = ids.get_indexer(edges["source"].to_numpy())
-        dst = ids.get_indexer(edges["target"].to_numpy())
-        keep = src != dst
-        return cls(ids, kind, src[keep].astype(np.int64), dst[keep].astype(np.int64),
-                   edges["weight"].to_numpy(dtype=np.float64)[keep])
-
-    @property
-    def n(self) -> int:
-        return len(self.ids)
-
-    @cached_property
-    def is_institution(self) -> np.ndarray:
-        inst = np.array([k in INSTITUTION_KINDS for k in KINDS])
-        return inst[self.kind]
-
-    @cached_property
-    def adjacency(self) -> sp.csr_matrix:
-        """Sparse 0/1 matrix, ``[u, v] = 1`` for the edge u -> v."""
-        return sp.csr_matrix((np.ones(len(self.src)), (self.src, self.dst)), shape=(self.n, self.n))
-
-    @cached_property
-    def out_ptr(self) -> tuple[np.ndarray, np.ndarray]:
-        """CSR (indptr, indices) of out-neighbours, indices sorted."""
-        a = self.adjacency
-        a.sort_indices()
-        return a.indptr, a.indices
-
-    @cached_property
-    def in_degree(self) -> np.ndarray:
-        return np.bincount(self.dst, minlength=self.n)
-
-    @cached_property
-    def out_degree(self) -> np.ndarray:
-        return np.bincount(self.src, minlength=self.n)
-
-    def out(self, u: int) -> np.ndarray:
-        ptr, idx = self.out_ptr
-        return idx[ptr[u]:ptr[u + 1]]
+__all__ = ["csr_entries", "group_by_outset", "unique_rows"]
 
 
 def group_by_outset(g: CodedGraph, nodes: np.ndarray, extra: np.ndarray | None = None,
@@ -122,7 +54,7 @@ def group_by_outset(g: CodedGraph, nodes: np.ndarray, extra: np.ndarray | None =
     return group, np.array(reps, dtype=np.int64)
 
 
-def _gather(ptr: np.ndarray, idx: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def csr_entries(ptr: np.ndarray, idx: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(row of each entry, column of each entry) of the CSR ``rows``, vectorised."""
     d = ptr[rows + 1] - ptr[rows]
     rep = np.repeat(rows, d)

@@ -10,7 +10,7 @@
 * :func:`brokerage` (:mod:`instnet.analysis.brokerage`) -- Gould-Fernandez brokerage role
   counts with actor kind as the group.
 
-Everything runs on integer-coded arrays (:class:`CodedGraph`,
+Everything runs on integer-coded arrays (:class:`instnet.graph.CodedGraph`,
 :mod:`instnet.analysis.codedgraph`), so a national ecosystem (a million enterprises)
 takes seconds; docs/bottlenecks.md explains the algorithms and why they are
 exact.
@@ -23,16 +23,14 @@ import pandas as pd
 
 from .betweenness import subset_betweenness
 from .brokerage import BROKERAGE_ROLES, brokerage
-from .codedgraph import CodedGraph, group_by_outset
+from ..graph import CodedGraph, coded_graph
 from ..model import Ecosystem
 
 __all__ = [
     "BROKERAGE_ROLES",
-    "CodedGraph",
     "articulation",
     "bridges",
     "brokerage",
-    "group_by_outset",
     "institution_graph",
     "subset_betweenness",
 ]
@@ -48,11 +46,11 @@ def institution_graph(eco: Ecosystem, graph: CodedGraph | None = None) -> nx.Gra
     >>> G.has_edge("jampro_pc", "heart")
     True
     """
-    g = graph if graph is not None else CodedGraph.of(eco)
+    g = graph if graph is not None else coded_graph(eco)
     G = nx.Graph()
     G.add_nodes_from(g.ids[g.is_institution])
-    both = g.is_institution[g.src] & g.is_institution[g.dst]
-    G.add_edges_from(zip(g.ids[g.src[both]], g.ids[g.dst[both]]))
+    e = g.by_ids[g.is_institution[g.src[g.by_ids]] & g.is_institution[g.dst[g.by_ids]]]
+    G.add_edges_from(zip(g.ids[g.src[e]], g.ids[g.dst[e]]))
     return G
 
 

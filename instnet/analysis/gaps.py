@@ -21,7 +21,7 @@ from ..model import Ecosystem
 from .paths import best_paths
 from .reasons import paths_and_reasons, unmet_reasons
 
-__all__ = ["GROUP_KEYS", "GapReport", "coverage", "need_weights", "served_phrase"]
+__all__ = ["GROUP_KEYS", "GapReport", "coverage", "need_weights", "served_phrase", "unmet"]
 
 #: Keys a coverage report may be grouped by.
 GROUP_KEYS = ("service", "region", "sector", "reason")
@@ -124,6 +124,11 @@ class GapReport:
         return out
 
 
+    def to_frame(self) -> pd.DataFrame:
+        """The coverage of each group (a copy of :attr:`groups`)."""
+        return self.groups.copy()
+
+
 def served_phrase(served: int, needs: int) -> str:
     """``"1 of 2 needs served"``, the noun agreeing with the count of needs.
 
@@ -167,7 +172,8 @@ def parse_by(text: str | Sequence[str]) -> tuple[str, ...]:
 
 
 def coverage(eco: Ecosystem, *, by: str | Sequence[str] = ("service",), max_hops: int = 4,
-             paths: pd.DataFrame | None = None, reasons: bool = False, weighted: bool = False) -> GapReport:
+             paths: pd.DataFrame | None = None, reasons: bool = False, weighted: bool = False,
+             why: pd.DataFrame | None = None) -> GapReport:
     """Coverage of the needs of ``eco``, overall and per group.
 
     Parameters
@@ -188,6 +194,9 @@ def coverage(eco: Ecosystem, *, by: str | Sequence[str] = ("service",), max_hops
     weighted : bool, default False
         Also weigh each need by ``4 - priority`` (empty = 2): ``weighted_coverage``
         overall and per group.
+    why : DataFrame, optional
+        Precomputed ``unmet_reasons(eco, max_hops=max_hops, paths=paths)``
+        (:func:`~instnet.analysis.reasons.unmet_reasons`), used when reasons are asked for.
 
     Returns
     -------
@@ -219,8 +228,9 @@ def coverage(eco: Ecosystem, *, by: str | Sequence[str] = ("service",), max_hops
     [{'reason': 'no_path', 'needs': 1}, {'reason': 'served', 'needs': 1}]
     """
     keys = parse_by(by)
-    why = None
-    if paths is None and (reasons or "reason" in keys):
+    if not (reasons or "reason" in keys):
+        why = None
+    if paths is None and why is None and (reasons or "reason" in keys):
         paths, why = paths_and_reasons(eco, max_hops=max_hops)
     elif paths is None:
         paths = best_paths(eco, max_hops=max_hops)
@@ -268,6 +278,55 @@ def coverage(eco: Ecosystem, *, by: str | Sequence[str] = ("service",), max_hops
     wc = (float(frame["weight_served"].sum() / w.sum()) if n else 1.0) if weighted else None
     return GapReport(needs=n, served=k, coverage=(k / n) if n else 1.0, max_hops=int(max_hops), by=keys,
                      groups=groups, unmet=unmet, paths=paths, as_of=eco.year, weighted_coverage=wc)
+
+
+def unmet(eco: Ecosystem, *, max_hops: int = 4, paths: pd.DataFrame | None = None,
+          reasons: bool = False) -> pd.DataFrame:
+    """Every unmet need, with who and where (the rows of ``gaps --unmet``).
+
+    Parameters
+    ----------
+    eco : Ecosystem
+        The ecosystem (apply :meth:`Ecosystem.as_of` first for a given year).
+    max_hops : int, default 4
+        Longest referral path, in links.
+    paths : DataFrame, optional
+        Precomputed ``best_paths(eco, max_hops=max_hops)``.
+    reasons : bool, default False
+        Add each unmet need's ``reason`` and ``hops``
+        (see :func:`~instnet.analysis.reasons.unmet_reasons`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per unmet need, in the order of ``eco.needs`` (same index):
+        ``actor``, ``name``, ``service``, ``region``, ``sector`` (str), and
+        ``reason``, ``hops`` with ``reasons``.
+
+    Examples
+    --------
+    >>> eco = Ecosystem.from_records(
+    ...     actors=[{"id": "e1", "name": "A", "kind": "enterprise", "region": "north"},
+    ...             {"id": "e2", "name": "B", "kind": "enterprise", "region": "south"},
+    ...             {"id": "p", "name": "Lab", "kind": "bds_provider"}],
+    ...     services=[{"id": "s", "name": "Testing", "category": "technology"}],
+    ...     offers=[{"actor": "p", "service": "s"}],
+    ...     needs=[{"actor": "e1", "service": "s"}, {"actor": "e2", "service": "s"}],
+    ...     links=[{"source": "e1", "target": "p", "type": "client_of"}])
+    >>> unmet(eco).to_dict("records")
+    [{'actor': 'e2', 'name': 'B', 'service': 's', 'region': 'south', 'sector': ''}]
+    >>> unmet(eco, reasons=True)[["actor", "reason"]].to_dict("records")
+    [{'actor': 'e2', 'reason': 'no_path'}]
+    """
+    why = None
+    if paths is None and reasons:
+        paths, why = paths_and_reasons(eco, max_hops=max_hops)
+    elif paths is None:
+        paths = best_paths(eco, max_hops=max_hops)
+    elif reasons:
+        why = unmet_reasons(eco, max_hops=max_hops, paths=paths)
+    rows = paths.loc[~paths["served"].to_numpy(dtype=bool), ["actor", "service"]]
+    return _unmet_table(eco, rows, why).set_axis(rows.index)
 
 
 def _unmet_table(eco: Ecosystem, unmet: pd.DataFrame, why: pd.DataFrame | None) -> pd.DataFrame:

@@ -41,40 +41,25 @@ tests check that on random ecosystems.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from functools import cached_property
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from ..i18n import _
-from .codedgraph import CodedGraph, unique_rows
-from ..errors import UnknownIdError, UsageError
+from ..graph import CodedGraph, coded_graph
+from .codedgraph import group_by_outset, unique_rows
+from ..errors import check_max_hops, unknown_id
 from ..model import Ecosystem
 from ..schema import KINDS
 
-__all__ = [
-    "ImpactEngine",
-    "WhatIf",
-    "impact",
-    "load",
-    "lost_needs",
-    "served_needs",
-    "what_if",
-]
+__all__ = ["ImpactEngine", "impact", "lost_needs", "served_needs"]
 
-# load, utilisation and what-if live in instnet/analysis/load.py (re-exported at the end)
+# load, utilisation and what-if live in instnet/analysis/load.py
 
 _INF = np.int8(127)
 _NETWORK = KINDS.index("network")
 _ENTERPRISE = KINDS.index("enterprise")
-_PAD = 8  # actors with at most this many channels are grouped with array operations
-
-
-def _check_hops(max_hops: int) -> None:
-    if isinstance(max_hops, bool) or not isinstance(max_hops, int | np.integer) or max_hops < 1:
-        raise UsageError(_("max_hops must be a whole number of at least 1, not {value!r}").format(value=max_hops))
 
 
 class ImpactEngine:
@@ -87,7 +72,7 @@ class ImpactEngine:
     max_hops : int, default 4
         Longest referral path, in links.
     graph : CodedGraph, optional
-        Precomputed :meth:`CodedGraph.of` ``(eco)``.
+        Precomputed :func:`instnet.graph.coded_graph` ``(eco)`` (the default).
 
     Attributes
     ----------
@@ -121,10 +106,10 @@ class ImpactEngine:
     """
 
     def __init__(self, eco: Ecosystem, *, max_hops: int = 4, graph: CodedGraph | None = None):
-        _check_hops(max_hops)
+        check_max_hops(max_hops)
         self.eco = eco
         self.max_hops = int(max_hops)
-        self.graph = graph if graph is not None else CodedGraph.of(eco)
+        self.graph = graph if graph is not None else coded_graph(eco)
         self._prepare()
         self._run()
 
@@ -146,7 +131,7 @@ class ImpactEngine:
 
         # Offer classes: (service, regions, sectors) -> institutions.
         o = eco.offers
-        prov = self.inst_pos[g.ids.get_indexer(o["actor"].to_numpy())]
+        prov = self.inst_pos[g.offer_actor]
         ok = prov >= 0
         svc = o["service"].to_numpy()[ok]
         regs = [frozenset(Ecosystem.scope(r)) for r in o["regions"].to_numpy()[ok]]
@@ -160,7 +145,7 @@ class ImpactEngine:
 
         # Needs: actor code, service, region and sector codes.
         needs = eco.needs
-        actor = g.ids.get_indexer(needs["actor"].to_numpy())
+        actor = g.need_actor
         self.need_actor = actor
         region_codes, self.regions = pd.factorize(eco.actors["region"].to_numpy())
         sector_codes, self.sectors = pd.factorize(eco.actors["sector"].to_numpy())
@@ -221,37 +206,9 @@ class ImpactEngine:
         return dist
 
     def _signatures(self, needers: np.ndarray) -> np.ndarray:
-        """Signature id of each needer; sets ``_sig_reps`` (one actor per signature)."""
-        g = self.graph
-        ptr, idx = g.out_ptr
-        deg = ptr[needers + 1] - ptr[needers]
-        small = deg <= _PAD
-        sig = np.empty(len(needers), dtype=np.int64)
-        reps: list[int] = []
-        if small.any():
-            s_act = needers[small]
-            mat = np.full((len(s_act), _PAD + 2), -1, dtype=np.int64)
-            mat[:, 0] = self.actor_region[s_act]
-            mat[:, 1] = self.actor_sector[s_act]
-            d = deg[small]
-            rows = np.repeat(np.arange(len(s_act)), d)
-            starts = np.repeat(ptr[s_act], d)
-            offs = np.arange(len(rows)) - np.repeat(np.cumsum(d) - d, d)
-            mat[rows, 2 + offs] = idx[starts + offs]
-            first, inv = unique_rows(mat)
-            sig[small] = inv
-            reps.extend(s_act[first].tolist())
-        big = np.flatnonzero(~small)
-        seen: dict[tuple[int, ...], int] = {}
-        for i in big.tolist():
-            a = int(needers[i])
-            key = (int(self.actor_region[a]), int(self.actor_sector[a]), *idx[ptr[a]:ptr[a + 1]].tolist())
-            j = seen.get(key)
-            if j is None:
-                j = seen[key] = len(reps)
-                reps.append(a)
-            sig[i] = j
-        self._sig_reps = np.array(reps, dtype=np.int64)
+        """Signature id of each needer: (region, sector, out-neighbours); sets ``_sig_reps``."""
+        extra = np.stack([self.actor_region[needers], self.actor_sector[needers]], axis=1)
+        sig, self._sig_reps = group_by_outset(self.graph, needers, extra)
         return sig
 
     def _entry_map(self, a: int) -> tuple[tuple[int, int], ...]:
@@ -398,7 +355,7 @@ class ImpactEngine:
         pos = self.graph.ids.get_indexer([institution])[0]
         x = self.inst_pos[pos] if pos >= 0 else -1
         if x < 0:
-            raise UnknownIdError("institution", institution, _suggest(institution, self.graph.ids[self.inst_nodes]))
+            raise unknown_id("institution", institution, self.graph.ids[self.inst_nodes])
         groups = self._lost_by.get(int(x))
         if groups is None or not len(groups):
             return np.zeros(0, dtype=np.int64)
@@ -411,15 +368,7 @@ class ImpactEngine:
 
         Indexed like ``eco.needs`` (the rows lost, in their order).
         """
-        rows = self.lost_rows(institution)
-        needs = self.eco.needs.iloc[rows]
-        actors = self.eco.actors
-        return pd.DataFrame({
-            "actor": needs["actor"].to_numpy(dtype=object),
-            "service": needs["service"].to_numpy(dtype=object),
-            "region": actors["region"].reindex(needs["actor"]).to_numpy(dtype=object),
-            "sector": actors["sector"].reindex(needs["actor"]).to_numpy(dtype=object),
-        }, index=needs.index)
+        return need_rows(self.eco, self.lost_rows(institution))
 
     @cached_property
     def actors_cut(self) -> pd.Series:
@@ -430,18 +379,19 @@ class ImpactEngine:
         return pd.Series(out, index=self.impact.index, name="actors_cut")
 
 
-def _suggest(value: str, choices: Iterable[str], n: int = 3) -> list[str]:
-    import difflib
-
-    pool = [str(c) for c in choices]
-    low = {c.lower(): c for c in pool}
-    hits = difflib.get_close_matches(value.lower(), list(low), n=n, cutoff=0.6)
-    out = [low[h] for h in hits]
-    out += [c for c in pool if value.lower() in c.lower() and c not in out]
-    return out[:n]
-
-
 # --------------------------------------------------------------------------- functions
+
+
+def need_rows(eco: Ecosystem, rows: np.ndarray) -> pd.DataFrame:
+    """The needs at positions ``rows``: ``actor``, ``service``, ``region``, ``sector``, indexed like ``eco.needs``."""
+    needs = eco.needs.iloc[rows]
+    actors = eco.actors
+    return pd.DataFrame({
+        "actor": needs["actor"].to_numpy(dtype=object),
+        "service": needs["service"].to_numpy(dtype=object),
+        "region": actors["region"].reindex(needs["actor"]).to_numpy(dtype=object),
+        "sector": actors["sector"].reindex(needs["actor"]).to_numpy(dtype=object),
+    }, index=needs.index)
 
 
 def served_needs(eco: Ecosystem, *, max_hops: int = 4) -> pd.Series:
@@ -464,6 +414,13 @@ def served_needs(eco: Ecosystem, *, max_hops: int = 4) -> pd.Series:
 
 def impact(eco: Ecosystem, *, max_hops: int = 4) -> pd.DataFrame:
     """Impact of every institution: served needs lost if it and its links go.
+
+    Parameters
+    ----------
+    eco : Ecosystem
+        The ecosystem (apply :meth:`Ecosystem.as_of` first for a given year).
+    max_hops : int, default 4
+        Longest referral path, in links.
 
     Returns
     -------
@@ -507,5 +464,3 @@ def lost_needs(eco: Ecosystem, institution: str, *, max_hops: int = 4) -> pd.Dat
     """
     return ImpactEngine(eco, max_hops=max_hops).lost(institution)
 
-
-from .load import WhatIf, check_institutions, load, what_if  # noqa: E402  (after ImpactEngine)

@@ -25,7 +25,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import breadth_first_order
 
 from ..graph import referral_edges
-from .impact import load as load_of
+from .load import load as load_of
 from ..model import Ecosystem
 from .paths import best_paths
 from ..i18n import N_, _, format_decimal
@@ -144,11 +144,29 @@ def indicators(eco: Ecosystem, *, max_hops: int = 4, paths: pd.DataFrame | None 
                fragmentation_sample: int = FRAGMENTATION_SAMPLE) -> pd.DataFrame:
     """Every indicator of :data:`DEFINITIONS` for each scope.
 
+    Parameters
+    ----------
+    eco : Ecosystem
+        The ecosystem (apply :meth:`Ecosystem.as_of` first for a given year).
+    max_hops : int, default 4
+        Longest referral path, in links.
+    paths : DataFrame, optional
+        Precomputed :func:`instnet.analysis.paths.best_paths` ``(eco, max_hops=...)``.
+    fragmentation_sample : int
+        Institutions sampled for the fragmentation indicator.
+
     Returns
     -------
     pandas.DataFrame
         Columns ``scope`` (``overall``, ``region`` or ``sector``), ``group``
         (``""`` for overall) and one column per indicator.
+
+    Examples
+    --------
+    >>> from instnet import read_dataset
+    >>> table = indicators(read_dataset("jamaica"))
+    >>> table.iloc[0]["scope"], bool(0 < table.iloc[0]["coverage"] < 1)
+    ('overall', True)
     """
     if paths is None:
         paths = best_paths(eco, max_hops=max_hops)
@@ -227,13 +245,15 @@ def _clean(v: Any) -> Any:
     return v
 
 
-def panel(eco: Ecosystem, *, max_hops: int = 4, paths: pd.DataFrame | None = None) -> dict[str, Any]:
+def panel(eco: Ecosystem, *, max_hops: int = 4, paths: pd.DataFrame | None = None,
+          table: pd.DataFrame | None = None) -> dict[str, Any]:
     """The indicators panel as plain data (JSON-ready; NaN becomes None).
 
     ``{"max_hops", "overall": {indicator: value}, "regions": {region: {...}},
-    "sectors": {sector: {...}}, "definitions": {indicator: text}}``
+    "sectors": {sector: {...}}, "definitions": {indicator: text}}``; ``table``
+    is a precomputed :func:`indicators` frame.
     """
-    t = indicators(eco, max_hops=max_hops, paths=paths)
+    t = indicators(eco, max_hops=max_hops, paths=paths) if table is None else table
 
     def rec(r: pd.Series) -> dict[str, Any]:
         return {k: _clean(r[k]) for k in INDICATORS}

@@ -3,8 +3,6 @@
 * **load**: served needs whose best path passes through or ends at ``X``;
   **utilisation** = load / capacity;
 * **what-if**: coverage before and after removing several institutions together.
-
-Re-exported by :mod:`instnet.analysis.impact`.
 """
 
 from __future__ import annotations
@@ -17,11 +15,11 @@ import pandas as pd
 
 from ..i18n import _
 from ..labels import label
-from ..errors import UnknownIdError, UsageError
-from .impact import ImpactEngine, _suggest
+from ..errors import UsageError, unknown_id
+from .impact import ImpactEngine
 from ..model import Ecosystem
 
-__all__ = ["WhatIf", "check_institutions", "load", "what_if"]
+__all__ = ["WhatIf", "check_institutions", "compare", "load", "what_if"]
 
 
 def load(eco: Ecosystem, *, max_hops: int = 4, paths: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -114,6 +112,10 @@ class WhatIf:
             "groups": self.groups.to_dict("records"),
         }
 
+    def to_frame(self) -> pd.DataFrame:
+        """The groups table (one row per service, region or sector group)."""
+        return self.groups.copy()
+
 
 def check_institutions(eco: Ecosystem, ids: Sequence[str]) -> list[str]:
     """Return ``ids`` (deduplicated) after checking each is an institution of ``eco``.
@@ -128,7 +130,7 @@ def check_institutions(eco: Ecosystem, ids: Sequence[str]) -> list[str]:
     out: list[str] = []
     for i in ids:
         if i not in eco.actors.index:
-            raise UnknownIdError("institution", i, _suggest(i, eco.institution_ids))
+            raise unknown_id("institution", i, eco.institution_ids)
         if not eco.is_institution(i):
             raise UsageError(_("{id!r} is a {kind}, not an institution").format(
                 id=i, kind=label("kind", eco.actors.at[i, "kind"])))
@@ -141,6 +143,28 @@ def what_if(eco: Ecosystem, remove: Sequence[str], *, max_hops: int = 4,
             by: Sequence[str] = ("service", "region", "sector")) -> WhatIf:
     """Coverage before and after removing ``remove`` (institutions) together.
 
+    Parameters
+    ----------
+    eco : Ecosystem
+        The ecosystem (apply :meth:`Ecosystem.as_of` first for a given year).
+    max_hops : int, default 4
+        Longest referral path, in links.
+    remove : sequence of str
+        Ids of the institutions removed together (with their links and offers).
+    by : sequence of str
+        The groupings of :attr:`WhatIf.groups` (``service``, ``region``, ``sector``).
+
+    Returns
+    -------
+    WhatIf
+
+    Raises
+    ------
+    UnknownIdError
+        For an id that is not an actor (with close suggestions).
+    UsageError
+        For an actor that is not an institution.
+
     Examples
     --------
     >>> from instnet import read_dataset
@@ -151,6 +175,12 @@ def what_if(eco: Ecosystem, remove: Sequence[str], *, max_hops: int = 4,
     removed = check_institutions(eco, remove)
     before = ImpactEngine(eco, max_hops=max_hops).served
     after = ImpactEngine(eco.without(removed), max_hops=max_hops).served
+    return compare(eco, removed, before, after, by=by)
+
+
+def compare(eco: Ecosystem, removed: Sequence[str], before: np.ndarray, after: np.ndarray, *,
+            by: Sequence[str] = ("service", "region", "sector")) -> WhatIf:
+    """The :class:`WhatIf` of served needs ``before`` and ``after`` removing ``removed`` (bool per need)."""
     needs = eco.needs
     actors = eco.actors
     frame = pd.DataFrame({

@@ -18,7 +18,7 @@ import pandas as pd
 
 from ..io.referral_log import DECLINE_REASONS, REFERRAL_COLUMNS, STATUSES
 from ..model import Ecosystem
-from .impact import load  # re-exported there (importing load first would be circular)
+from .load import load
 
 __all__ = ["Outcomes", "merge_logs", "outcomes"]
 

@@ -18,17 +18,17 @@ the candidates of the definition.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
 from ._paths_engine import _best_paths_fast
-from ._paths_search import _check_hops, _Index, _prepared, _ranked, _refer_search
+from ._paths_search import _Index, _prepared, _ranked, _refer_search
 from .walkin import WalkIn, walk_in_index
 from ._paths_search import _simple_best_paths  # noqa: F401  (the straightforward engine, for tests)
-from ..errors import UnknownIdError, UsageError
+from ..errors import UsageError, check_max_hops, unknown_id
 from ..i18n import _, current_language
 from ..labels import label
 from ..model import Ecosystem
@@ -103,7 +103,7 @@ class Referral:
     path: tuple[str, ...]
     steps: tuple[Step, ...] = field(default=())
 
-    def describe(self, names: dict[str, str] | None = None) -> str:
+    def describe(self) -> str:
         """The path in words, every hop named with its name, kind and link type."""
         return "; ".join(s.describe() for s in self.steps)
 
@@ -183,19 +183,8 @@ def best_paths(eco: Ecosystem, *, max_hops: int = 4) -> pd.DataFrame:
     >>> bool(best_paths(eco, max_hops=1).iloc[0].served)
     False
     """
-    _check_hops(max_hops)
+    check_max_hops(max_hops)
     return _best_paths_fast(eco, max_hops=max_hops)
-
-
-def _suggest(value: str, choices: Iterable[Hashable], n: int = 3) -> list[str]:
-    import difflib
-
-    pool = [str(c) for c in choices]
-    close = difflib.get_close_matches(value, pool, n=n, cutoff=0.5)
-    if not close:
-        low = value.lower()
-        close = [c for c in pool if low in c.lower() or c.lower() in low][:n]
-    return close
 
 
 def _check_ids(eco: Ecosystem, actor: str | WalkIn, service: str) -> None:
@@ -203,13 +192,13 @@ def _check_ids(eco: Ecosystem, actor: str | WalkIn, service: str) -> None:
         for target in actor.via:
             if target not in eco.actors.index:
                 eco.require_active(target)
-                raise UnknownIdError("actor", target, _suggest(target, eco.actors.index))
+                raise unknown_id("actor", target, eco.actors.index)
         actor.check(eco)
     elif actor not in eco.actors.index:
         eco.require_active(actor)
-        raise UnknownIdError("actor", actor, _suggest(actor, eco.actors.index))
+        raise unknown_id("actor", actor, eco.actors.index)
     if service not in eco.services.index:
-        raise UnknownIdError("service", service, _suggest(service, eco.services.index))
+        raise unknown_id("service", service, eco.services.index)
 
 
 def _search_index(eco: Ecosystem, actor: str | WalkIn) -> tuple[_Index, str]:
@@ -284,9 +273,9 @@ def refer(eco: Ecosystem, actor: str | WalkIn, service: str, *, k: int = 3,
     'to Broker (network broker) via client of; to Lab (BDS provider) via refers to'
     """
     _check_ids(eco, actor, service)
-    _check_hops(max_hops)
+    check_max_hops(max_hops)
     if int(k) < 1:
-        raise UsageError(_("k must be at least 1, not {k}").format(k=k))
+        raise UsageError(_("k must be at least 1, not {k}").format(k=k), argument="k")
     idx, actor = _search_index(eco, actor)
     valid = idx.valid(service, actor)
     if not valid:

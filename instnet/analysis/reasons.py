@@ -21,7 +21,7 @@ from ..i18n import _, ngettext
 from ..model import Ecosystem
 from ._paths_engine import _best_paths_fast, _Classes
 from ._paths_reasons import REASONS, _unmet_reasons
-from ._paths_search import _check_hops
+from ..errors import check_max_hops
 from .paths import provider_routes
 
 __all__ = ["REASONS", "Reason", "describe_reason", "need_reason", "paths_and_reasons", "unmet_reasons"]
@@ -108,7 +108,7 @@ def unmet_reasons(eco: Ecosystem, *, max_hops: int = 4, paths: pd.DataFrame | No
     >>> r["hops"].tolist()
     [3, <NA>, <NA>, <NA>]
     """
-    _check_hops(max_hops)
+    check_max_hops(max_hops)
     if paths is None:
         return paths_and_reasons(eco, max_hops=max_hops)[1]
     return _frame(eco, paths, None)
@@ -133,7 +133,7 @@ def paths_and_reasons(eco: Ecosystem, *, max_hops: int = 4) -> tuple[pd.DataFram
     >>> len(why) == int((~paths["served"]).sum())
     True
     """
-    _check_hops(max_hops)
+    check_max_hops(max_hops)
     paths, classes = _best_paths_fast(eco, max_hops=max_hops, keep=True)
     return paths, _frame(eco, paths, classes)
 
@@ -181,7 +181,7 @@ def need_reason(eco: Ecosystem, actor: str, service: str, *, max_hops: int = 4) 
     >>> need_reason(eco, "shop", "test", max_hops=2) is None
     True
     """
-    _check_hops(max_hops)
+    check_max_hops(max_hops)
     routes = provider_routes(eco, actor, service)
     if not routes:
         return Reason("no_provider")

@@ -27,19 +27,19 @@ import numpy as np
 import pandas as pd
 
 from ..i18n import _
-from .bottlenecks import bottlenecks
 from ..errors import UsageError
-from .indicators import INDICATORS, indicators
 from ..model import Ecosystem
-from .paths import best_paths
+from .core import Analysis
+from .indicators import INDICATORS
 
 __all__ = ["trend", "trend_years", "diff", "Diff", "snapshot", "MAX_TREND_YEARS"]
 
 
 def snapshot(eco: Ecosystem, *, max_hops: int = 4, top: int = 3) -> dict[str, Any]:
     """Overall indicators and the top bottlenecks of one ecosystem."""
-    paths = best_paths(eco, max_hops=max_hops)
-    ind = indicators(eco, max_hops=max_hops, paths=paths)
+    analysis = Analysis(eco, max_hops=max_hops)
+    paths = analysis.paths
+    ind = analysis.indicators
     overall = ind[ind["scope"] == "overall"].iloc[0]
     served = int(paths["served"].sum())
     out: dict[str, Any] = {"needs": len(paths), "served": served,
@@ -50,7 +50,7 @@ def snapshot(eco: Ecosystem, *, max_hops: int = 4, top: int = 3) -> dict[str, An
         if k != "needs":
             v = overall[k]
             out[k] = None if pd.isna(v) else float(v)
-    b = bottlenecks(eco, max_hops=max_hops, paths=paths) if len(eco.institution_ids) else None
+    b = analysis.bottlenecks if len(eco.institution_ids) else None
     tops = []
     if b is not None:
         for i, r in b.head(top).iterrows():
@@ -79,14 +79,16 @@ def trend_years(start: int, end: int, *, step: int = 1) -> list[int]:
     [2000, 2004, 2008, 2010]
     """
     if step < 1:
-        raise UsageError(_("step must be at least 1"))
+        raise UsageError(_("step must be at least 1"), argument="step")
     if end < start:
-        raise UsageError(_("end ({end}) is before start ({start})").format(end=end, start=start))
+        raise UsageError(_("end ({end}) is before start ({start})").format(end=end, start=start),
+                         argument=("end", "start"))
     n = (end - start) // step + 1 + (1 if (end - start) % step else 0)
     if n > MAX_TREND_YEARS:
         raise UsageError(_("{n} years from {start} to {end} (every {step}): at most {most} are evaluated; "
                            "give a larger step or a shorter range").format(
-                               n=n, start=start, end=end, step=step, most=MAX_TREND_YEARS))
+                               n=n, start=start, end=end, step=step, most=MAX_TREND_YEARS),
+                         argument=("step", "start", "end"))
     years = list(range(start, end + 1, step))
     if years[-1] != end:
         years.append(end)
@@ -97,11 +99,39 @@ def trend(eco: Ecosystem, start: int, end: int, *, step: int = 1, max_hops: int 
           progress: Callable[[int], None] | None = None) -> pd.DataFrame:
     """One row per year from ``start`` to ``end`` (inclusive, every ``step`` years).
 
-    Columns: ``year``, ``needs``, ``served``, ``unmet``, ``actors``,
-    ``institutions``, ``links``, every overall indicator but ``needs``, and
-    ``bottlenecks`` (list of ``{"id", "name", "impact", "load"}``, worst first).
-    At most :data:`MAX_TREND_YEARS` years (see :func:`trend_years`); ``progress``
-    is called with each year once it is done.
+    Parameters
+    ----------
+    eco : Ecosystem
+        The ecosystem with its ``since``/``until`` dates (each year is :meth:`Ecosystem.as_of` it).
+    start, end : int
+        The first and last year.
+    step : int, default 1
+        Years between rows (``end`` is always included).
+    max_hops : int, default 4
+        Longest referral path, in links.
+    top : int, default 3
+        Bottlenecks listed per year.
+    progress : callable, optional
+        Called with each year once it is done.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``year``, ``needs``, ``served``, ``unmet``, ``actors``,
+        ``institutions``, ``links``, every overall indicator but ``needs``, and
+        ``bottlenecks`` (list of ``{"id", "name", "impact", "load"}``, worst first).
+
+    Raises
+    ------
+    UsageError
+        If ``step`` is below 1, ``end`` is before ``start``, or the range holds
+        more than :data:`MAX_TREND_YEARS` years (see :func:`trend_years`).
+
+    Examples
+    --------
+    >>> from instnet import read_dataset
+    >>> trend(read_dataset("jamaica"), 1994, 1998, step=2)["year"].tolist()
+    [1994, 1996, 1998]
     """
     rows = []
     for y in trend_years(start, end, step=step):
@@ -111,9 +141,9 @@ def trend(eco: Ecosystem, start: int, end: int, *, step: int = 1, max_hops: int 
     return pd.DataFrame(rows)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Diff:
-    """What changed between ecosystem ``a`` (before) and ``b`` (after)."""
+    """What changed between ecosystem ``a`` (before) and ``b`` (after) (:meth:`to_frame`: the counts)."""
 
     label_a: str
     label_b: str
@@ -154,6 +184,10 @@ class Diff:
             "bottlenecks_rose": recs(self.rose), "bottlenecks_fell": recs(self.fell),
         }
 
+    def to_frame(self) -> pd.DataFrame:
+        """The count of every kind of change (:meth:`summary`)."""
+        return self.summary()
+
     def summary(self) -> pd.DataFrame:
         """One row per kind of change with its count (the CSV/table form)."""
         rows = [("actors added", len(self.actors_added)), ("actors removed", len(self.actors_removed)),
@@ -171,29 +205,53 @@ def _set_diff(a: pd.DataFrame, b: pd.DataFrame, key: list[str], extra: list[str]
     return m[m["_merge"] == "left_only"].drop(columns="_merge").sort_values(key, kind="stable").reset_index(drop=True)
 
 
-def _needs_status(eco: Ecosystem, max_hops: int) -> pd.DataFrame:
-    p = best_paths(eco, max_hops=max_hops)
-    return p[["actor", "service", "served"]].drop_duplicates(["actor", "service"])
+def _needs_status(analysis: Analysis) -> pd.DataFrame:
+    return analysis.paths[["actor", "service", "served"]].drop_duplicates(["actor", "service"])
 
 
-def _impacts(eco: Ecosystem, max_hops: int) -> pd.DataFrame:
-    if not len(eco.institution_ids):
+def _impacts(analysis: Analysis) -> pd.DataFrame:
+    if not len(analysis.eco.institution_ids):
         return pd.DataFrame({"name": pd.Series([], dtype=str), "impact": pd.Series([], dtype=np.int64),
                              "load": pd.Series([], dtype=np.int64)})
-    return bottlenecks(eco, max_hops=max_hops)[["name", "impact", "load"]]
+    return analysis.bottlenecks[["name", "impact", "load"]]
 
 
 def diff(a: Ecosystem, b: Ecosystem, *, max_hops: int = 4, label_a: str = "A", label_b: str = "B") -> Diff:
-    """Compare ecosystem ``a`` (before) with ``b`` (after); see the module doc."""
+    """Compare ecosystem ``a`` (before) with ``b`` (after); see the module doc.
+
+    Parameters
+    ----------
+    a, b : Ecosystem
+        The ecosystem before and after (two years of one dataset, or two datasets).
+    max_hops : int, default 4
+        Longest referral path, in links.
+    label_a, label_b : str
+        Names of the two sides in the output.
+
+    Returns
+    -------
+    Diff
+        Actors, links and offers added and removed, gaps closed and opened, and the
+        institutions whose impact or load changed.
+
+    Examples
+    --------
+    >>> from instnet import read_dataset
+    >>> eco = read_dataset("jamaica")
+    >>> d = diff(eco.as_of(1994), eco.as_of(1998))
+    >>> len(d.actors_added) > 0, d.coverage_b >= 0
+    (True, True)
+    """
     aa = a.actors.rename_axis("id").reset_index()[["id", "name", "kind"]]
     ba = b.actors.rename_axis("id").reset_index()[["id", "name", "kind"]]
     lk = ["source", "target", "type"]
     ok = ["actor", "service"]
-    sa, sb = _needs_status(a, max_hops), _needs_status(b, max_hops)
+    an_a, an_b = Analysis(a, max_hops=max_hops), Analysis(b, max_hops=max_hops)
+    sa, sb = _needs_status(an_a), _needs_status(an_b)
     m = sb.merge(sa, on=ok, how="left", suffixes=("_b", "_a"))
     closed = m[(m["served_a"] == False) & m["served_b"]][ok]  # noqa: E712 (NaN-safe)
     opened = m[~m["served_b"].astype(bool) & (m["served_a"].isna() | (m["served_a"] == True))][ok]  # noqa: E712
-    ia, ib = _impacts(a, max_hops), _impacts(b, max_hops)
+    ia, ib = _impacts(an_a), _impacts(an_b)
     j = ia.add_suffix("_a").join(ib.add_suffix("_b"), how="outer")
     bt = pd.DataFrame({
         "id": j.index.astype(str),

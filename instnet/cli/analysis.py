@@ -5,22 +5,20 @@ from __future__ import annotations
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import pandas as pd
-from rich.console import Console
-from rich.markup import escape
 
-from ..analysis import answer as answer_mod
-from ..analysis import gaps as gaps_mod
-from ..analysis.reasons import REASONS, describe_reason
-from ..analysis.walkin import WalkIn
-from ..errors import UnknownIdError
 from ..i18n import _, format_decimal, format_int, format_percent, ngettext
 from ..labels import column_label, label
 from . import main
-from .common import analysis_options, as_of_phrase, as_of_value, command_wrapper, emit, load, masker, rich_table
+from .common import analysis_options, as_of_phrase, command_wrapper, emit, load, masker, rich_table
 from .output import markup_safe, visible
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from ..analysis.walkin import WalkIn
 
 
 @main.command()
@@ -36,9 +34,16 @@ from .output import markup_safe, visible
 def gaps(dataset: str, ecosystem: str | None, as_of: int | str, max_hops: int, fmt: str,
          output: Path | None, by: str, unmet: bool, fail_under: float | None, weighted: bool) -> None:
     """Service gaps: coverage of needs overall and per group, worst groups first."""
-    keys = gaps_mod.parse_by(by)
+    from rich.markup import escape
+
+    from ..analysis.core import Analysis
+    from ..analysis.gaps import parse_by
+    from ..analysis.reasons import REASONS
+
+    keys = parse_by(by)
     eco = load(dataset, ecosystem=ecosystem, as_of=as_of)
-    report = gaps_mod.coverage(eco, by=keys, max_hops=max_hops, reasons=unmet, weighted=weighted)
+    analysis = Analysis(eco, max_hops=max_hops)
+    report = analysis.gaps(by=keys, reasons=unmet, weighted=weighted)
     data = report.to_dict(unmet=unmet)
     cols = [*keys, "needs", "served", "unmet", "coverage", *(("weighted_coverage",) if weighted else ())]
     table = report.groups[cols]
@@ -100,11 +105,20 @@ def refer(dataset: str, ecosystem: str | None, as_of: int | str, max_hops: int, 
 
     For a client who is not in the dataset: refer DATASET --walk-in --region R --sector S --via ID[,ID] SERVICE.
     """
+    from rich.markup import escape
+
+    import pandas as pd
+
+    from ..analysis.core import Analysis
+    from ..analysis.reasons import describe_reason
+    from ..analysis.walkin import WalkIn
+    from ..errors import UnknownIdError
+
     target = _refer_target(ids, walk_in=walk_in, region=region, sector=sector, via=via)
     service = ids[-1]
     eco = load(dataset, ecosystem=ecosystem, as_of=as_of)
     try:
-        ans = answer_mod.answer(eco, target, service, k=k, max_hops=max_hops)
+        ans = Analysis(eco, max_hops=max_hops).answer(target, service, k=k)
     except UnknownIdError as exc:
         if exc.what == "actor" and not walk_in and type(exc) is UnknownIdError:  # not an inactive actor
             raise UnknownIdError(exc.what, exc.value, exc.suggestions, hint=_(
@@ -155,6 +169,8 @@ def refer(dataset: str, ecosystem: str | None, as_of: int | str, max_hops: int, 
 
 
 def _refer_target(ids: tuple[str, ...], *, walk_in: bool, region: str, sector: str, via: str) -> str | WalkIn:
+    from ..analysis.walkin import WalkIn
+
     """ACTOR, or the walk-in described by the options; checks the positional arguments."""
     if not ids:  # click's own "Missing argument" message, as for any command
         ctx = click.get_current_context()

@@ -3,24 +3,29 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import pandas as pd
-from rich.console import Console
-from rich.markup import escape
 
-from ..analysis import bottlenecks as bn
 from ..i18n import _, format_decimal, format_int, format_percent
 from . import main
 from ..errors import UsageError
-from ..render.privacy import Masker
 from .common import analysis_options, as_of_phrase, as_of_value, command_wrapper, emit, err_console, load, masker, rich_table
 from .output import markup_safe
 
+if TYPE_CHECKING:
+    import pandas as pd
+    from rich.console import Console
+
+    from ..analysis.bottlenecks import Bottlenecks
+    from ..analysis.core import Analysis
+    from ..render.privacy import Masker
 
 
 def _display(shown: pd.DataFrame) -> pd.DataFrame:
     """A compact terminal view of the bottleneck table."""
+    import pandas as pd
+
     util = shown["utilisation"]
     return pd.DataFrame({
         "id": shown.index.to_numpy(dtype=object),
@@ -78,18 +83,25 @@ def bottlenecks(dataset: str, ecosystem: str | None, as_of: int | str, max_hops:
     load = served needs whose best referral path runs through or ends at it.
     Sorted by impact, then load.
     """
+    from rich.markup import escape
+
+    import pandas as pd
+
+    from ..analysis.core import Analysis
+
     eco = load(dataset, ecosystem=ecosystem, as_of=as_of)
     if remove is not None and show_lost:
         raise UsageError(_("--show-lost lists what each institution of the table cuts off; with --remove, "
                            "the needs lost are in the what-if output already: give one of them"))
+    analysis = Analysis(eco, max_hops=max_hops)
     m = masker(eco)
     if remove is not None:
-        _what_if(eco, _split_ids(remove), max_hops=max_hops, fmt=fmt, output=output, top=top,
+        _what_if(analysis, _split_ids(remove), fmt=fmt, output=output, top=top,
                  m=masker(eco, typed=tuple(_split_ids(remove))))
         return
     status = err_console()
     with status.status(_("analysing bottlenecks")):
-        result = bn.analyse(eco, max_hops=max_hops)
+        result = analysis.bottleneck_analysis
     n = None if top == 0 else top
     records = result.records(n, show_lost=show_lost)
     data = {"name": eco.name, "max_hops": max_hops, "as_of": as_of_value(eco), "institutions": records,
@@ -119,7 +131,7 @@ def bottlenecks(dataset: str, ecosystem: str | None, as_of: int | str, max_hops:
     emit(fmt=fmt, output=output, data=data, table=table, render=render, masker=m)
 
 
-def _explain(console: Console, eco, result: bn.Bottlenecks, rec: dict, *, full: bool, m: Masker) -> None:
+def _explain(console: Console, eco, result: Bottlenecks, rec: dict, *, full: bool, m: Masker) -> None:
     """Why an institution matters: who it cuts off, by sector and service."""
     ident = m.id(rec["id"])
     if rec["impact"] == 0:
@@ -145,10 +157,10 @@ def _explain(console: Console, eco, result: bn.Bottlenecks, rec: dict, *, full: 
                                  title=_("Needs cut off without {id}").format(id=ident)))
 
 
-def _what_if(eco, ids: list[str], *, max_hops: int, fmt: str, output: Path | None,
-             top: int, m: Masker) -> None:
-    ids = bn.check_institutions(eco, ids)
-    w = bn.what_if(eco, ids, max_hops=max_hops)
+def _what_if(analysis: Analysis, ids: list[str], *, fmt: str, output: Path | None, top: int, m: Masker) -> None:
+    eco, max_hops = analysis.eco, analysis.max_hops
+    w = analysis.without(ids)
+    ids = list(w.removed)
     groups = w.groups if top == 0 else w.groups.head(top)
     data = {"name": eco.name, "max_hops": max_hops, "as_of": as_of_value(eco), "what_if": w.to_dict()}
     data["what_if"]["lost_needs"] = w.lost_needs[["actor", "service"]].to_dict("records")

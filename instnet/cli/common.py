@@ -1,4 +1,8 @@
-"""What every command shares: loading a DATASET, common options, output, errors."""
+"""What every command shares: loading a DATASET, common options, output, errors.
+
+pandas and the library are imported where a command needs them, not here:
+``instnet --help`` loads click and nothing heavy.
+"""
 
 from __future__ import annotations
 
@@ -11,22 +15,23 @@ import math
 import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-import pandas as pd
-from rich.console import Console
 
-from ..errors import DatasetError, InstnetError, OutputError, UnknownIdError
+from ..errors import DatasetError, InstnetError, OutputError, UnknownIdError, UsageError
 from ..i18n import _, format_decimal, format_int, format_percent, ngettext
 from ..io.outfile import atomic_file, spreadsheet_safe
 from ..labels import column_label, label
-from ..model import Ecosystem, as_of_phrase  # noqa: F401  (re-exported for the commands)
 from .lang import LocalisedGroup
-from ..io.read import read_dataset
-from ..io.write import csv_text
-from ..render.privacy import Masker
 from .output import FrameView, frame_view, make_console, masking, round_floats, stdout_failed
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from rich.console import Console
+
+    from ..model import Ecosystem
+    from ..render.privacy import Masker
 
 log = logging.getLogger("instnet")
 MAX_SHOWN_PROBLEMS = 50
@@ -51,7 +56,37 @@ def report_error(exc: InstnetError) -> None:
             console.print("  " + _("... and {n} more").format(n=n - MAX_SHOWN_PROBLEMS), markup=False)
     else:
         console.print("[bold red]" + _("error:") + "[/] ", end="", markup=True)
-        console.print(str(exc), markup=False)
+        console.print(cli_message(exc), markup=False)
+
+
+#: Keyword arguments of the library whose option has another name on the command line.
+FLAGS = {"start": "--from", "end": "--to", "fmt": "--format", "families": "--actions", "k": "-k"}
+
+
+def cli_message(exc: InstnetError) -> str:
+    """The message of ``exc`` with the keyword argument it names spelled as this CLI's option.
+
+    Examples
+    --------
+    >>> cli_message(UsageError("max_hops must be at least 1", argument="max_hops"))
+    '--max-hops must be at least 1'
+    >>> cli_message(UsageError("end (1990) is before start (1999)", argument=("end", "start")))
+    '--to (1990) is before --from (1999)'
+    """
+    import re
+
+    text = str(exc)
+    argument = exc.argument if isinstance(exc, UsageError) else None
+    for name in (argument,) if isinstance(argument, str) else argument or ():
+        flag = FLAGS.get(name, "--" + name.replace("_", "-"))
+        word = rf"(?<![-\w]){re.escape(name)}\b"
+        if f"{name}=True" in text:
+            text = text.replace(f"{name}=True", flag, 1)
+        elif re.search(word, text):
+            text = re.sub(word, flag, text, count=1)
+        else:
+            text = f"{flag}: {text}"
+    return text
 
 
 def _os_error(exc: OSError) -> OutputError:
@@ -129,6 +164,8 @@ def load(dataset: str, *, ecosystem: str | None = None, as_of: int | str | None 
 
         eco = read_ecosystem(ecosystem)
     else:
+        from ..io.read import read_dataset
+
         eco = read_dataset(dataset)
     _remember_private_ids(eco)
     if as_of is None or as_of == "all":
@@ -151,6 +188,13 @@ def _without_private_suggestions(exc: InstnetError, ctx: click.Context) -> Instn
     if not isinstance(exc, UnknownIdError) or not hidden or not set(exc.suggestions) & hidden:
         return exc
     return UnknownIdError(exc.what, exc.value, [x for x in exc.suggestions if x not in hidden])
+
+
+def as_of_phrase(eco: Ecosystem) -> str:
+    """Which year an output describes, in words (:func:`instnet.model.as_of_phrase`)."""
+    from ..model import as_of_phrase as phrase
+
+    return phrase(eco)
 
 
 def as_of_value(eco: Ecosystem) -> int | str:
@@ -203,6 +247,8 @@ def masker(*ecosystems: Ecosystem, typed: tuple[str, ...] = ()) -> Masker:
     """The private-actor rule for this command's output (``typed``: ids the user gave)."""
     ctx = click.get_current_context(silent=True)
     include = bool(ctx and ctx.find_root().meta.get("instnet.include_private"))
+    from ..render.privacy import Masker
+
     return Masker(*ecosystems, include_private=include, typed=typed)
 
 
@@ -237,6 +283,8 @@ _YEAR_COLUMNS = frozenset({"year", "since", "until", "as_of", "from", "to"})
 
 def _cell(column: str, value: Any) -> str:
     """One terminal-table cell: labels for codes, numbers formatted for the language in force."""
+    import pandas as pd
+
     if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
         return ""
     if isinstance(value, bool):
@@ -278,6 +326,8 @@ def emit(*, fmt: str, output: Path | None, data: dict, table: pd.DataFrame,
         text = json.dumps(_finite(data), indent=2, ensure_ascii=False, default=_json_default,
                           allow_nan=False) + "\n"
     elif fmt == "csv":
+        from ..io.write import csv_text
+
         text = csv_text(round_floats(table).map(_csv_cell))
     else:
         def show(console: Console) -> None:
@@ -302,6 +352,8 @@ def emit(*, fmt: str, output: Path | None, data: dict, table: pd.DataFrame,
 
 def _csv_cell(value: Any) -> str:
     """One CSV cell: blank when missing, never a formula (quoting is :func:`csv_text`'s)."""
+    import pandas as pd
+
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return ""
     return str(spreadsheet_safe(value))
@@ -319,6 +371,8 @@ def _finite(value: Any) -> Any:
 
 
 def _json_default(value: Any) -> Any:
+    import pandas as pd
+
     if hasattr(value, "item"):
         return value.item()
     if isinstance(value, set | frozenset | tuple):

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import pandas as pd
-from rich.console import Console
-
-from ..analysis import indicators
-from ..analysis import info as info_mod
-from ..errors import DatasetError
 from ..i18n import _, format_int
 from . import main
 from .common import (DATA_YEAR, analysis_options, as_of_phrase, as_of_value, command_wrapper, dataset_argument, emit,
                      err_console, load, masker, private_option, rich_table)
 from .output import markup_safe, visible
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 def _show_warnings(console: Console, warnings: list[str]) -> None:
@@ -38,6 +36,9 @@ def _problem_rows(problems) -> list[dict]:
 @command_wrapper
 def validate(dataset: str, ecosystem: str | None, as_of: int | str, fmt: str) -> None:
     """Check DATASET against the dataset format; exit 2 listing every problem."""
+    from ..analysis import info as info_mod
+    from ..errors import DatasetError
+
     try:
         # validation reads every row; a year is applied only when one is asked for
         eco = load(dataset, ecosystem=ecosystem, as_of=None if as_of == DATA_YEAR else as_of)
@@ -67,10 +68,15 @@ def validate(dataset: str, ecosystem: str | None, as_of: int | str, fmt: str) ->
 def info(dataset: str, ecosystem: str | None, as_of: int | str, max_hops: int, fmt: str,
          output: Path | None, with_indicators: bool) -> None:
     """Counts by kind, link type and service category, warnings and indicators."""
+    import pandas as pd
+
+    from ..analysis import info as info_mod
+    from ..analysis.core import Analysis
+
     eco = load(dataset, ecosystem=ecosystem, as_of=as_of)
     counts = info_mod.counts(eco)
     warns = [str(p) for p in eco.warnings] + info_mod.warnings(eco, shown=masker(eco).id)
-    panel = indicators.panel(eco, max_hops=max_hops) if with_indicators else None
+    panel = Analysis(eco, max_hops=max_hops).panel if with_indicators else None
     data = {"name": eco.name, "meta": dict(eco.meta), "as_of": as_of_value(eco), **counts, "warnings": warns,
             "indicators": panel}
     rows = [(group, key, n) for group in ("actors", "links", "services") for key, n in counts[group].items()]
@@ -92,7 +98,9 @@ def info(dataset: str, ecosystem: str | None, as_of: int | str, max_hops: int, f
                                                                   needs=format_int(t["needs"])), markup=False)
         _show_warnings(console, warns)
         if panel is not None:
-            indicators.render(console, panel)
+            from ..analysis.indicators import render as render_panel
+
+            render_panel(console, panel)
 
     emit(fmt=fmt, output=output, data=data, table=table, render=render)
 

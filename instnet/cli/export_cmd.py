@@ -43,11 +43,12 @@ def export_html(dataset: str, ecosystem: str | None, as_of: int | str, output: P
                 include_private: bool, service: str | None, focus: str | None, remove: str | None,
                 group_threshold: int | None, max_institutions: int | None) -> None:
     """Write the self-contained interactive map of DATASET to an HTML file."""
+    from ..analysis.core import Analysis
     from ..render.html import write_map
     from ..render.views import DEFAULT_GROUP_THRESHOLD, DEFAULT_MAX_INSTITUTIONS
 
     eco = load(dataset, ecosystem=ecosystem, as_of=as_of)
-    write_map(eco, output, max_hops=max_hops, service=service, focus=focus, remove=remove,
+    write_map(eco, output, analysis=Analysis(eco, max_hops=max_hops), service=service, focus=focus, remove=remove,
               include_private=include_private, group_threshold=group_threshold or DEFAULT_GROUP_THRESHOLD,
               max_institutions=DEFAULT_MAX_INSTITUTIONS if max_institutions is None else max_institutions)
     click.echo(_("wrote {path}").format(path=output))
@@ -62,10 +63,12 @@ def _graph_command(fmt: str, help_text: str) -> None:
     @command_wrapper
     def cmd(dataset: str, ecosystem: str | None, as_of: int | str, output: Path, max_hops: int,
             include_private: bool) -> None:
+        from ..analysis.core import Analysis
         from ..render.export import write_export
 
         eco = load(dataset, ecosystem=ecosystem, as_of=as_of)
-        write_export(eco, fmt, output, include_private=include_private, max_hops=max_hops)
+        write_export(eco, fmt, output, include_private=include_private,
+                     analysis=Analysis(eco, max_hops=max_hops))
         click.echo(_("wrote {path}").format(path=output))
 
 
@@ -85,9 +88,11 @@ _graph_command("json", "Write DATASET, its analysis and every need's best referr
 def report(dataset: str, ecosystem: str | None, as_of: int | str, output: Path, max_hops: int,
            include_private: bool, fmt: str) -> None:
     """Write the ecosystem report: numbers, coverage, gap heatmap, bottlenecks, map."""
+    from ..analysis.core import Analysis
     from ..render.report import write_report
 
     eco = load(dataset, ecosystem=ecosystem, as_of=as_of)
     with err_console().status(_("analysing")):
-        write_report(eco, output, fmt=fmt, max_hops=max_hops, include_private=include_private)
+        write_report(eco, output, fmt=fmt, include_private=include_private,
+                     analysis=Analysis(eco, max_hops=max_hops))
     click.echo(_("wrote {path}").format(path=output))

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ..i18n import _
-from ..io.write import write_dataset
-from ..model import Ecosystem
 from . import main
 from .common import command_wrapper, err_console
 from .export_cmd import export
+
+if TYPE_CHECKING:
+    from ..model import Ecosystem
 
 _PRIVATE = click.option("--include-private", is_flag=True, default=False,
                         help="Keep actors marked private and their rows (default: leave them out).")
@@ -77,6 +79,8 @@ def import_kumu(source: Path, output: Path, kinds: Path | None) -> None:
     from ..io.kumu import read_kumu, read_type_mapping
 
     result = read_kumu(source, kinds=read_type_mapping(kinds) if kinds else None)
+    from ..io.write import write_dataset
+
     write_dataset(result.ecosystem, output)
     _notes(result.notes)
     _wrote(output, result.ecosystem)
@@ -96,6 +100,8 @@ def import_hsds(source: Path, output: Path, kind: str, category: str) -> None:
     from ..io.hsds_import import read_hsds
 
     result = read_hsds(source, kind=kind, category=category)
+    from ..io.write import write_dataset
+
     write_dataset(result.ecosystem, output)
     _notes(result.notes)
     _wrote(output, result.ecosystem)

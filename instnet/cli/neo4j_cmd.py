@@ -8,14 +8,17 @@ line on stderr and exit code 2 (handled by the main group).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ..i18n import _, format_decimal, format_int
 from . import main
 from .common import as_of_option, err_console, load as load_dataset, max_hops_option
 from .output import visible
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 _STATE_DIR = click.option(
     "--state-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -110,6 +113,8 @@ def server_stop(state_dir: Path | None) -> None:
 
 
 def _progress() -> Progress:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     return Progress(TextColumn("{task.description:<28}"), BarColumn(), MofNCompleteColumn(),
                     TimeElapsedColumn(), console=err_console(), transient=False)
 
@@ -184,12 +189,13 @@ def write_back_cmd(dataset: str, ecosystem: str, max_hops: int, as_of: int | str
     actors_cut, load, utilisation, betweenness, articulation, brokerage (institutions);
     needs, needs_served, need_coverage (actors with needs).
     """
+    from ..analysis.core import Analysis
     from ..neo4j.writeback import gather_analytics, write_back
 
     # --ecosystem names the target; it is also the source only when DATASET is 'neo4j'.
     eco = load_dataset(dataset, ecosystem=ecosystem if dataset == "neo4j" else None, as_of=as_of)
     with err_console().status(_("computing analytics")):
-        table = gather_analytics(eco, max_hops=max_hops)
+        table = gather_analytics(eco, analysis=Analysis(eco, max_hops=max_hops))
     with err_console().status(_("writing back")):
         updated = write_back(ecosystem, table)
     err_console().print(_("wrote {n} properties on {actors} actors of {name!r}: {columns}").format(

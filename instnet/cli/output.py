@@ -22,9 +22,8 @@ import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-import pandas as pd
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.markup import escape
@@ -34,7 +33,11 @@ from rich.text import Text
 
 from ..errors import OutputError
 from ..i18n import _
-from ..render.privacy import Masker
+
+if TYPE_CHECKING:  # pandas and the masking rule are imported by the commands that print tables
+    import pandas as pd
+
+    from ..render.privacy import Masker
 
 __all__ = ["visible", "markup_safe", "make_console", "frame_view", "cell_text", "masking", "current_masker",
            "round_floats"]
@@ -153,6 +156,8 @@ def cell_text(value: Any) -> str:
     >>> [cell_text(v) for v in (0.7200000000000001, 2.0, 1234.5678, 0.000123456, None, True, "a\\x07")]
     ['0.72', '2', '1234.57', '0.000123', '', 'yes', 'a\\\\x07']
     """
+    import pandas as pd
+
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return ""
     if isinstance(value, bool):
@@ -175,9 +180,12 @@ def round_floats(frame: pd.DataFrame) -> pd.DataFrame:
 
     Examples
     --------
+    >>> import pandas as pd
     >>> round_floats(pd.DataFrame({"s": [0.7200000000000001]}))["s"].tolist()
     [0.72]
     """
+    import pandas as pd
+
     cols = [c for c in frame.columns if pd.api.types.is_float_dtype(frame[c])]
     if not cols:
         return frame
@@ -231,6 +239,8 @@ class FrameView:
         return widths
 
     def _table(self, rows: list[list[str]], heads: list[str], widths: list[int]) -> Table:
+        import pandas as pd
+
         table = Table(title=Text(visible(self.title)) if self.title else None, title_justify="left",
                       show_lines=False)
         for col, head, width in zip(self.frame.columns, heads, widths):
@@ -277,6 +287,7 @@ def frame_view(frame: pd.DataFrame, *, title: str | None = None, legend: Mapping
     Examples
     --------
     >>> import io
+    >>> import pandas as pd
     >>> out = io.StringIO()
     >>> make_console(out).print(frame_view(pd.DataFrame({"id": ["a_very_long_identifier"], "s": [0.5]})))
     >>> "a_very_long_identifier" in out.getvalue() and "0.5" in out.getvalue()

@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import pandas as pd
-from rich.console import Console
 
 from . import main
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-from ..analysis.trend import trend_years
 from .common import (DATA_YEAR, analysis_options, as_of_phrase, as_of_value, command_wrapper, emit, err_console, load,
                      masker, max_hops_option, output_options, private_option, rich_table, years_options)
 from ..errors import UsageError
 from ..i18n import _, format_int, format_percent, ngettext
 from ..io.outfile import spreadsheet_safe
 from ..labels import column_label
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress
 
 
 def _families(text: str) -> list[str]:
@@ -60,7 +60,10 @@ def recommend(dataset: str, ecosystem: str | None, as_of: int | str, max_hops: i
               output: Path | None, budget: float, costs_text: str | None, families: str, centre_services: int,
               centre_min_needs: int, lock: str, ignore_capacity: bool, write_dir: Path | None) -> None:
     """Feasible interventions that serve the most unmet needs per cost, within a budget."""
-    from ..analysis.recommend import Costs, recommend as run
+    import pandas as pd
+
+    from ..analysis.core import Analysis
+    from ..analysis.recommend import Costs
     from ..io.write import write_dataset
 
     fams = _families(families)
@@ -70,9 +73,10 @@ def recommend(dataset: str, ecosystem: str | None, as_of: int | str, max_hops: i
         costs = Costs.parse(costs_text, base=costs)
     console = err_console()
     with console.status(_("recommending")) as status:
-        plan = run(eco, budget=_number(budget), actions=fams, max_hops=max_hops, centre_services=centre_services,
-                   costs=costs, lock=_ids(lock), centre_min_needs=centre_min_needs,
-                   ignore_capacity=ignore_capacity, progress=lambda msg: status.update(msg))
+        plan = Analysis(eco, max_hops=max_hops).recommend(
+            budget=_number(budget), actions=fams, centre_services=centre_services, costs=costs, lock=_ids(lock),
+            centre_min_needs=centre_min_needs, ignore_capacity=ignore_capacity,
+            progress=lambda msg: status.update(msg))
     if write_dir is not None:
         write_dataset(plan.ecosystem, write_dir)
         console.print(ngettext("wrote the ecosystem after {n} action to {path}",
@@ -148,7 +152,7 @@ def _number(value: float) -> float:
 def trend(dataset: str, ecosystem: str | None, max_hops: int, fmt: str, output: Path | None,
           start: int, end: int, step: int, top: int) -> None:
     """Indicators, coverage and top bottlenecks at each year from --from to --to."""
-    from ..analysis.trend import trend as run
+    from ..analysis.trend import trend as run, trend_years
 
     eco = load(dataset, ecosystem=ecosystem, as_of="all")
     years = trend_years(start, end, step=step)
@@ -189,6 +193,8 @@ def _trend_legend(cols: dict[str, str]) -> dict[str, str]:
 
 
 def _year_progress() -> Progress:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     return Progress(TextColumn("{task.description:>6}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                     console=err_console(), transient=True)
 
@@ -208,6 +214,8 @@ def _year_progress() -> Progress:
 def diff(dataset: str, other: str | None, start: int | None, end: int | None, ecosystem: str | None,
          max_hops: int, limit: int | None, fmt: str, output: Path | None) -> None:
     """What changed between two years of DATASET (--from/--to) or two datasets (DATASET OTHER)."""
+    import pandas as pd
+
     from ..analysis.trend import diff as run
 
     if other is None:

@@ -16,10 +16,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..analysis.gaps import coverage, parse_by
+from ..analysis.gaps import parse_by
 from ..errors import InstnetError, UnknownIdError
 from ..i18n import _
-from .app import DeskConfig, json_response
+from .web import DeskConfig, json_response
 from .queries import ask, parse_int, referral_row
 from .state import DeskState
 from .store import UnknownReferralError
@@ -67,7 +67,7 @@ def routes(state: DeskState, config: DeskConfig) -> list[Route]:
             by = parse_by(request.query_params.get("by", "service"))
         except InstnetError as exc:
             return _error(exc)
-        report = coverage(state.eco, by=by, max_hops=state.max_hops, paths=state.paths)
+        report = state.analysis.gaps(by=by)
         data = report.to_dict(unmet=request.query_params.get("unmet", "") in ("1", "true", "yes"))
         data["as_of"] = state.eco.year
         return json_response(data)

@@ -22,7 +22,7 @@ from ..errors import InstnetError, UnknownIdError
 from ..i18n import _
 from ..io.referral_log import DECLINE_REASONS, STATUSES
 from . import security
-from .app import DeskConfig, Renderer, security_headers
+from .web import DeskConfig, Renderer, security_headers
 from .queries import ask, referral_row, step_sentences, target_of
 from .state import DeskState
 from .store import UnknownReferralError
@@ -71,9 +71,9 @@ def routes(state: DeskState, config: DeskConfig, render: Renderer) -> list[Route
     async def client(request: Request) -> Response:
         actor = request.query_params.get("id", "")
         if actor not in state.eco.actors.index or state.eco.actors.at[actor, "kind"] not in ("enterprise", "network"):
-            from ..analysis.paths import _suggest
+            from ..errors import suggest
 
-            return error_page(request, UnknownIdError("client", actor, _suggest(actor, state.search.ids())))
+            return error_page(request, UnknownIdError("client", actor, suggest(actor, state.search.ids())))
         needs = state.paths.iloc[state.need_rows(actor)]
         return render.page(request, "client.html", client=_client_row(state, actor),
                            needs=[{"service": s, "name": state.service_name(s), "served": bool(ok),

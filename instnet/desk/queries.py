@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
-from ..analysis.answer import ReferralAnswer, answer
+from ..analysis.answer import ReferralAnswer
 from ..analysis.paths import Referral
 from ..analysis.walkin import WalkIn
 from ..errors import UsageError
@@ -82,8 +82,8 @@ def ask(state: DeskState, params: Mapping[str, str], *, limit: int | None = None
     if not service:
         raise UsageError(_("give service=ID"))
     k = parse_int(params, "k", 3, lo=1, hi=MAX_K)
-    return answer(state.eco, target_of(params), service, k=k, max_hops=state.max_hops,
-                  include_private=state.include_private, limit=limit)
+    return state.analysis.answer(target_of(params), service, k=k, include_private=state.include_private,
+                                 limit=limit)
 
 
 #: Referral channels in the order a step is read when several join two actors.

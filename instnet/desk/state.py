@@ -1,9 +1,9 @@
-"""What the desk keeps in memory: the ecosystem analysed once, and what pages derive from it.
+"""What the desk keeps in memory: one :class:`~instnet.analysis.core.Analysis`, and what pages derive from it.
 
-Best paths and coverage (service x region) are computed at start; the
-bottleneck table and the map, which a broker seldom opens and which take longer
-on a national dataset, are computed on first use in a background thread (the
-page says so and refreshes) and then kept.
+Best paths, coverage (service x region) and the referral search index are
+computed at start; the bottleneck table and the map, which a broker seldom opens
+and which take longer on a national dataset, are derived from the same analysis
+on first use in a background thread (the page says so and refreshes) and then kept.
 """
 
 from __future__ import annotations
@@ -16,9 +16,10 @@ from typing import Any
 
 import pandas as pd
 
-from ..analysis.answer import ReferralAnswer, answer, contact_of, display_name
-from ..analysis.gaps import GapReport, coverage
-from ..analysis.paths import Unreachable, best_paths, unreachable_providers
+from ..analysis.answer import ReferralAnswer, contact_of, display_name
+from ..analysis.core import Analysis
+from ..analysis.gaps import GapReport
+from ..analysis.paths import Unreachable, unreachable_providers
 from ..analysis.walkin import WalkIn
 from ..io.referral_log import REFERRAL_COLUMNS
 from ..model import Ecosystem
@@ -69,10 +70,8 @@ class Lazy:
 class DeskState:
     """The analysed ecosystem and everything the pages answer from."""
 
-    eco: Ecosystem
-    max_hops: int
+    analysis: Analysis
     include_private: bool
-    paths: pd.DataFrame
     gaps: GapReport
     search: ClientSearch
     services: list[tuple[str, str]]
@@ -82,6 +81,21 @@ class DeskState:
     log: ReferralLog
     bottlenecks: Lazy = field(init=False)
     map_page: Lazy = field(init=False)
+
+    @property
+    def eco(self) -> Ecosystem:
+        """The ecosystem, as of the year the desk uses."""
+        return self.analysis.eco
+
+    @property
+    def max_hops(self) -> int:
+        """Longest referral path, in links."""
+        return self.analysis.max_hops
+
+    @property
+    def paths(self) -> pd.DataFrame:
+        """The best referral path of every need (computed at start)."""
+        return self.analysis.paths
 
     def __post_init__(self) -> None:
         self.bottlenecks = Lazy(self._bottlenecks, "bottlenecks")
@@ -118,7 +132,7 @@ class DeskState:
 
     def why_unmet(self, actor: str | WalkIn, service: str) -> ReferralAnswer:
         """The answer for a need (with its reason when unmet)."""
-        return answer(self.eco, actor, service, k=1, max_hops=self.max_hops, include_private=self.include_private)
+        return self.analysis.answer(actor, service, k=1, include_private=self.include_private)
 
     def out_of_reach(self, actor: str | WalkIn, service: str, limit: int = 20) -> list[Unreachable]:
         """Providers of ``service`` that cover it but cannot serve ``actor``, and why."""
@@ -132,14 +146,13 @@ class DeskState:
         return [{c: str(v) for c, v in r.items()} for r in table[list(REFERRAL_COLUMNS)].to_dict("records")]
 
     def _bottlenecks(self) -> Any:
-        from ..analysis.bottlenecks import analyse
-
-        return analyse(self.eco, max_hops=self.max_hops, paths=self.paths)
+        return self.analysis.bottleneck_analysis
 
     def _map_page(self) -> str:
         from ..render.html import map_html
 
-        return map_html(self.eco, max_hops=self.max_hops, include_private=self.include_private)
+        self.bottlenecks.get(wait=True)  # the map sizes institutions by them: computed once, in one thread
+        return map_html(self.eco, analysis=self.analysis, include_private=self.include_private)
 
     def name(self, actor: str) -> str:
         """The name shown for ``actor`` (a private actor by its kind only)."""
@@ -168,10 +181,11 @@ def prepare(eco: Ecosystem, *, log_store: ReferralLog, max_hops: int = 4, includ
     DeskState
     """
     say = progress or (lambda _text: None)
+    analysis = Analysis(eco, max_hops=max_hops)
     say("best referral paths")
-    paths = best_paths(eco, max_hops=max_hops)
+    log.info("desk: %d needs, %d served", len(analysis.paths), int(analysis.served.sum()))
     say("coverage by service and region")
-    gaps = coverage(eco, by=("service", "region"), max_hops=max_hops, paths=paths)
+    gaps = analysis.gaps(by=("service", "region"))
     say("client search")
     search = ClientSearch(eco, include_private=include_private)
     services = sorted(((str(i), str(n)) for i, n in eco.services["name"].items()), key=lambda s: (s[1].lower(), s[0]))
@@ -185,12 +199,9 @@ def prepare(eco: Ecosystem, *, log_store: ReferralLog, max_hops: int = 4, includ
     ranked = sorted(((order.get(str(k), 5), str(n).lower(), str(i), str(n)) for i, n, k in
                      zip(via.index, via["name"], via["kind"])))[:MAX_VIA_CHOICES]
     via_choices = [(i, n) for _o, _l, i, n in ranked]
-    # the search index of the referral engine is built here, not at the first question
-    from ..analysis._paths_search import _prepared
-
     say("referral index")
-    _prepared(eco)[1].hops_to("", ())  # builds the graph that explains unmet needs, too
-    state = DeskState(eco=eco, max_hops=max_hops, include_private=include_private, paths=paths, gaps=gaps,
+    analysis.prepare_referrals()  # here, not at the first question
+    state = DeskState(analysis=analysis, include_private=include_private, gaps=gaps,
                       search=search, services=services, regions=regions, sectors=sectors,
                       via_choices=via_choices, log=log_store)
     state.need_rows("")  # the client page's look-up of needs by actor

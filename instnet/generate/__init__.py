@@ -75,11 +75,13 @@ MAX_INSTITUTIONS: Final = 1_000_000
 
 def _count(name: str, value: object, lowest: int, highest: int) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise UsageError(_("{name} must be a whole number, not {value!r}").format(name=name, value=value))
+        raise UsageError(_("{name} must be a whole number, not {value!r}").format(name=name, value=value),
+                         argument=name)
     number = int(value)
     if not lowest <= number <= highest:
         raise UsageError(_("{name} must be between {lowest} and {highest}, not {number}").format(
-            name=name, lowest=format_int(lowest), highest=format_int(highest), number=format_int(number)))
+            name=name, lowest=format_int(lowest), highest=format_int(highest), number=format_int(number)),
+            argument=name)
     return number
 
 

@@ -34,8 +34,8 @@ from ..schema import CATEGORIES, INSTITUTION_KINDS
 from .hsds import EXTRA_RESOURCES, official_package
 from .ids import slug_ids
 from .formats import ImportResult
-from .read import RawTable, read_csv_table
-from .validate import build_ecosystem
+from .read import build_ecosystem, read_csv_table
+from .tables import RawTable
 
 __all__ = ["read_hsds"]
 

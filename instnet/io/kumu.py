@@ -25,7 +25,6 @@ Mapping (docs/data-in-out.md):
 from __future__ import annotations
 
 import csv
-import difflib
 import io
 from collections.abc import Mapping
 from pathlib import Path
@@ -34,13 +33,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import DatasetError, Problem
+from ..errors import DatasetError, Problem, suggest
 from ..i18n import _
 from ..model import Ecosystem
 from ..schema import KINDS, LINK_TYPES
 from .ids import slug_ids
 from .formats import ImportResult, shareable
-from .read import RawTable, expected_columns
+from .tables import RawTable, expected_columns
 from .workbook import open_workbook, read_sheet, workbook_meta
 from .xlsx import add_meta_sheet, add_table_sheet, check_fits, new_workbook, save_workbook
 
@@ -339,7 +338,7 @@ def read_kumu(path: str | Path, *, kinds: Mapping[str, str] | None = None) -> Im
     tables.update(_connections(connections, id_of, mapping, problems, notes))
     if problems:
         raise DatasetError(sorted(set(problems)))
-    from .validate import build_ecosystem
+    from .read import build_ecosystem
 
     eco, more = build_ecosystem(tables, meta, source=str(path))
     if more:
@@ -368,7 +367,7 @@ def _connections(raw: RawTable | None, id_of: Mapping[str, tuple[str, str]], map
         for col, lab in (("From", row.From), ("To", row.To)):
             found = id_of.get(lab.strip())
             if found is None:
-                close = difflib.get_close_matches(lab.strip(), list(id_of), n=2)
+                close = suggest(lab.strip(), id_of, n=2)
                 hint = _("; did you mean {names}?").format(names=", ".join(map(repr, close))) if close else ""
                 problems.append(Problem(raw.file, int(lines[i]), col,
                                         _("no element with label {label!r}").format(label=lab) + hint))

@@ -17,7 +17,7 @@ from typing import Any
 from ..errors import Problem
 from ..i18n import _
 from ..schema import YEAR_RANGE
-from .read import RawMeta
+from .tables import RawMeta
 
 TEXT_KEYS = ("name", "country", "description", "source")
 #: Longest ecosystem name, in characters (it keys every node in Neo4j).

@@ -13,24 +13,25 @@ every problem exactly.
 from __future__ import annotations
 
 import csv
-import difflib
 import io
 import logging
 import re
 import tomllib
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from ..errors import DatasetError, DatasetNotFoundError, Problem
+from ..errors import DatasetError, DatasetNotFoundError, Problem, suggest
 from ..i18n import _
 from ..model import Ecosystem
 from .resources import datasets_dir
-from ..schema import META_KEYS, REQUIRED_TABLES, TABLES
+from .tables import RawMeta, RawTable, check_header, expected_columns, text_frame  # noqa: F401  (importable from here too)
+from .validate import validate_tables
+from ..schema import META_KEYS, REQUIRED_TABLES
 from .referral_log import REFERRALS_TABLE
 
 log = logging.getLogger(__name__)
@@ -39,31 +40,6 @@ log = logging.getLogger(__name__)
 MAX_FIELD = 1 << 20
 
 BUILTIN_NAMES = ("jamaica", "honduras", "nicaragua", "mexico")
-
-
-@dataclass
-class RawTable:
-    """One table as text, with a way to find the file line of each record."""
-
-    file: str
-    frame: pd.DataFrame
-    line_of: Callable[[int], int]
-    #: False when rows of the file could not be read (reported): references to its
-    #: ids are then not checked, so one broken row does not cascade.
-    complete: bool = True
-
-
-@dataclass
-class RawMeta:
-    """The ecosystem's own keys as read (``ecosystem.toml`` or the ``ecosystem`` sheet).
-
-    ``values`` are as the file holds them (checked by :mod:`instnet.io.validate`);
-    ``rows`` gives the line of each key, for located messages.
-    """
-
-    file: str = "ecosystem.toml"
-    values: dict = field(default_factory=dict)
-    rows: dict[str, int] = field(default_factory=dict)
 
 
 def builtin_datasets() -> list[str]:
@@ -98,7 +74,7 @@ def resolve_source(source: str | Path) -> Path:
     builtin = datasets_dir() / name
     if "/" not in name and (builtin / "actors.csv").is_file():
         return builtin
-    close = difflib.get_close_matches(name, builtin_datasets(), n=2)
+    close = suggest(name, builtin_datasets(), n=2)
     hint = _("; did you mean {ids}?").format(ids=", ".join(close)) if close else ""
     raise DatasetNotFoundError(
         _("no dataset {name!r}: not a folder, not an .xlsx file, not a built-in name ({names})").format(
@@ -135,8 +111,6 @@ def read_dataset(source: str | Path) -> Ecosystem:
     >>> eco.meta["country"]
     'Jamaica'
     """
-    from .validate import build_ecosystem  # validate imports model, not read
-
     path = resolve_source(source)
     if path.is_dir():
         tables, meta, problems = _read_folder(path)
@@ -161,6 +135,25 @@ def read_dataset(source: str | Path) -> Ecosystem:
         raise DatasetError(problems)
     log.info("read %s: %d actors, %d links", path, len(eco.actors), len(eco.links))
     return eco
+
+
+def build_ecosystem(
+    tables: Mapping[str, RawTable],
+    meta: RawMeta | Mapping[str, Any],
+    *,
+    source: str = "",
+    check_only: bool = False,
+) -> tuple[Ecosystem | None, list[Problem]]:
+    """Validate raw text tables (:func:`instnet.io.validate.validate_tables`) and build the :class:`Ecosystem`.
+
+    Returns ``(ecosystem, [])`` or ``(None, problems)``; with ``check_only`` it
+    checks what it can of the tables given (some may be missing) and builds nothing.
+    What is valid but probably a slip is kept, located, in the ecosystem's ``warnings``.
+    """
+    fields, problems = validate_tables(tables, meta, source=source, check_only=check_only)
+    if fields is None:
+        return None, problems
+    return Ecosystem(**fields, source=source), []
 
 
 # --------------------------------------------------------------------------- folders
@@ -286,29 +279,6 @@ def _decode(data: bytes, fname: str, problems: list[Problem], *, what: str = "CS
         return None
 
 
-def check_header(first: list[str], fname: str, problems: list[Problem]) -> list[str] | None:
-    header = [h.strip() for h in first]
-    bad = False
-    if len(header) == 1 and any(sep in header[0] for sep in ";\t|"):
-        sep = next(s for s in ";\t|" if s in header[0])
-        problems.append(
-            Problem(fname, 1, "", _("the header is one column {header!r}: the file looks {separator}-separated; "
-                                    "instnet reads comma-separated CSV").format(
-                header=header[0], separator=_("tab") if sep == chr(9) else repr(sep)))
-        )
-        return None
-    seen: set[str] = set()
-    for i, h in enumerate(header, 1):
-        if not h:
-            problems.append(Problem(fname, 1, f"#{i}", _("empty column name in header")))
-            bad = True
-        elif h in seen:
-            problems.append(Problem(fname, 1, h, _("duplicate column name in header")))
-            bad = True
-        seen.add(h)
-    return None if bad else header
-
-
 def _parse_fast(data: bytes, header: list[str]) -> pd.DataFrame | None:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
@@ -371,12 +341,6 @@ def _parse_exact(
     return text_frame(rows, header), good_lines, len(problems) == before
 
 
-def text_frame(rows: list[list[str]], header: list[str]) -> pd.DataFrame:
-    if rows:
-        return pd.DataFrame(rows, columns=header, dtype="str")
-    return pd.DataFrame({h: pd.Series([], dtype="str") for h in header})
-
-
 def _record_lines(text: str) -> list[int]:
     """Line number where each non-blank record of ``text`` starts (header excluded)."""
     csv.field_size_limit(max(MAX_FIELD, len(text)))
@@ -391,13 +355,3 @@ def _record_lines(text: str) -> list[int]:
     return lines
 
 
-def expected_columns(table: str) -> tuple[str, ...]:
-    """Return the required and optional columns of ``table``, in order.
-
-    Examples
-    --------
-    >>> expected_columns("needs")
-    ('actor', 'service', 'priority')
-    """
-    required, optional = TABLES[table]
-    return required + optional

@@ -23,8 +23,8 @@ import pandas as pd
 
 from ..errors import Problem
 from ..i18n import _
-from ..model import scope
-from .read import RawTable
+from ..schema import scope
+from .tables import RawTable
 
 #: Rows named per spelling in a warning.
 SHOWN_ROWS = 5

@@ -1,4 +1,4 @@
-"""Check every rule of docs/format.md and build the typed Ecosystem.
+"""Check every rule of docs/format.md and type the tables of the Ecosystem.
 
 Validation collects **all** problems, each located by file, row (the line a person
 sees) and column, and builds nothing when there is one. Checks are vectorised so a
@@ -8,7 +8,6 @@ national dataset (millions of rows) validates in seconds.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import logging
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
@@ -19,14 +18,13 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..errors import Problem
+from ..errors import Problem, Suggester
 from ..i18n import N_, _
 from ..labels import VOCABULARIES, code_for, column_label
-from ..model import Ecosystem, arrow_strings, isin
 from .meta import check_meta
-from .read import RawMeta, RawTable, expected_columns
 from .referral_log import REFERRALS_TABLE, check_referral_raw
 from .spelling import scope_checks, spelling_warnings
+from .tables import RawMeta, RawTable, arrow_strings, expected_columns, isin
 from ..schema import (
     CATEGORIES,
     FEES,
@@ -215,25 +213,20 @@ def _parse(text: pd.Series, mask: np.ndarray, arrow_type: pa.DataType, dtype: st
 
 
 class _Suggester:
+    """:class:`instnet.errors.Suggester` with a budget: a file of a million bad ids stays fast."""
+
     def __init__(self, known: pd.Index):
-        self.known = known
-        self.folded: dict[str, str] | None = None
+        self.suggest = Suggester(known)
         self.asked = 0
 
     def __call__(self, value: str) -> list[str]:
-        if self.folded is None:
-            self.folded = {}
-            for k in self.known:
-                self.folded.setdefault(str(k).strip().casefold(), str(k))
-        hit = self.folded.get(value.strip().casefold())
+        hit = self.suggest.folded.get(value.strip().casefold())
         if hit is not None:
             return [hit]
         self.asked += 1
-        if self.asked > _MAX_SUGGEST or not value:
+        if self.asked > _MAX_SUGGEST:
             return []
-        pool = [k for k in self.folded.values() if k[:1].casefold() == value[:1].casefold()][:50000]
-        cutoff = 0.5 if len(value) <= 4 else 0.6  # 'p2' for 'p1' is a likely typo
-        return difflib.get_close_matches(value, pool or list(self.folded.values())[:50000], n=2, cutoff=cutoff)
+        return self.suggest(value, n=2)
 
 
 def _dangling_message(value: str, what: str, suggest: _Suggester) -> str:
@@ -260,24 +253,28 @@ def _ordered(frame: pd.DataFrame, table: str) -> pd.DataFrame:
     return frame[known + [c for c in frame.columns if c not in known]]
 
 
-def build_ecosystem(
+def validate_tables(
     tables: Mapping[str, RawTable],
-    meta: RawMeta | Mapping[str, Any],
+    meta: RawMeta | Mapping[str, Any] | None = None,
     *,
     source: str = "",
     check_only: bool = False,
-) -> tuple[Ecosystem | None, list[Problem]]:
-    """Validate raw text tables and build the typed :class:`Ecosystem`.
+) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """Validate raw text tables and the ecosystem's keys, and type them for :class:`instnet.model.Ecosystem`.
 
-    Returns ``(ecosystem, [])`` or ``(None, problems)``; with ``check_only`` it
-    checks what it can of the tables given (some may be missing) and builds nothing.
-    What is valid but probably a slip (a label read as its code, a region spelled two
-    ways, a scope value no actor has) is kept, located, in the ecosystem's ``warnings``.
+    Returns ``({keyword: value}, [])`` (the keyword arguments of
+    :class:`instnet.model.Ecosystem` but ``source``: the typed tables, the checked
+    ``meta``, the ``referrals`` log and the ``warnings``) or ``(None, problems)``;
+    with ``check_only`` it checks what it can of the tables given (some may be
+    missing) and types nothing. :func:`instnet.io.read.build_ecosystem` makes the
+    ecosystem of them. What is valid but probably a slip (a label read as its code,
+    a region spelled two ways, a scope value no actor has) is kept, located, in
+    ``warnings``.
     """
     problems: list[Problem] = []
     warnings: list[Problem] = []
     if not isinstance(meta, RawMeta):
-        meta = RawMeta(f"{source}/ecosystem" if source else "ecosystem", dict(meta))
+        meta = RawMeta(f"{source}/ecosystem" if source else "ecosystem", dict(meta or {}))
     clean_meta = check_meta(meta, problems)
     referrals = tables.get(REFERRALS_TABLE)
     tables = read_labels({name: raw for name, raw in tables.items() if name != REFERRALS_TABLE}, warnings=warnings)
@@ -311,12 +308,7 @@ def build_ecosystem(
         referral_log = check_referral_raw(referrals, typed["actors"], typed["services"].index, problems)
     if problems or check_only or len(typed) < 5:
         return None, sorted(problems)
-    eco = Ecosystem(
-        actors=typed["actors"], services=typed["services"], offers=typed["offers"],
-        needs=typed["needs"], links=typed["links"], meta=clean_meta, source=source, referrals=referral_log,
-        warnings=tuple(sorted(warnings)),
-    )
-    return eco, []
+    return {**typed, "meta": clean_meta, "referrals": referral_log, "warnings": tuple(sorted(warnings))}, []
 
 
 #: (table, column) -> vocabulary of :mod:`instnet.labels` whose codes the column holds.

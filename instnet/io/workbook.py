@@ -33,7 +33,7 @@ from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
 from ..errors import DatasetError, Problem
 from ..i18n import _
 from ..schema import REQUIRED_TABLES
-from .read import RawMeta, RawTable, check_header, text_frame
+from .tables import RawMeta, RawTable, check_header, text_frame
 from .referral_log import REFERRALS_TABLE
 
 log = logging.getLogger(__name__)

@@ -101,6 +101,16 @@ def write_dataset(eco: Ecosystem, folder: str | Path) -> Path:
     -------
     Path
         The folder written.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from instnet.io.read import read_dataset
+    >>> eco = read_dataset("jamaica")
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     again = read_dataset(write_dataset(eco, Path(tmp) / "copy"))
+    >>> len(again.actors) == len(eco.actors)
+    True
     """
     folder = Path(folder)
     try:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import neo4j
-from neo4j import exceptions as nx
+from neo4j import exceptions as driver_errors
 
 from ..i18n import _
 from ..errors import Neo4jError
@@ -136,19 +136,19 @@ def _describe(exc: BaseException, settings: Settings) -> str:
 
 
 def _explain(exc: BaseException, settings: Settings) -> str:
-    if isinstance(exc, nx.AuthError):
+    if isinstance(exc, driver_errors.AuthError):
         return _("Neo4j at {uri} refused the credentials of user {user!r}: check NEO4J_USER and "
                  "NEO4J_PASSWORD").format(uri=settings.safe_uri, user=settings.user)
-    if isinstance(exc, nx.ServiceUnavailable | nx.SessionExpired | OSError):
+    if isinstance(exc, driver_errors.ServiceUnavailable | driver_errors.SessionExpired | OSError):
         return _("cannot reach Neo4j at {uri}: is the server running? (check NEO4J_URI, or start one with "
                  "`instnet neo4j server start`)").format(uri=settings.safe_uri)
-    if isinstance(exc, nx.ConfigurationError | ValueError):
+    if isinstance(exc, driver_errors.ConfigurationError | ValueError):
         return _("cannot use NEO4J_URI {uri!r}: {error}").format(uri=settings.safe_uri, error=_first_line(exc))
     code = getattr(exc, "code", None) or ""
     if "DatabaseNotFound" in code:
         return _("Neo4j at {uri} has no database {database!r} (check NEO4J_DATABASE)").format(
             uri=settings.safe_uri, database=settings.database)
-    if isinstance(exc, nx.Neo4jError):
+    if isinstance(exc, driver_errors.Neo4jError):
         return _("Neo4j query failed: {code}: {error}").format(code=code, error=_first_line(exc.message or exc))
     return _("Neo4j failed: {kind}: {error}").format(kind=type(exc).__name__, error=_first_line(exc))
 
@@ -196,7 +196,7 @@ class Connection:
                 warn_notification_severity=neo4j.NotificationMinimumSeverity.OFF,
                 notifications_min_severity=neo4j.NotificationMinimumSeverity.OFF,
             )
-        except (nx.ConfigurationError, ValueError) as exc:
+        except (driver_errors.ConfigurationError, ValueError) as exc:
             raise Neo4jError(_describe(exc, self.settings)) from exc
         self._verified = False
 
@@ -232,7 +232,7 @@ class Connection:
         """Run ``fn`` and turn any driver or network failure into :class:`Neo4jError`."""
         try:
             return fn()
-        except (nx.DriverError, nx.Neo4jError, OSError, ValueError) as exc:
+        except (driver_errors.DriverError, driver_errors.Neo4jError, OSError, ValueError) as exc:
             raise Neo4jError(_describe(exc, self.settings)) from exc
 
     def run(self, query: str, parameters: Mapping[str, Any] | None = None, *,
@@ -284,3 +284,10 @@ def connect(settings: Settings | None = None, **options: Any) -> Connection:
         conn.close()
         raise
     return conn
+
+
+def borrowed(connection: Connection | None) -> tuple[Connection, bool]:
+    """``(connection, False)`` when one is given, else ``(connect(), True)``: whether the caller must close it."""
+    if connection is not None:
+        return connection, False
+    return connect(), True

@@ -30,7 +30,7 @@ from ..errors import Neo4jError, UsageError
 from ..i18n import _
 from ..io.meta import ecosystem_name_problem
 from ..model import Ecosystem
-from .connection import Connection
+from .connection import Connection, borrowed
 from .queries import label_for_kind, query, rel_type_for_link, statements
 
 log = logging.getLogger(__name__)
@@ -267,14 +267,6 @@ def _counts(eco: Ecosystem) -> dict[str, int]:
     return {name: len(getattr(eco, name)) for name in TABLE_NAMES}
 
 
-def _open(connection: Connection | None) -> tuple[Connection, bool]:
-    if connection is not None:
-        return connection, False
-    from .connection import connect
-
-    return connect(), True
-
-
 def load_ecosystem(
     eco: Ecosystem,
     *,
@@ -327,7 +319,7 @@ def load_ecosystem(
     version = content_version(eco)
     counts = _counts(eco)
     began = time.perf_counter()
-    conn, owned = _open(connection)
+    conn, owned = borrowed(connection)
     try:
         ensure_schema(conn)
         current = current_version(conn, name)
@@ -337,8 +329,8 @@ def load_ecosystem(
             return LoadResult(name, version, "unchanged", current, counts, time.perf_counter() - began)
         if current is not None and not replace:
             raise UsageError(
-                _("Neo4j already holds an ecosystem {name!r} with other data; use --replace (replace=True) to "
-                  "replace it, or choose another --ecosystem name").format(name=name))
+                _("Neo4j already holds an ecosystem {name!r} with other data; give replace=True to "
+                  "replace it, or choose another ecosystem name").format(name=name), argument="replace")
         collect_garbage(conn, name)  # leftovers of loads that died
         conn.run(query("stage_version"), {"ecosystem": name, "version": version})
         try:
@@ -449,7 +441,7 @@ def delete_ecosystem(name: str, *, connection: Connection | None = None) -> bool
     Returns False when no committed ecosystem of that name existed (leftovers of
     failed loads are deleted all the same).
     """
-    conn, owned = _open(connection)
+    conn, owned = borrowed(connection)
     try:
         existed = bool(conn.run(query("delete_ecosystem"), {"ecosystem": name}).records)
         collect_garbage(conn, name)
@@ -461,7 +453,7 @@ def delete_ecosystem(name: str, *, connection: Connection | None = None) -> bool
 
 def list_ecosystems(*, connection: Connection | None = None) -> list[dict[str, Any]]:
     """Return the committed ecosystems of the database (name, version, counts)."""
-    conn, owned = _open(connection)
+    conn, owned = borrowed(connection)
     try:
         return conn.records(query("list_ecosystems"))
     finally:

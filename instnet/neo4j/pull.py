@@ -3,7 +3,7 @@
 Only the committed version is read (see :mod:`instnet.neo4j.load`); if a load
 commits while a pull is reading, the pull notices (the committed version or its
 commit time changed) and reads again, so it never returns a mix of two versions.
-The rows go through the same validation as files (:func:`instnet.io.validate.build_ecosystem`),
+The rows go through the same validation as files (:func:`instnet.io.read.build_ecosystem`),
 so a pulled ecosystem has exactly the tables and dtypes of a read one.
 """
 
@@ -19,8 +19,8 @@ import pandas as pd
 from ..i18n import _
 from ..errors import DatasetError, Neo4jError, UsageError
 from ..model import Ecosystem
-from .connection import Connection
-from .load import TABLE_NAMES, _open
+from .connection import Connection, borrowed
+from .load import TABLE_NAMES
 from ..schema import LINK_REL_TYPES
 from .queries import REL_TYPES, query
 
@@ -43,7 +43,7 @@ def _text(value: Any) -> str:
 
 def _table(rows: list[dict[str, Any]], columns: list[str], keys: dict[str, str],
            file: str) -> Any:
-    from ..io.read import RawTable
+    from ..io.tables import RawTable
 
     data: dict[str, list[str]] = {}
     for column, field in keys.items():
@@ -100,7 +100,7 @@ def read_ecosystem(name: str, *, connection: Connection | None = None) -> Ecosys
     DatasetError
         If the graph was edited into something that is not a valid dataset.
     """
-    conn, owned = _open(connection)
+    conn, owned = borrowed(connection)
     try:
         for attempt in range(_ATTEMPTS):
             state = _state(conn, name)
@@ -124,7 +124,7 @@ def read_ecosystem(name: str, *, connection: Connection | None = None) -> Ecosys
 
 
 def _build(name: str, state: dict[str, Any], rows: dict[str, list[dict]]) -> Ecosystem:
-    from ..io.validate import build_ecosystem
+    from ..io.read import build_ecosystem
 
     for link in rows["links"]:
         link["type"] = _LINK_TYPES[link["type"]]

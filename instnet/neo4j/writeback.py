@@ -17,12 +17,11 @@ import numpy as np
 import pandas as pd
 
 from ..i18n import _
-from ..analysis.bottlenecks import bottlenecks
+from ..analysis.core import Analysis
 from ..errors import UsageError
-from ..analysis.impact import served_needs
 from ..model import Ecosystem
-from .connection import Connection
-from .load import RESERVED, _open, current_version
+from .connection import Connection, borrowed
+from .load import RESERVED, current_version
 from .queries import query
 
 log = logging.getLogger(__name__)
@@ -99,7 +98,7 @@ def write_back(
         If the server fails.
     """
     names = [str(c) for c in properties.columns]
-    conn, owned = _open(connection)
+    conn, owned = borrowed(connection)
     try:
         rows = conn.records(query("ecosystem"), {"ecosystem": ecosystem})
         if not rows:
@@ -125,15 +124,14 @@ def write_back(
             conn.close()
 
 
-def _bottlenecks(eco: Ecosystem, max_hops: int) -> pd.DataFrame:
-    table = bottlenecks(eco, max_hops=max_hops)
+def _bottlenecks(analysis: Analysis) -> pd.DataFrame:
+    table = analysis.bottlenecks
     return table[["impact", "actors_cut", "load", "utilisation", "betweenness", "articulation", "brokerage"]]
 
 
-def _coverage(eco: Ecosystem, max_hops: int) -> pd.DataFrame:
-    served = served_needs(eco, max_hops=max_hops)  # bool per need, indexed like eco.needs
-    frame = pd.DataFrame({"actor": eco.needs["actor"].to_numpy(),
-                          "served": served.to_numpy(dtype=bool)})
+def _coverage(analysis: Analysis) -> pd.DataFrame:
+    frame = pd.DataFrame({"actor": analysis.eco.needs["actor"].to_numpy(),
+                          "served": analysis.served})
     per_actor = frame.groupby("actor")["served"].agg(["sum", "count"])
     return pd.DataFrame({"needs": per_actor["count"].astype("int64"),
                          "needs_served": per_actor["sum"].astype("int64"),
@@ -152,21 +150,32 @@ def _nullable(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-#: Name -> function(eco, max_hops) -> DataFrame indexed by actor id.
-ANALYTICS: dict[str, Callable[[Ecosystem, int], pd.DataFrame]] = {
+#: Name -> function(analysis) -> DataFrame indexed by actor id.
+ANALYTICS: dict[str, Callable[[Analysis], pd.DataFrame]] = {
     "bottlenecks": _bottlenecks,
     "coverage": _coverage,
 }
 
 
-def gather_analytics(eco: Ecosystem, *, max_hops: int = 4) -> pd.DataFrame:
+def gather_analytics(eco: Ecosystem, *, max_hops: int = 4, analysis: Analysis | None = None) -> pd.DataFrame:
     """Compute every analytic of :data:`ANALYTICS` as properties.
+
+    Parameters
+    ----------
+    eco : Ecosystem
+        The ecosystem.
+    max_hops : int, default 4
+        Longest referral path, in links.
+    analysis : Analysis, optional
+        A precomputed analysis of ``eco`` (else one is made at ``max_hops``).
 
     Returns
     -------
     DataFrame
         The properties, indexed by actor id, one column per property.
     """
-    parts = [_nullable(fn(eco, max_hops)) for fn in ANALYTICS.values()]
+    if analysis is None:
+        analysis = Analysis(eco, max_hops=max_hops)
+    parts = [_nullable(fn(analysis)) for fn in ANALYTICS.values()]
     table = pd.concat(parts, axis=1)
     return table[~table.index.duplicated()]

@@ -21,8 +21,9 @@ import pandas as pd
 from .. import __version__
 from ..model import Ecosystem
 from ..schema import LINK_RULES
+from ..analysis.core import Analysis
 from ..io.outfile import atomic_file
-from .views import Analysis, actor_frame, analyse, display_ids, display_name
+from .views import actor_frame, display_ids, display_name
 
 #: Node attributes in export order (those present for an ecosystem are written).
 NODE_FIELDS = ("label", "kind", "region", "sector", "size", "capacity", "description", "lat", "lon",
@@ -103,7 +104,7 @@ def export_graph(eco: Ecosystem, analysis: Analysis | None = None, *, include_pr
     ('policy_body', 'Jamaica')
     """
     if analysis is None:
-        analysis = analyse(eco, max_hops=max_hops)
+        analysis = Analysis(eco, max_hops=max_hops)
     G = nx.MultiDiGraph()
     G.graph.update(_graph_meta(eco, analysis))
     types: dict[str, type] = {}
@@ -136,11 +137,10 @@ def _graph_meta(eco: Ecosystem, analysis: Analysis) -> dict[str, Any]:
     if eco.meta.get("year"):
         meta["year"] = int(eco.meta["year"])
     meta["as_of"] = "all" if eco.year is None else int(eco.year)  # the year the analysis describes
-    if analysis.paths is not None:
-        p = analysis.paths
-        meta["needs"] = len(p)
-        meta["served"] = int(p["served"].sum())
-        meta["coverage"] = float(meta["served"] / len(p)) if len(p) else 0.0
+    p = analysis.paths
+    meta["needs"] = len(p)
+    meta["served"] = int(p["served"].sum())
+    meta["coverage"] = float(meta["served"] / len(p)) if len(p) else 0.0
     return meta
 
 
@@ -148,7 +148,7 @@ def export_json(eco: Ecosystem, analysis: Analysis | None = None, *, include_pri
                 max_hops: int = 4) -> dict[str, Any]:
     """The ecosystem, its analysis and every need's best referral path as a JSON-able dict."""
     if analysis is None:
-        analysis = analyse(eco, max_hops=max_hops)
+        analysis = Analysis(eco, max_hops=max_hops)
     disp = display_ids(eco, include_private=include_private)
     out: dict[str, Any] = {
         **_graph_meta(eco, analysis),
@@ -157,17 +157,15 @@ def export_json(eco: Ecosystem, analysis: Analysis | None = None, *, include_pri
                      for i, n, c in zip(eco.services.index, eco.services["name"], eco.services["category"])],
         "nodes": node_records(eco, analysis, include_private=include_private),
         "links": link_records(eco, include_private=include_private),
-        "notes": list(analysis.notes),
     }
-    if analysis.paths is not None:
-        p = analysis.paths
-        out["referrals"] = [
-            {"actor": str(disp[a]), "service": str(s), "served": bool(ok),
-             "provider": str(disp[prov]) if prov else "", "hops": _clean(h), "strength": _clean(st),
-             "path": [str(disp[n]) for n in path]}
-            for a, s, ok, prov, h, st, path in zip(p["actor"], p["service"], p["served"], p["provider"],
-                                                  p["hops"], p["strength"], p["path"])
-        ]
+    p = analysis.paths
+    out["referrals"] = [
+        {"actor": str(disp[a]), "service": str(s), "served": bool(ok),
+         "provider": str(disp[prov]) if prov else "", "hops": _clean(h), "strength": _clean(st),
+         "path": [str(disp[n]) for n in path]}
+        for a, s, ok, prov, h, st, path in zip(p["actor"], p["service"], p["served"], p["provider"],
+                                              p["hops"], p["strength"], p["path"])
+    ]
     return out
 
 
@@ -175,10 +173,10 @@ def write_export(eco: Ecosystem, fmt: str, path: str | Path, *, include_private:
                  max_hops: int = 4, analysis: Analysis | None = None) -> Path:
     """Write ``eco`` as ``graphml``, ``gexf`` or ``json`` to ``path``."""
     path = Path(path)
-    if analysis is None:
-        analysis = analyse(eco, max_hops=max_hops)
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
+    if analysis is None:
+        analysis = Analysis(eco, max_hops=max_hops)
     if fmt == "json":
         data = export_json(eco, analysis, include_private=include_private)
         text = json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"

@@ -35,7 +35,8 @@ from ..io.outfile import atomic_file
 from ..i18n import _, current_language, ngettext
 from ..labels import label as vocab_label
 from ..model import Ecosystem
-from .views import DEFAULT_GROUP_THRESHOLD, DEFAULT_MAX_INSTITUTIONS, Analysis, View, build_view
+from ..analysis.core import Analysis
+from .views import DEFAULT_GROUP_THRESHOLD, DEFAULT_MAX_INSTITUTIONS, View, build_view
 
 VIS_VERSION = "9.1.2"
 _TEMPLATES = Path(__file__).with_name("templates")
@@ -62,7 +63,7 @@ def _default(value: Any) -> Any:
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
-def _raw(text: str, element: str) -> Markup:
+def raw_text(text: str, element: str) -> Markup:
     """Mark trusted asset text as safe for a raw-text element after checking it cannot end it."""
     if f"</{element}" in text.lower():
         raise ValueError(f"asset text would close its <{element}> element")
@@ -181,12 +182,12 @@ def map_context(view: View, *, height: str = "72vh") -> dict[str, Any]:
     return {
         "view": view,
         "height": height,
-        "data_json": _raw(data_json, "script"),
-        "options_json": _raw(options_json, "script"),
-        "vis_js": _raw(vis_js, "script"),
-        "vis_css": _raw(vis_css, "style"),
-        "map_js": _raw(map_js, "script"),
-        "map_css": _raw(asset("map.css"), "style"),
+        "data_json": raw_text(data_json, "script"),
+        "options_json": raw_text(options_json, "script"),
+        "vis_js": raw_text(vis_js, "script"),
+        "vis_css": raw_text(vis_css, "style"),
+        "map_js": raw_text(map_js, "script"),
+        "map_css": raw_text(asset("map.css"), "style"),
         "csp": csp([vis_js, map_js]),
         "version": __version__,
         "lang": current_language(),
@@ -238,7 +239,33 @@ def _source_line(eco: Ecosystem) -> str:
 
 
 def write_map(eco: Ecosystem, path: str | Path, **kwargs: Any) -> Path:
-    """Write the interactive map of ``eco`` to ``path`` (keyword arguments as :func:`map_html`)."""
+    """Write the interactive map of ``eco`` to ``path`` (keyword arguments as :func:`map_html`).
+
+    Parameters
+    ----------
+    eco : Ecosystem
+        The ecosystem.
+    path : str or Path
+        The HTML file to write (one self-contained page).
+    **kwargs
+        ``analysis`` (a precomputed :class:`~instnet.analysis.core.Analysis`),
+        ``max_hops``, ``service``, ``focus``, ``remove``, ``include_private``,
+        ``group_threshold``, ``max_institutions``: see :func:`map_html`.
+
+    Returns
+    -------
+    Path
+        The file written.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from instnet import read_dataset
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     page = write_map(read_dataset("jamaica"), Path(tmp) / "map.html").read_text(encoding="utf-8")
+    >>> page.startswith("<!DOCTYPE html>")
+    True
+    """
     path = Path(path)
     text = map_html(eco, **kwargs)
     with atomic_file(path) as handle:
@@ -246,5 +273,5 @@ def write_map(eco: Ecosystem, path: str | Path, **kwargs: Any) -> Path:
     return path
 
 
-__all__ = ["csp", "map_context", "map_html", "render_map", "safe_json", "to_pyvis", "vendor_assets",
+__all__ = ["csp", "map_context", "map_html", "raw_text", "render_map", "safe_json", "to_pyvis", "vendor_assets",
            "vis_options", "write_map"]

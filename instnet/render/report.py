@@ -2,9 +2,9 @@
 
 Sections: the ecosystem in numbers, coverage overall, the gap heatmap (service x
 region, an inline SVG chart), the top unmet groups, the referral bottlenecks (bars),
-the recommendations and indicators (where those analytics are installed) and the
-embedded interactive map. The HTML is rendered by ``templates/report.html`` with
-autoescape on, shares the map's safety measures (see :mod:`instnet.render.html`) and
+the recommendations, the indicators and the embedded interactive map, all drawn
+from one :class:`~instnet.analysis.core.Analysis`. The HTML is rendered by
+``templates/report.html`` with autoescape on, shares the map's safety measures (see :mod:`instnet.render.html`) and
 carries print CSS for A4.
 """
 
@@ -18,19 +18,17 @@ from typing import Any
 import pandas as pd
 
 from .. import __version__
+from ..analysis.core import Analysis
 from ..i18n import _, format_decimal, format_int, format_percent, ngettext
 from ..labels import column_label, label as vocab_label
-from ..analysis.gaps import coverage
-from ..analysis.indicators import panel
 from ..analysis.info import counts
-from ..analysis.reasons import REASONS, describe_reason, unmet_reasons
-from ..analysis.recommend import recommend
+from ..analysis.reasons import REASONS, describe_reason
 from ..analysis.recommend.actions import brokering
-from ..i18n import _
+from ..errors import UsageError
 from ..io.outfile import atomic_file
 from ..model import Ecosystem
 from ..schema import INSTITUTION_KINDS, KINDS
-from .views import KIND_STYLE, kind_text, Analysis, coverage_colour, actor_frame, analyse, build_view, display_name
+from .views import KIND_STYLE, kind_text, coverage_colour, actor_frame, build_view, display_name
 
 MAX_HEAT_REGIONS = 14
 MAX_HEAT_SERVICES = 40
@@ -40,11 +38,9 @@ TOP_BOTTLENECKS = 12
 
 @dataclass
 class Section:
-    """An optional section: its rows, or the sentence saying why it is missing."""
+    """A section of the report: its rows, and the values around them."""
 
-    available: bool
     rows: list[dict[str, Any]] = field(default_factory=list)
-    note: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -86,7 +82,7 @@ def coverage_level(share: float | None) -> str:
 
 def reason_rows(eco: Ecosystem, analysis: Analysis) -> list[dict[str, Any]]:
     """Unmet needs by reason (most first), each with the reason in words."""
-    why = unmet_reasons(eco, max_hops=analysis.max_hops, paths=analysis.paths)
+    why = analysis.reasons
     counts_by = why["reason"].value_counts()
     rows = []
     for reason in REASONS:
@@ -139,7 +135,7 @@ def coverage_groups(eco: Ecosystem, analysis: Analysis, by: tuple[str, ...]) -> 
     Computed from the best referral paths (docs/semantics.md: coverage of a group
     is served needs / needs).
     """
-    g = coverage(eco, by=by, max_hops=analysis.max_hops, paths=analysis.paths).groups
+    g = analysis.gaps(by=by).groups
     g = g[[*by, "needs", "served", "unmet", "coverage"]].copy()
     return g.sort_values(list(by), kind="stable").reset_index(drop=True)
 
@@ -210,9 +206,7 @@ def unmet_groups(eco: Ecosystem, analysis: Analysis) -> list[dict[str, Any]]:
 
 def bottleneck_rows(eco: Ecosystem, analysis: Analysis, include_private: bool) -> Section:
     frame = actor_frame(eco, analysis, include_private=include_private)
-    metric = analysis.size_by
-    if metric not in ("impact", "load"):
-        return Section(False, note=_("Bottlenecks need the referral analysis, which is not available."))
+    metric = "impact"
     inst = frame[frame["kind"].isin(INSTITUTION_KINDS)].copy()
     inst["m"] = inst[metric].astype("float64").fillna(0)
     inst = inst[inst["m"] > 0].sort_values(["m", "label"], ascending=[False, True], kind="stable")
@@ -228,19 +222,15 @@ def bottleneck_rows(eco: Ecosystem, analysis: Analysis, include_private: bool) -
                      "utilisation": "" if util is None or pd.isna(util) else _pct(float(util)),
                      "articulation": bool(r.get("articulation")) if "articulation" in r and not pd.isna(
                          r.get("articulation")) else False})
-    what = (_("impact: needs that would lose their only referral path if the institution were removed")
-            if metric == "impact" else
-            _("load: served needs whose best referral path passes through or ends at the institution"))
-    return Section(True, rows=rows, extra={"metric": metric, "what": what},
-                   note="" if metric == "impact" else _("Impact (what-if removal) is not available in this "
-                                                        "installation; institutions are ranked by load."))
+    what = _("impact: needs that would lose their only referral path if the institution were removed")
+    return Section(rows=rows, extra={"metric": metric, "what": what})
 
 
 def recommendations(eco: Ecosystem, analysis: Analysis, include_private: bool = False,
                     budget: float = 10) -> Section:
     """The plan of :func:`instnet.analysis.recommend.recommend` within ``budget`` cost units
     (the ecosystem's costs, else the defaults), described with display names."""
-    plan = recommend(eco, budget=budget, max_hops=analysis.max_hops, paths=analysis.paths)
+    plan = analysis.recommend(budget=budget)
     frame = actor_frame(eco, None, include_private=include_private)
     label = dict(zip(frame["actor"], frame["label"]))
     svc = eco.services["name"]
@@ -283,7 +273,7 @@ def recommendations(eco: Ecosystem, analysis: Analysis, include_private: bool = 
     top = max((row["newly served"] for row in rows), default=1) or 1
     for row in rows:
         row["frac"] = row["newly served"] / top
-    return Section(True, rows=rows, extra={
+    return Section(rows=rows, extra={
         "before": _pct(plan.served_before / n) if n else "—",
         "after": _pct(plan.served_after / n) if n else "—", "budget": f"{plan.budget:g}",
         "cost_total": f"{plan.cost_total:g}", "costs": ", ".join(f"{k} {v:g}" for k, v in plan.costs.items())})
@@ -291,7 +281,7 @@ def recommendations(eco: Ecosystem, analysis: Analysis, include_private: bool = 
 
 def indicators(eco: Ecosystem, analysis: Analysis) -> Section:
     """The indicators panel of :mod:`instnet.analysis.indicators`: overall, and key ones per region."""
-    pan = panel(eco, max_hops=analysis.max_hops, paths=analysis.paths)
+    pan = analysis.panel
     defs = pan.get("definitions", {})
     rows = [{"indicator": vocab_label("indicator", k), "value": _fmt(v), "definition": _(str(defs.get(k, ""))) if defs.get(k) else ""}
             for k, v in pan["overall"].items()]
@@ -299,30 +289,7 @@ def indicators(eco: Ecosystem, analysis: Analysis) -> Section:
            if k in pan["overall"]]
     regions = [{"region": r or "—", **{k: _fmt(vals.get(k)) for k in key}}
                for r, vals in sorted(pan.get("regions", {}).items())]
-    return Section(True, rows=rows, extra={"regions": regions, "region_cols": key})
-
-
-def _records(res: Any) -> list[dict[str, Any]]:
-    """Turn an analytics result (DataFrame, list of dicts/dataclasses, dict) into rows of text."""
-    import dataclasses
-
-    if isinstance(res, pd.DataFrame):
-        recs = res.to_dict("records")
-    elif isinstance(res, dict):
-        recs = [{"indicator": k, "value": v} for k, v in res.items()]
-    else:
-        recs = []
-        for item in res or ():
-            if dataclasses.is_dataclass(item):
-                recs.append(dataclasses.asdict(item))
-            elif isinstance(item, dict):
-                recs.append(item)
-            else:
-                recs.append({"item": item})
-    out = []
-    for r in recs:
-        out.append({str(k): _fmt(v) for k, v in r.items()})
-    return out
+    return Section(rows=rows, extra={"regions": regions, "region_cols": key})
 
 
 def _fmt(v: Any) -> str:
@@ -340,51 +307,48 @@ def report_data(eco: Ecosystem, *, max_hops: int = 4, include_private: bool = Fa
                 analysis: Analysis | None = None) -> dict[str, Any]:
     """Everything the report shows, as plain values (shared by HTML and Markdown)."""
     if analysis is None:
-        analysis = analyse(eco, max_hops=max_hops)
+        analysis = Analysis(eco, max_hops=max_hops)
     data: dict[str, Any] = {
         "title": _("{name}: SME support ecosystem report").format(name=display_name(eco)),
         "as_of_text": as_of_sentence(eco),
         "meta": {k: str(v) for k, v in eco.meta.items() if v not in (None, "")},
         "as_of": eco.year, "max_hops": analysis.max_hops, "numbers": numbers(eco), "kinds": kind_rows(eco),
-        "notes": list(analysis.notes), "version": __version__,
+        "version": __version__,
     }
-    if analysis.paths is not None:
-        p = analysis.paths
-        served = int(p["served"].sum())
-        data["coverage"] = {"needs": len(p), "served": served, "unmet": len(p) - served,
-                            "value": served / len(p) if len(p) else None,
-                            "text": _pct(served / len(p)) if len(p) else "—",
-                            "level": coverage_level(served / len(p) if len(p) else None),
-                            "sentence": coverage_sentence(served, len(p), analysis.max_hops)}
-        data["reasons"] = reason_rows(eco, analysis)
-        data["heatmap"] = heatmap(eco, analysis) if len(p) else None
-        data["unmet_groups"] = unmet_groups(eco, analysis)
-    else:
-        data["coverage"] = None
-        data["heatmap"] = None
-        data["unmet_groups"] = []
-        data["reasons"] = []
+    p = analysis.paths
+    served = int(p["served"].sum())
+    data["coverage"] = {"needs": len(p), "served": served, "unmet": len(p) - served,
+                        "value": served / len(p) if len(p) else None,
+                        "text": _pct(served / len(p)) if len(p) else "—",
+                        "level": coverage_level(served / len(p) if len(p) else None),
+                        "sentence": coverage_sentence(served, len(p), analysis.max_hops)}
+    data["reasons"] = reason_rows(eco, analysis)
+    data["heatmap"] = heatmap(eco, analysis) if len(p) else None
+    data["unmet_groups"] = unmet_groups(eco, analysis)
     data["bottlenecks"] = bottleneck_rows(eco, analysis, include_private)
     data["recommendations"] = recommendations(eco, analysis, include_private)
     data["indicators"] = indicators(eco, analysis)
     return data
 
 
-def report_html(eco: Ecosystem, *, max_hops: int = 4, include_private: bool = False) -> str:
+def report_html(eco: Ecosystem, *, max_hops: int = 4, include_private: bool = False,
+                analysis: Analysis | None = None) -> str:
     """The self-contained HTML report (with the interactive map embedded)."""
-    from .html import _raw, asset, environment, map_context
+    from .html import asset, environment, map_context, raw_text
 
-    analysis = analyse(eco, max_hops=max_hops)
+    if analysis is None:
+        analysis = Analysis(eco, max_hops=max_hops)
     data = report_data(eco, analysis=analysis, include_private=include_private)
     view = build_view(eco, analysis=analysis, include_private=include_private)
     ctx = map_context(view, height="640px")
-    ctx.update(report=data, report_css=_raw(asset("report.css"), "style"))
+    ctx.update(report=data, report_css=raw_text(asset("report.css"), "style"))
     return environment().get_template("report.html").render(**ctx)
 
 
-def report_markdown(eco: Ecosystem, *, max_hops: int = 4, include_private: bool = False) -> str:
+def report_markdown(eco: Ecosystem, *, max_hops: int = 4, include_private: bool = False,
+                    analysis: Analysis | None = None) -> str:
     """The report as Markdown (tables; the heatmap as a table of served/needs)."""
-    d = report_data(eco, max_hops=max_hops, include_private=include_private)
+    d = report_data(eco, max_hops=max_hops, include_private=include_private, analysis=analysis)
     out = [f"# {_md(d['title'])}", ""]
     if d["meta"].get("description"):
         out += [_md(d["meta"]["description"]), ""]
@@ -394,15 +358,12 @@ def report_markdown(eco: Ecosystem, *, max_hops: int = 4, include_private: bool 
     out += [""]
     cov = d["coverage"]
     out += ["## " + _("Coverage"), ""]
-    if cov:
-        out += [f"**{cov['text']}** {cov['sentence']}", ""]
-        if d["reasons"]:
-            out += ["### " + _("Unmet needs by reason"), "",
-                    "| " + _("reason") + " | " + _("needs") + " | |", "|---|---:|---|"]
-            out += [f"| {r['label']} | {r['count']} | {_md(r['explain'])} |" for r in d["reasons"]]
-            out += [""]
-    else:
-        out += [_("Coverage is not available (no referral analysis)."), ""]
+    out += [f"**{cov['text']}** {cov['sentence']}", ""]
+    if d["reasons"]:
+        out += ["### " + _("Unmet needs by reason"), "",
+                "| " + _("reason") + " | " + _("needs") + " | |", "|---|---:|---|"]
+        out += [f"| {r['label']} | {r['count']} | {_md(r['explain'])} |" for r in d["reasons"]]
+        out += [""]
     hm = d["heatmap"]
     if hm:
         out += ["### " + _("Gaps by service and region (served / needs)"), ""]
@@ -423,21 +384,16 @@ def report_markdown(eco: Ecosystem, *, max_hops: int = 4, include_private: bool 
         out += [""]
     b = d["bottlenecks"]
     out += ["## " + _("Referral bottlenecks"), ""]
-    if b.available:
-        out += [_("Ranked by {what}.").format(what=_md(b.extra["what"])), "", "| " + " | ".join(
-            column_label(c) for c in ("institution", "kind", "impact", "load", "utilisation")) + " |",
-                "|---|---|---:|---:|---:|"]
-        out += [f"| {_md(r['label'])} | {r['kind']} | {r['impact']} | {r['load']} | {r['utilisation']} |"
-                for r in b.rows]
-        if b.note:
-            out += ["", _md(b.note)]
-    else:
-        out += [_md(b.note)]
+    out += [_("Ranked by {what}.").format(what=_md(b.extra["what"])), "", "| " + " | ".join(
+        column_label(c) for c in ("institution", "kind", "impact", "load", "utilisation")) + " |",
+            "|---|---|---:|---:|---:|"]
+    out += [f"| {_md(r['label'])} | {r['kind']} | {r['impact']} | {r['load']} | {r['utilisation']} |"
+            for r in b.rows]
     out += [""]
     for key, title in (("recommendations", _("Recommendations")), ("indicators", _("Indicators"))):
         s = d[key]
         out += [f"## {title}", ""]
-        if s.available and s.rows:
+        if s.rows:
             if s.extra.get("before"):
                 out += [_("Coverage {before} → {after} with these actions.").format(
                     before=s.extra["before"], after=s.extra["after"]), ""]
@@ -445,10 +401,8 @@ def report_markdown(eco: Ecosystem, *, max_hops: int = 4, include_private: bool 
             out += ["| " + " | ".join(_md(column_label(c)) for c in cols) + " |", "|" + "---|" * len(cols)]
             out += ["| " + " | ".join(_md(r.get(c, "")) for c in cols) + " |" for r in s.rows]
         else:
-            out += [_md(s.note or _("Nothing to report."))]
+            out += [_("Nothing to report.")]
         out += [""]
-    for n in d["notes"]:
-        out += [f"> {_md(n)}", ""]
     out += ["*" + _("Made with instnet {version}. The interactive map is in the HTML report "
                     "(`instnet report DATASET -o FILE.html`).").format(version=d["version"]) + "*", ""]
     return "\n".join(out)
@@ -463,15 +417,50 @@ def _md(text: Any) -> str:
 
 
 def write_report(eco: Ecosystem, path: str | Path, *, fmt: str = "html", max_hops: int = 4,
-                 include_private: bool = False) -> Path:
-    """Write the report of ``eco`` to ``path`` as ``html`` or ``md``."""
+                 include_private: bool = False, analysis: Analysis | None = None) -> Path:
+    """Write the report of ``eco`` to ``path`` as ``html`` or ``md``.
+
+    Parameters
+    ----------
+    eco : Ecosystem
+        The ecosystem.
+    path : str or Path
+        The file to write.
+    fmt : {"html", "md"}
+        A self-contained HTML page (with the interactive map) or Markdown.
+    max_hops : int, default 4
+        Longest referral path, in links (when no ``analysis`` is given).
+    include_private : bool, default False
+        Show the names and details of private actors.
+    analysis : Analysis, optional
+        A precomputed :class:`~instnet.analysis.core.Analysis` of ``eco``.
+
+    Returns
+    -------
+    Path
+        The file written.
+
+    Raises
+    ------
+    UsageError
+        For another ``fmt``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from instnet import read_dataset
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     text = write_report(read_dataset("jamaica"), Path(tmp) / "r.md", fmt="md").read_text(encoding="utf-8")
+    >>> text.startswith("# ")
+    True
+    """
     path = Path(path)
     if fmt == "md":
-        text = report_markdown(eco, max_hops=max_hops, include_private=include_private)
+        text = report_markdown(eco, max_hops=max_hops, include_private=include_private, analysis=analysis)
     elif fmt == "html":
-        text = report_html(eco, max_hops=max_hops, include_private=include_private)
+        text = report_html(eco, max_hops=max_hops, include_private=include_private, analysis=analysis)
     else:
-        raise ValueError(f"unknown report format {fmt!r}")
+        raise UsageError(_("unknown report format {fmt!r}; use html or md").format(fmt=fmt), argument="fmt")
     with atomic_file(path) as handle:
         handle.write(text)
     return path

@@ -11,7 +11,8 @@ import pytest
 
 from instnet import read_dataset
 from instnet.render.html import to_pyvis, write_map
-from instnet.render.views import analyse, build_view
+from instnet import Analysis
+from instnet.render.views import build_view
 
 from .conftest import BUILTINS
 
@@ -29,7 +30,7 @@ SWAP = """([nodes, edges]) => {
 @pytest.mark.parametrize("name", BUILTINS)
 def test_focus_on_every_actor_draws(open_page, tmp_path, name):
     eco = read_dataset(name)
-    a = analyse(eco)
+    a = Analysis(eco)
     actors = list(eco.actors.index)
     o = open_page(write_map(eco, tmp_path / "focus.html", focus=actors[0], analysis=a))
     for actor in actors:

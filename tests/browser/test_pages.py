@@ -10,7 +10,8 @@ from instnet import read_dataset
 from instnet.render.html import render_map, write_map
 from instnet.render.report import write_report
 from instnet.io.resources import datasets_dir
-from instnet.render.views import analyse, build_view
+from instnet.analysis.core import Analysis
+from instnet.render.views import build_view
 
 from .conftest import BUILTINS, INJECTIONS, SECRET, hostile_ecosystem
 
@@ -26,7 +27,7 @@ def built(tmp_path_factory):
     files = {}
     for name in AVAILABLE:
         eco = read_dataset(name)
-        a = analyse(eco)
+        a = Analysis(eco)
         view = build_view(eco, analysis=a)
         (out / f"{name}-map.html").write_text(render_map(view), encoding="utf-8")
         write_report(eco, out / f"{name}-report.html")
@@ -121,7 +122,7 @@ def test_report_of_builtin_dataset(built, open_page, name):
 
 def test_views_service_focus_remove(open_page, tmp_path):
     eco = read_dataset("jamaica")
-    a = analyse(eco)
+    a = Analysis(eco)
     svc = eco.needs["service"].iloc[0]
     p = write_map(eco, tmp_path / "svc.html", service=svc, analysis=a)
     o = open_page(p)

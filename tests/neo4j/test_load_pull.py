@@ -58,7 +58,7 @@ def test_two_ecosystems_side_by_side(conn: Connection) -> None:
     load_ecosystem(jamaica, ecosystem="side-a", connection=conn, replace=True)
     load_ecosystem(honduras, ecosystem="side-b", connection=conn, replace=True)
     b_before = graph_snapshot(conn, "side-b")
-    with pytest.raises(UsageError, match="--replace"):
+    with pytest.raises(UsageError, match="replace=True"):
         load_ecosystem(mexico, ecosystem="side-a", connection=conn)
     assert_same_ecosystem(jamaica, read_ecosystem("side-a", connection=conn))
     replaced = load_ecosystem(mexico, ecosystem="side-a", connection=conn, replace=True)

@@ -161,9 +161,9 @@ class Recommendation:
                 "groups": self.groups}
 
 
-@dataclass
+@dataclass(frozen=True)
 class Plan:
-    """The result of :func:`recommend`.
+    """The result of :func:`recommend` (:meth:`to_dict` for JSON, :meth:`to_frame` for a table).
 
     ``strategy`` is ``"greedy"`` (by weighted gain per cost) or ``"best single"`` (the
     one affordable action of largest weighted gain, kept when it beats the greedy
@@ -241,6 +241,10 @@ class Plan:
                          round(r.gain_per_cost, 3), r.shown_reason(shown), top + more))
         return pd.DataFrame(rows, columns=["rank", "kind", "action", "cost", "gain", "absorbed", "weighted_gain",
                                            "gain_per_cost", "feasible", "newly served (service@region/sector)"])
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per recommended action, in order (:meth:`table`)."""
+        return self.table()
 
 
 def _plain(v: Any) -> Any:

@@ -70,12 +70,13 @@ class Costs:
                 continue
             kind, eq, value = item.partition("=")
             if not eq:
-                raise UsageError(_("costs: {item!r} is not KIND=NUMBER (e.g. link=1,centre=20)").format(item=item))
+                raise UsageError(_("costs: {item!r} is not KIND=NUMBER (e.g. link=1,centre=20)").format(item=item),
+                                 argument="costs")
             values[kind.strip()] = value.strip()
         good, bad = _checked(values)
         if bad:
             kind, message = bad[0]
-            raise UsageError(_("costs: {kind}: {message}").format(kind=kind, message=message))
+            raise UsageError(_("costs: {kind}: {message}").format(kind=kind, message=message), argument="costs")
         return replace(base or cls(), **good)
 
     @classmethod

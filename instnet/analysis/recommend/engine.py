@@ -10,7 +10,7 @@ import pandas as pd
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
-from ...graph import referral_edges
+from ...graph import coded_graph
 from ...model import Ecosystem
 from ...schema import INSTITUTION_KINDS
 from ..gaps import need_weights
@@ -34,16 +34,15 @@ class Engine:
         self.nodes: list[str] = list(hub)
         self.idx: dict[str, int] = {n: i for i, n in enumerate(self.nodes)}
         self.is_inst = np.array([k in INSTITUTION_KINDS for k in a.loc[hub, "kind"].to_numpy()], dtype=bool)
-        edges = referral_edges(eco)
-        src = edges["source"].to_numpy()
-        tgt = edges["target"].to_numpy()
+        g = coded_graph(eco)
+        hub_pos = np.full(g.n, -1, dtype=np.int64)
+        hub_pos[~g.is_enterprise] = np.arange(len(self.nodes))
+        src, dst = g.src[g.by_ids], g.dst[g.by_ids]  # in id order, as the candidate pool reads them
+        hs, ht = hub_pos[src], hub_pos[dst]
+        m = (hs >= 0) & (ht >= 0)
+        self.esrc = hs[m].tolist()
+        self.etgt = ht[m].tolist()
         idx = self.idx
-        hub_set = set(self.nodes)
-        is_hub_src = np.fromiter((s in hub_set for s in src), bool, len(src))
-        is_hub_tgt = np.fromiter((t in hub_set for t in tgt), bool, len(tgt))
-        m = is_hub_src & is_hub_tgt
-        self.esrc = [idx[s] for s in src[m]]
-        self.etgt = [idx[t] for t in tgt[m]]
         self.edge_set = set(zip(self.esrc, self.etgt))
         self._rebuild()
 
@@ -54,15 +53,15 @@ class Engine:
         needs = eco.needs
         self.n_needs = len(needs)
         n_actor = needs["actor"].to_numpy()
-        first = pd.DataFrame({"s": src[is_hub_tgt], "t": tgt[is_hub_tgt]})
-        needing = pd.Index(pd.unique(n_actor))
-        first = first[needing.get_indexer(first["s"].to_numpy(dtype=object)) >= 0]
-        first = first.assign(t=first["t"].map(idx).to_numpy(dtype=np.int64)).sort_values(["s", "t"], kind="stable")
-        s_arr = first["s"].to_numpy()
-        t_arr = first["t"].to_numpy()
+        needer = np.zeros(g.n + 1, dtype=bool)
+        needer[g.need_actor] = True  # (-1, an unknown actor, marks the spare last entry)
+        fm = (ht >= 0) & needer[src]
+        order = np.lexsort((ht[fm], g.rank[src[fm]]))  # by actor id, then contact
+        s_arr = src[fm][order]
+        t_arr = ht[fm][order]
         cut = np.flatnonzero(np.r_[True, s_arr[1:] != s_arr[:-1]]) if len(s_arr) else np.zeros(0, np.int64)
         contacts: dict[str, tuple[int, ...]] = {
-            actor: tuple(nb.tolist()) for actor, nb in zip(s_arr[cut], np.split(t_arr, cut[1:]))}
+            actor: tuple(nb.tolist()) for actor, nb in zip(g.ids[s_arr[cut]], np.split(t_arr, cut[1:]))}
         for actor in pd.unique(n_actor):
             if actor in idx and actor not in contacts:
                 contacts[actor] = ()

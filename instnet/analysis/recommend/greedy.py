@@ -16,11 +16,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ...i18n import _
-from ...errors import UsageError
+from ...errors import UsageError, check_max_hops
 from ...i18n import _
 from ...model import Ecosystem
-from ..impact import check_institutions, load
+from ..load import check_institutions, load
 from ..paths import best_paths
 from .actions import FAMILIES, Action, Plan, Recommendation
 from .apply import apply_action, coordinating_body
@@ -131,15 +130,14 @@ def _capacity(eco: Ecosystem, *, max_hops: int, paths: pd.DataFrame) -> tuple[di
 
 def _check(budget: float, max_hops: int, actions: Sequence[str], centre_min_needs: int) -> set[str]:
     if not budget >= 0:
-        raise UsageError(_("budget must be at least 0, not {budget!r}").format(budget=budget))
-    if max_hops < 1:
-        raise UsageError(_("max_hops must be at least 1"))
+        raise UsageError(_("budget must be at least 0, not {budget!r}").format(budget=budget), argument="budget")
+    check_max_hops(max_hops)
     if centre_min_needs < 1:
-        raise UsageError(_("centre_min_needs must be at least 1"))
+        raise UsageError(_("centre_min_needs must be at least 1"), argument="centre_min_needs")
     bad = [f for f in actions if f not in FAMILIES]
     if bad:
         raise UsageError(_("unknown action family {family!r}; choose from {families}").format(
-            family=bad[0], families=", ".join(FAMILIES)))
+            family=bad[0], families=", ".join(FAMILIES)), argument="actions")
     return {k for f in actions for k in FAMILIES[f]}
 
 
@@ -197,6 +195,7 @@ def recommend(eco: Ecosystem, *, budget: float = 3, actions: Sequence[str] = ("l
     Returns
     -------
     Plan
+        The chosen actions in order, with their gains and the ecosystem after them.
 
     Raises
     ------

@@ -1,7 +1,7 @@
 """What the interactive map and the exports draw: allow-listed, analysed actor data.
 
-Nothing here writes HTML. :func:`analyse` runs the analytics the views need (best
-referral paths, bottlenecks) and degrades to a note when a module is missing;
+Nothing here writes HTML. The analytics come from one
+:class:`instnet.analysis.core.Analysis` (best referral paths, bottlenecks);
 :func:`actor_frame` is the one allow-list of actor fields every output uses (the
 map, GraphML, GEXF, JSON); :func:`build_view` turns an ecosystem into the nodes and
 edges of one map view (plain dicts in vis-network's vocabulary) plus the legend,
@@ -13,7 +13,6 @@ name, description or coordinates, unless ``include_private`` is given.
 """
 
 from .actors import actor_frame, display_ids, display_name
-from .analysis import Analysis, analyse, load_from_paths
 from .build import View, build_view
 from .style import (
     CUTOFF_BORDER, DEFAULT_GROUP_THRESHOLD, DEFAULT_MAX_INSTITUTIONS,
@@ -22,7 +21,7 @@ from .style import (
 )
 
 __all__ = [
-    "Analysis", "analyse", "load_from_paths", "actor_frame", "display_ids", "display_name", "View", "build_view",
+    "actor_frame", "display_ids", "display_name", "View", "build_view",
     "coverage_colour", "KIND_STYLE", "GROUP_KINDS", "GROUP_STYLE", "LINK_STYLE", "UNMET_BORDER", "CUTOFF_BORDER",
     "PATH_COLOUR", "DEFAULT_GROUP_THRESHOLD", "DEFAULT_MAX_INSTITUTIONS", "kind_text",
 ]

@@ -7,8 +7,8 @@ import pandas as pd
 
 from ...model import Ecosystem
 from ...schema import INSTITUTION_KINDS
+from ...analysis.core import Analysis
 from ..privacy import display_ids, display_names
-from .analysis import Analysis, load_from_paths
 
 
 def actor_frame(eco: Ecosystem, analysis: Analysis | None = None, *, include_private: bool = False) -> pd.DataFrame:
@@ -50,7 +50,7 @@ def actor_frame(eco: Ecosystem, analysis: Analysis | None = None, *, include_pri
     frame["capacity"] = frame["capacity"].astype("Int64")
     frame["offers"] = service_tuples(a.index, eco.offers["actor"], eco.offers["service"])
     frame["needs"] = service_tuples(a.index, eco.needs["actor"], eco.needs["service"])
-    if analysis is None or analysis.paths is None:
+    if analysis is None:
         return frame
     p = analysis.paths
     served = p["served"].to_numpy(dtype=bool)
@@ -61,19 +61,11 @@ def actor_frame(eco: Ecosystem, analysis: Analysis | None = None, *, include_pri
     frame["needs_unmet"] = total - frame["needs_served"]
     frame["coverage"] = np.where(total > 0, frame["needs_served"] / total.where(total > 0, 1), np.nan)
     frame["unmet_services"] = service_tuples(a.index, p.loc[~served, "actor"], p.loc[~served, "service"])
-    inst = analysis.institutions
-    if inst is not None:
-        for col in ("impact", "load", "utilisation", "betweenness", "articulation"):
-            if col in inst.columns:
-                frame[col] = frame["actor"].map(inst[col])
-    if "load" not in frame.columns:
-        frame["load"] = frame["actor"].map(load_from_paths(p))
+    inst = analysis.bottlenecks
+    for col in ("impact", "load", "utilisation", "betweenness", "articulation"):
+        frame[col] = frame["actor"].map(inst[col])
     is_inst = frame["kind"].isin(INSTITUTION_KINDS).to_numpy()
-    load = frame["load"].astype("float64")
-    frame["load"] = np.where(is_inst, load.fillna(0.0), np.nan)
-    if "utilisation" not in frame.columns:
-        cap = frame["capacity"].astype("float64")
-        frame["utilisation"] = np.where(is_inst & (cap > 0), frame["load"].astype(float) / cap, np.nan)
+    frame["load"] = np.where(is_inst, frame["load"].astype("float64").fillna(0.0), np.nan)
     return frame
 
 

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
-from ...errors import UnknownIdError, UsageError
+from ...errors import UsageError, unknown_id
 from ...analysis.reasons import describe_reason, unmet_reasons
-from ...i18n import N_, _, format_decimal, format_int, format_percent, ngettext
+from ...i18n import _, format_decimal, format_int, format_percent, ngettext
 from ...model import Ecosystem, as_of_phrase as as_of_words
 from ...schema import INSTITUTION_KINDS, REFERRAL_TYPES
 from .actors import actor_frame, display_name
-from .analysis import Analysis, analyse
+from ...analysis.core import Analysis
 from .draw import service_highlights, vis_edges, vis_nodes
 from .layout import LAYOUT_THRESHOLD, region_layout
 from .style import (
@@ -43,9 +41,7 @@ class View:
     pooled: list[list[str]] = field(default_factory=list)
     hidden_types: list[str] = field(default_factory=list)
     region_labels: list[dict[str, Any]] = field(default_factory=list)
-    size_by: str = "degree"
     details: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
     marks: list[dict[str, str]] = field(default_factory=list)
 
     def data(self) -> dict[str, Any]:
@@ -58,10 +54,6 @@ class View:
             "layout": self.layout, "regionLabels": self.region_labels, "pooled": self.pooled,
             "hiddenTypes": self.hidden_types,
         }
-
-
-def _suggest(value: str, choices: Iterable[str]) -> list[str]:
-    return difflib.get_close_matches(value, [str(c) for c in choices], n=3)
 
 
 def build_view(
@@ -80,11 +72,12 @@ def build_view(
 
     ``service`` preselects the service filter (its providers, needs and referral
     paths); ``focus`` draws one actor's best referral paths only; ``remove`` draws the
-    ecosystem without one institution and marks who is cut off. Above
+    ecosystem without one actor and marks who is cut off (:meth:`Analysis.cut_off`).
+    ``analysis`` is the :class:`~instnet.analysis.core.Analysis` of ``eco`` to draw
+    (else one is made at ``max_hops``). Above
     ``group_threshold`` enterprises (or networks), they are drawn as one node per
     region x sector; above ``max_institutions`` institutions (0: no limit), only the
-    ``max_institutions`` with the highest impact (else load, else number of links)
-    are drawn one by one and the others are pooled into one node per kind x region
+    ``max_institutions`` with the highest impact are drawn one by one and the others are pooled into one node per kind x region
     (their names stay searchable).
 
     Raises
@@ -100,43 +93,32 @@ def build_view(
     True
     """
     if service is not None and service not in eco.services.index:
-        raise UnknownIdError("service", service, _suggest(service, eco.services.index))
+        raise unknown_id("service", service, eco.services.index)
     for what, actor in (("actor", focus), ("actor", remove)):
         if actor is not None and actor not in eco.actors.index:
             eco.require_active(actor, what=what)
-            raise UnknownIdError(what, actor, _suggest(actor, eco.actors.index))
+            raise unknown_id(what, actor, eco.actors.index)
     if focus is not None and remove is not None:
-        raise UsageError(_("--focus and --remove draw different views; give one of them"))
+        raise UsageError(_("focus and remove draw different views; give one of them"),
+                         argument=("focus", "remove"))
     if analysis is None:
-        analysis = analyse(eco, max_hops=max_hops)
+        analysis = Analysis(eco, max_hops=max_hops)
     frame = actor_frame(eco, analysis, include_private=include_private)
     disp = pd.Series(frame.index.to_numpy(dtype=object), index=frame["actor"].to_numpy(dtype=object))
     services = [(str(i), str(n)) for i, n in zip(eco.services.index, eco.services["name"])]
     svc_name = dict(services)
-    notes = list(analysis.notes)
     name = display_name(eco)
     details: list[str] = []
     marks: dict[str, str] = {}   # real actor id -> mark ("focus", "removed", "cutoff")
     cut_needs: dict[str, list[str]] = {}
 
     if focus is not None:
-        return _focus_view(eco, analysis, frame, disp, focus, svc_name, services, notes)
+        return _focus_view(eco, analysis, frame, disp, focus, svc_name, services)
 
     if remove is not None:
-        if analysis.paths is None:
-            notes.append(_("Who is cut off cannot be computed without the referral analysis."))
-        else:
-            from ...analysis.paths import best_paths
-
-            after = best_paths(eco.without([remove]), max_hops=analysis.max_hops)
-            before = analysis.paths
-            key_b = before[before["served"].to_numpy(dtype=bool)][["actor", "service"]]
-            key_a = after[after["served"].to_numpy(dtype=bool)][["actor", "service"]]
-            lost = key_b.merge(key_a, how="left", indicator=True)
-            lost = lost[lost["_merge"] == "left_only"]
-            lost = lost[lost["actor"] != remove]
-            for actor, svc in zip(lost["actor"], lost["service"]):
-                cut_needs.setdefault(actor, []).append(svc)
+        lost = analysis.cut_off(remove)
+        for actor, svc in zip(lost["actor"], lost["service"]):
+            cut_needs.setdefault(actor, []).append(svc)
         marks[remove] = "removed"
         for actor in cut_needs:
             marks[actor] = "cutoff"
@@ -144,10 +126,10 @@ def build_view(
     n_ent = int((eco.actors["kind"] == "enterprise").sum())
     n_net = int((eco.actors["kind"] == "network").sum())
     group = {k for k, n in (("enterprise", n_ent), ("network", n_net)) if n > group_threshold}
-    pooled = _pooled(eco, frame, analysis, max_institutions, keep=set(marks) - set(cut_needs))
-    nodes, node_of = vis_nodes(frame, analysis, group, marks, cut_needs, svc_name, pooled)
+    pooled = _pooled(frame, max_institutions, keep=set(marks) - set(cut_needs))
+    nodes, node_of = vis_nodes(frame, group, marks, cut_needs, svc_name, pooled)
     edges = vis_edges(eco, node_of)
-    service_nodes, service_edges = service_highlights(eco, analysis, node_of, edges)
+    service_nodes, service_edges = service_highlights(eco, analysis.paths, node_of, edges)
     layout, region_labels, hidden_types = "physics", [], []
     links_legend = legend_links(eco)
     if len(nodes) > LAYOUT_THRESHOLD:
@@ -173,26 +155,21 @@ def build_view(
         n_inst = int(frame["kind"].isin(INSTITUTION_KINDS).sum())
         shown += _("; the {n} institutions with the highest {rank} one by one, the other {pooled} pooled into one "
                    "dashed node per kind × region (more than {limit} institutions; the search box finds their "
-                   "names)").format(n=format_int(n_inst - len(pooled)), rank=_(_RANK[analysis.size_by]),
+                   "names)").format(n=format_int(n_inst - len(pooled)), rank=_("impact"),
                                     pooled=format_int(len(pooled)), limit=format_int(max_institutions))
     if layout == "regions":
         shown += _("; laid out by region (one disc per region, placed by its actors' mean coordinates; more than "
                    "{limit} nodes, so no force layout in the browser)").format(limit=format_int(LAYOUT_THRESHOLD))
         if hidden_types:
             shown += _("; links that are not referral channels are hidden at first (tick them in the legend)")
-    sized = {"impact": _("institutions sized by impact (needs lost if removed)"),
-             "load": _("institutions sized by load (served needs routed through them)"),
-             "degree": _("institutions sized by number of links")}[analysis.size_by]
-    if analysis.paths is not None:
-        p = analysis.paths
-        served = int(p["served"].sum())
-        cov = ngettext("{served} of {needs} need served ({share}) within {hops} hops",
-                       "{served} of {needs} needs served ({share}) within {hops} hops", len(p)).format(
-            served=format_int(served), needs=format_int(len(p)), share=_pct(served, len(p)), hops=analysis.max_hops
-        ) + ", " + as_of_words(eco)
-        unmet_line = _("red ring = actor with unmet needs")
-    else:
-        cov, unmet_line = _("coverage not analysed"), ""
+    sized = _("institutions sized by impact (needs lost if removed)")
+    p = analysis.paths
+    served = int(p["served"].sum())
+    cov = ngettext("{served} of {needs} need served ({share}) within {hops} hops",
+                   "{served} of {needs} needs served ({share}) within {hops} hops", len(p)).format(
+        served=format_int(served), needs=format_int(len(p)), share=_pct(served, len(p)), hops=analysis.max_hops
+    ) + ", " + as_of_words(eco)
+    unmet_line = _("red ring = actor with unmet needs")
     title = _("{name}: SME support network").format(name=name)
     subtitle = "; ".join(x for x in (_("Shows {what}").format(what=shown), sized, cov, unmet_line) if x) + "."
     if service is not None:
@@ -210,38 +187,31 @@ def build_view(
         for actor, svcs in sorted(cut_needs.items(), key=lambda kv: str(disp[kv[0]])):
             details.append(f"{frame.loc[disp[actor], 'label']}: "
                            + ", ".join(svc_name.get(s, s) for s in sorted(svcs)))
-        if not cut_needs and analysis.paths is not None:
+        if not cut_needs:
             details.append(_("Nobody is cut off: every need served before is still served."))
     return View(
         title=title, subtitle=subtitle, nodes=nodes, edges=edges, services=services,
         regions=sorted({str(r) for r in eco.actors["region"] if str(r)}),
         legend_kinds=legend_kinds(eco, group), legend_links=links_legend, hidden_types=hidden_types,
         service_nodes=service_nodes, service_edges=service_edges,
-        preselect_service=service or "", grouped=bool(group), size_by=analysis.size_by,
+        preselect_service=service or "", grouped=bool(group),
         layout=layout, region_labels=region_labels,
         pooled=sorted([str(lab), str(d), node_of[a]] for d, a, lab in
                       frame.loc[frame["actor"].isin(pooled), ["actor", "label"]].itertuples()
                       ) if pooled else [],
-        details=details, notes=notes,
-        marks=legend_marks(analysis, remove is not None) + ([{"colour": "", "text": _(
+        details=details,
+        marks=legend_marks(remove is not None) + ([{"colour": "", "text": _(
             "dashed symbol with a count: the smaller institutions of one kind in one region, pooled")}]
             if pooled else []),
     )
 
 
-_RANK = {"impact": N_("impact"), "load": N_("load"), "degree": N_("number of links")}
-
-
-def _pooled(eco: Ecosystem, frame: pd.DataFrame, analysis: Analysis, limit: int, keep: set[str]) -> set[str]:
+def _pooled(frame: pd.DataFrame, limit: int, keep: set[str]) -> set[str]:
     """Real ids of the institutions pooled by kind x region: all but the ``limit`` highest ranked."""
     inst = frame[frame["kind"].isin(INSTITUTION_KINDS).to_numpy()]
     if not limit or len(inst) <= limit:
         return set()
-    if analysis.size_by in inst.columns:
-        rank = inst[analysis.size_by].astype("float64").fillna(0.0).to_numpy()
-    else:
-        deg = pd.concat([eco.links["source"], eco.links["target"]]).value_counts()
-        rank = inst["actor"].map(deg).fillna(0).to_numpy(dtype=float)
+    rank = inst["impact"].astype("float64").fillna(0.0).to_numpy()
     ids = inst["actor"].to_numpy(dtype=object)
     order = sorted(range(len(ids)), key=lambda i: (-rank[i], str(ids[i])))
     top = {ids[i] for i in order[:limit]} | (keep & set(ids))
@@ -273,16 +243,12 @@ def _pct(a: float, b: float) -> str:
 
 
 def _focus_view(eco: Ecosystem, analysis: Analysis, frame: pd.DataFrame, disp: pd.Series, focus: str,
-                svc_name: dict[str, str], services: list, notes: list[str]) -> View:
+                svc_name: dict[str, str], services: list) -> View:
     label = frame.loc[disp[focus], "label"]
     keep = {focus}
     details: list[str] = []
-    if analysis.paths is None:
-        notes.append(_("Referral paths cannot be drawn without the referral analysis."))
-        rows = []
-    else:
-        p = analysis.paths
-        rows = p[p["actor"] == focus]
+    p = analysis.paths
+    rows = p[p["actor"] == focus]
     why = (unmet_reasons(eco, max_hops=analysis.max_hops, paths=rows) if len(rows) else None)
     n_unmet = 0
     for svc, served, path, hops, strength in (
@@ -301,11 +267,10 @@ def _focus_view(eco: Ecosystem, analysis: Analysis, frame: pd.DataFrame, disp: p
                 service=svc_name.get(svc, svc),
                 why=describe_reason(r["reason"], None if pd.isna(r["hops"]) else int(r["hops"]),
                                     max_hops=analysis.max_hops)))
-    if not details and analysis.paths is not None:
+    if not details:
         kind = eco.actors.at[focus, "kind"]
         if kind in INSTITUTION_KINDS:
             # an institution: show the needs it serves (best paths ending or passing here)
-            p = analysis.paths
             through = p[[focus in path[1:] for path in p["path"]]]
             for path in through["path"]:
                 keep.update(path)
@@ -314,7 +279,7 @@ def _focus_view(eco: Ecosystem, analysis: Analysis, frame: pd.DataFrame, disp: p
         else:
             details.append(_("{name} has no needs recorded.").format(name=label))
     sub = frame[frame["actor"].isin(keep)]
-    nodes, node_of = vis_nodes(sub, analysis, set(), {focus: "focus"}, {}, svc_name)
+    nodes, node_of = vis_nodes(sub, set(), {focus: "focus"}, {}, svc_name)
     for n in nodes:
         if n["id"] == disp[focus]:
             n["borderWidth"] = 6
@@ -326,9 +291,7 @@ def _focus_view(eco: Ecosystem, analysis: Analysis, frame: pd.DataFrame, disp: p
     s_nodes, s_edges = service_highlights(
         eco.replace_tables(offers=eco.offers[eco.offers["actor"].isin(keep)],
                            needs=eco.needs[eco.needs["actor"] == focus]),
-        Analysis(analysis.max_hops, analysis.paths[analysis.paths["actor"] == focus]
-                 if analysis.paths is not None else None),
-        node_of, edges)
+        rows, node_of, edges)
     on_path = {i for ids in s_edges.values() for i in ids}
     for e in edges:
         if e["id"] in on_path:
@@ -347,5 +310,5 @@ def _focus_view(eco: Ecosystem, analysis: Analysis, frame: pd.DataFrame, disp: p
         regions=sorted({n["region"] for n in nodes if n["region"]}),
         legend_kinds=legend_kinds(eco.replace_tables(actors=eco.actors.loc[sorted(keep)]), set()),
         legend_links=legend_links(sub_eco), service_nodes=s_nodes, service_edges=s_edges,
-        size_by=analysis.size_by, details=details, notes=notes, marks=legend_marks(analysis, False),
+        details=details, marks=legend_marks(False),
     )

@@ -15,7 +15,6 @@ from ...i18n import N_, _, format_decimal, format_int, format_percent, ngettext
 from ...labels import label as vocab_label
 from ...model import Ecosystem
 from ...schema import INSTITUTION_KINDS, LINK_RULES, LINK_TYPES
-from .analysis import Analysis
 from .style import (CUTOFF_BORDER, GROUP_KINDS, GROUP_STYLE, KIND_PLURAL, KIND_STYLE, LINK_STYLE, kind_text, UNMET_BORDER,
                     coverage_colour)
 
@@ -30,7 +29,7 @@ def _num(v: Any) -> float | None:
     return None if math.isnan(f) else f
 
 
-def _tooltip(row: pd.Series, svc_name: dict[str, str], size_by: str, extra: Sequence[str] = ()) -> str:
+def _tooltip(row: pd.Series, svc_name: dict[str, str], extra: Sequence[str] = ()) -> str:
     kind = kind_text(row["kind"])
     where = " · ".join(x for x in (kind, str(row["region"]), str(row["sector"])) if x)
     lines = [str(row["label"]), where]
@@ -62,20 +61,17 @@ def _size(value: float | None, top: float, lo: float = 14, hi: float = 42) -> fl
     return round(lo + (hi - lo) * math.sqrt(max(value, 0) / top), 1)
 
 
-def vis_nodes(frame: pd.DataFrame, analysis: Analysis, group: set[str], marks: dict[str, str],
+def vis_nodes(frame: pd.DataFrame, group: set[str], marks: dict[str, str],
               cut_needs: dict[str, list[str]], svc_name: dict[str, str],
               pooled: set[str] | frozenset[str] = frozenset()) -> tuple[list[dict], dict[str, str]]:
     """vis nodes (allow-listed fields only) and real actor id -> drawn node id.
 
     Enterprises and networks of the kinds in ``group`` become region x sector groups;
     the institutions whose real id is in ``pooled`` become one node per kind x region.
+    Institutions are sized by impact (``frame`` comes from an analysed :func:`actor_frame`).
     """
-    size_by = analysis.size_by
     is_inst = frame["kind"].isin(INSTITUTION_KINDS).to_numpy()
-    if size_by in frame.columns:
-        metric = frame[size_by].astype("float64")
-    else:  # degree: number of links
-        metric = pd.Series(0.0, index=frame.index)
+    metric = frame["impact"].astype("float64")
     top = float(metric[is_inst].max()) if is_inst.any() and metric[is_inst].notna().any() else 0.0
     nodes: list[dict] = []
     node_of: dict[str, str] = {}
@@ -104,7 +100,7 @@ def vis_nodes(frame: pd.DataFrame, analysis: Analysis, group: set[str], marks: d
             "color": {"background": colour, "border": border,
                       "highlight": {"background": colour, "border": "#000000"}},
             "offers": list(row["offers"]), "needs": list(row["needs"]), "unmet": list(unmet),
-            "mark": mark, "tip": _tooltip(row, svc_name, size_by, extra),
+            "mark": mark, "tip": _tooltip(row, svc_name, extra),
         }
         if mark == "removed":
             node["color"] = {"background": "#e0e0e0", "border": "#777777",
@@ -117,11 +113,11 @@ def vis_nodes(frame: pd.DataFrame, analysis: Analysis, group: set[str], marks: d
     if grouped_mask.any():
         nodes += _group_nodes(frame[grouped_mask], node_of, cut_needs, svc_name)
     if pooled_mask.any():
-        nodes += _pooled_nodes(frame[pooled_mask], metric[pooled_mask], size_by, node_of, svc_name)
+        nodes += _pooled_nodes(frame[pooled_mask], metric[pooled_mask], node_of, svc_name)
     return nodes, node_of
 
 
-def _pooled_nodes(g: pd.DataFrame, metric: pd.Series, size_by: str, node_of: dict[str, str],
+def _pooled_nodes(g: pd.DataFrame, metric: pd.Series, node_of: dict[str, str],
                   svc_name: dict[str, str]) -> list[dict]:
     """One node per (kind, region) of the smaller institutions ``g``, sized by count; records ``node_of``."""
     nodes: list[dict] = []
@@ -133,7 +129,6 @@ def _pooled_nodes(g: pd.DataFrame, metric: pd.Series, size_by: str, node_of: dic
                  metric=("metric", "sum"))
     offers = by["offers"].agg(_union)
     top = float(tab["count"].max())
-    what = {"impact": _("Impact of all: {value} needs"), "load": _("Load of all: {value} served needs")}.get(size_by)
     for gid_, row in tab.iterrows():
         kind = row["kind"]
         colour, shape, _text = KIND_STYLE[kind]
@@ -145,8 +140,8 @@ def _pooled_nodes(g: pd.DataFrame, metric: pd.Series, size_by: str, node_of: dic
         if offers[gid_]:
             lines.append(_("Offer: {services}").format(services=", ".join(
                 svc_name.get(s, s) for s in offers[gid_][:12])) + (" …" if len(offers[gid_]) > 12 else ""))
-        if what and not math.isnan(row["metric"]):
-            lines.append(what.format(value=format_int(round(row["metric"]))))
+        if not math.isnan(row["metric"]):
+            lines.append(_("Impact of all: {value} needs").format(value=format_int(round(row["metric"]))))
         lines.append(_("Search a name to find which pool holds it."))
         nodes.append({
             "id": str(gid_), "label": f"{plural} · {region or _('national')} ({format_int(count)})", "kind": kind,
@@ -251,9 +246,9 @@ def vis_edges(eco: Ecosystem, node_of: dict[str, str]) -> list[dict]:
     return edges
 
 
-def service_highlights(eco: Ecosystem, analysis: Analysis, node_of: dict[str, str],
+def service_highlights(eco: Ecosystem, paths: pd.DataFrame, node_of: dict[str, str],
                        edges: list[dict]) -> tuple[dict, dict]:
-    """Per service: drawn nodes involved (offer, need, on a best path) and path edges.
+    """Per service: drawn nodes involved (offer, need, on a best path of ``paths``) and path edges.
 
     Vectorised over the (actor, service) rows and the flattened best paths: a
     national ecosystem has millions of needs.
@@ -262,30 +257,27 @@ def service_highlights(eco: Ecosystem, analysis: Analysis, node_of: dict[str, st
     parts = [pd.DataFrame({"svc": t["service"].to_numpy(dtype=object),
                            "node": pd.Index(t["actor"].to_numpy(dtype=object)).map(to_node).to_numpy(dtype=object)})
              for t in (eco.offers, eco.needs)]
-    pairs = pd.DataFrame({"svc": [], "id": []})
-    if analysis.paths is not None:
-        p = analysis.paths
-        served = p[p["served"].to_numpy(dtype=bool)]
-        paths = served["path"].tolist()
-        lens = np.fromiter((len(x) for x in paths), dtype=np.int64, count=len(paths))
-        flat = pd.Index(list(chain.from_iterable(paths)), dtype=object)
-        mapped = flat.map(to_node).to_numpy(dtype=object) if len(flat) else np.array([], dtype=object)
-        svc = np.repeat(served["service"].to_numpy(dtype=object), lens)
-        row = np.repeat(np.arange(len(paths)), lens)
-        parts.append(pd.DataFrame({"svc": svc, "node": mapped}))
-        same = row[1:] == row[:-1]
-        hops = pd.DataFrame({"svc": svc[1:][same], "from": mapped[:-1][same], "to": mapped[1:][same]})
-        hops = hops.dropna().drop_duplicates()
-        both = {t for t, r in LINK_RULES.items() if r[2] == "both"}
-        ref = [e for e in edges if LINK_RULES[e["type"]][2] is not None]
-        ends = pd.DataFrame({"from": [e["from"] for e in ref] + [e["to"] for e in ref if e["type"] in both],
-                             "to": [e["to"] for e in ref] + [e["from"] for e in ref if e["type"] in both],
-                             "id": [e["id"] for e in ref] + [e["id"] for e in ref if e["type"] in both]},
-                            columns=["from", "to", "id"])
-        # Empty frames (no drawn referral edge, no served path) would get float columns
-        # and refuse to merge with text ones: the keys are text whatever the length.
-        key = {"from": object, "to": object}
-        pairs = hops.astype(key).merge(ends.astype(key), on=["from", "to"])[["svc", "id"]].drop_duplicates()
+    served = paths[paths["served"].to_numpy(dtype=bool)]
+    best = served["path"].tolist()
+    lens = np.fromiter((len(x) for x in best), dtype=np.int64, count=len(best))
+    flat = pd.Index(list(chain.from_iterable(best)), dtype=object)
+    mapped = flat.map(to_node).to_numpy(dtype=object) if len(flat) else np.array([], dtype=object)
+    svc = np.repeat(served["service"].to_numpy(dtype=object), lens)
+    row = np.repeat(np.arange(len(best)), lens)
+    parts.append(pd.DataFrame({"svc": svc, "node": mapped}))
+    same = row[1:] == row[:-1]
+    hops = pd.DataFrame({"svc": svc[1:][same], "from": mapped[:-1][same], "to": mapped[1:][same]})
+    hops = hops.dropna().drop_duplicates()
+    both = {t for t, r in LINK_RULES.items() if r[2] == "both"}
+    ref = [e for e in edges if LINK_RULES[e["type"]][2] is not None]
+    ends = pd.DataFrame({"from": [e["from"] for e in ref] + [e["to"] for e in ref if e["type"] in both],
+                         "to": [e["to"] for e in ref] + [e["from"] for e in ref if e["type"] in both],
+                         "id": [e["id"] for e in ref] + [e["id"] for e in ref if e["type"] in both]},
+                        columns=["from", "to", "id"])
+    # Empty frames (no drawn referral edge, no served path) would get float columns
+    # and refuse to merge with text ones: the keys are text whatever the length.
+    key = {"from": object, "to": object}
+    pairs = hops.astype(key).merge(ends.astype(key), on=["from", "to"])[["svc", "id"]].drop_duplicates()
     nodes = pd.concat(parts, ignore_index=True).dropna().drop_duplicates()
     nodes = nodes[nodes["node"] != ""]
     node_sets = {str(s): sorted(g.tolist()) for s, g in nodes.groupby("svc", sort=True)["node"]}

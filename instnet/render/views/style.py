@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ...i18n import N_, _
 from ...model import Ecosystem
 from ...schema import KINDS, LINK_TYPES
-
-if TYPE_CHECKING:
-    from .analysis import Analysis
 
 
 #: Colour (Okabe-Ito, colour-blind safe), vis-network shape and legend text per kind.
@@ -108,13 +105,9 @@ def legend_links(eco: Ecosystem) -> list[dict[str, Any]]:
              "text": _(LINK_STYLE[t]["label"])} for t in LINK_TYPES if t in present]
 
 
-def legend_marks(analysis: Analysis, remove: bool) -> list[dict[str, str]]:
-    out = []
-    if analysis.paths is not None:
-        out.append({"colour": UNMET_BORDER, "text": _("ring: has needs no reachable provider serves")})
+def legend_marks(remove: bool) -> list[dict[str, str]]:
+    out = [{"colour": UNMET_BORDER, "text": _("ring: has needs no reachable provider serves")}]
     if remove:
         out.append({"colour": CUTOFF_BORDER, "text": _("ring: cut off by the removal")})
-    out.append({"colour": "", "text": {"impact": _("institution size: impact (needs lost if it is removed)"),
-                                       "load": _("institution size: load (served needs routed through it)"),
-                                       "degree": _("institution size: number of links")}[analysis.size_by]})
+    out.append({"colour": "", "text": _("institution size: impact (needs lost if it is removed)")})
     return out
