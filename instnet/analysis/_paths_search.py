@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import check_max_hops
+from ..i18n import _, current_language
 from ..graph import CodedGraph, coded_graph
 from ..model import Ecosystem
 
@@ -135,6 +136,27 @@ class _Index:
             if (not regions or reg in regions) and (not sectors or sec in sectors):
                 return True
         return False
+
+    def scope_text(self, service: str, provider: str) -> str:
+        """The scopes of ``provider``'s offers of ``service`` in words ("regions A, B and sectors C").
+
+        Written once per language: a national service has about a thousand providers,
+        and every answer that lists them out of reach says each one's scope.
+        """
+        texts = self._lazy.setdefault("scope_text", {})
+        key = (current_language(), service, provider)
+        got = texts.get(key)
+        if got is None:
+            parts = []
+            for regions, sectors in self.offers[service][provider]:
+                bits = []
+                if regions:
+                    bits.append(_("regions {list}").format(list=", ".join(sorted(regions))))
+                if sectors:
+                    bits.append(_("sectors {list}").format(list=", ".join(sorted(sectors))))
+                parts.append(_(" and ").join(bits))
+            got = texts[key] = "; ".join(parts)
+        return got
 
     def valid(self, service: str, actor: str) -> frozenset[str]:
         """Providers of ``service`` with an offer whose scope covers ``actor`` (memoised by cell)."""

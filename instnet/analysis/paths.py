@@ -29,7 +29,7 @@ from ._paths_search import _Index, _prepared, _ranked, _refer_search
 from .walkin import WalkIn, walk_in_index
 from ._paths_search import _simple_best_paths  # noqa: F401  (the straightforward engine, for tests)
 from ..errors import UsageError, check_max_hops, unknown_id
-from ..i18n import _, current_language
+from ..i18n import _
 from ..labels import label
 from ..model import Ecosystem
 
@@ -340,18 +340,6 @@ def provider_routes(eco: Ecosystem, actor: str, service: str) -> list[tuple[str,
     return [(p, idx.covers(p, service, actor), dist.get(p)) for p in sorted(offering)]
 
 
-def _scope_text(scopes: list[tuple[frozenset[str], frozenset[str]]]) -> str:
-    parts = []
-    for regions, sectors in scopes:
-        bits = []
-        if regions:
-            bits.append(_("regions {list}").format(list=", ".join(sorted(regions))))
-        if sectors:
-            bits.append(_("sectors {list}").format(list=", ".join(sorted(sectors))))
-        parts.append(_(" and ").join(bits))
-    return "; ".join(parts)
-
-
 def unreachable_providers(eco: Ecosystem, actor: str | WalkIn, service: str, *, max_hops: int = 4,
                           limit: int | None = 5) -> list[Unreachable]:
     """Providers of ``service`` that cannot serve ``actor``, nearest first, and why.
@@ -414,11 +402,5 @@ def _why_not(idx: _Index, provider: str, service: str, actor: str, reason: str, 
         return _("no referral route at all")
     if reason == "too_far":
         return _("{hops} links away, more than the limit of {max_hops}").format(hops=hops, max_hops=max_hops)
-    # a national service has hundreds of providers: each one's scope is written once per language
-    texts = idx._lazy.setdefault("scope_text", {})
-    key = (current_language(), service, provider)
-    scopes = texts.get(key)
-    if scopes is None:
-        scopes = texts[key] = _scope_text(idx.offers[service][provider])
     return _("offers it only to {scopes}, not to region {region} / sector {sector}").format(
-        scopes=scopes, region=idx.region[actor] or _("(none)"), sector=idx.sector[actor] or _("(none)"))
+        scopes=idx.scope_text(service, provider), region=idx.region[actor] or _("(none)"), sector=idx.sector[actor] or _("(none)"))
