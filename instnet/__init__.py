@@ -11,7 +11,7 @@ Everything a notebook needs is one attribute away, imported on first use (so tha
 
 The pipeline stages are the subpackages ``instnet.io`` (read, validate, write),
 ``instnet.model``, ``instnet.graph``, ``instnet.analysis``, ``instnet.render``,
-``instnet.neo4j`` and ``instnet.cli``; see docs/python.md.
+``instnet.neo4j``, ``instnet.desk`` and ``instnet.cli``; see docs/python.md.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ _API: dict[str, tuple[str, str]] = {
 }
 
 #: Subpackages and modules reachable as attributes (``instnet.analysis``, ...).
-_SUBMODULES = ("analysis", "cli", "errors", "generate", "graph", "i18n", "io", "model", "neo4j", "render",
+_SUBMODULES = ("analysis", "cli", "desk", "errors", "generate", "graph", "i18n", "io", "model", "neo4j", "render",
                "schema")
 
 __all__ = ["__version__", *sorted(_API), *_SUBMODULES]
@@ -75,7 +75,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eagerly
-    from . import analysis, cli, errors, generate, graph, i18n, io, model, neo4j, render, schema  # noqa: F401
+    from . import analysis, cli, desk, errors, generate, graph, i18n, io, model, neo4j, render, schema  # noqa: F401
     from .analysis.bottlenecks import bottlenecks  # noqa: F401
     from .analysis.core import Analysis  # noqa: F401
     from .analysis.gaps import coverage, coverage as gaps, unmet  # noqa: F401

@@ -17,7 +17,7 @@ from instnet.cli import main
 API = ["read_dataset", "write_dataset", "Analysis", "coverage", "gaps", "best_paths", "refer", "unmet",
        "bottlenecks", "impact", "what_if", "recommend", "indicators", "trend", "diff", "write_map",
        "write_report"]
-SUBPACKAGES = ["io", "analysis", "render", "neo4j", "cli", "generate", "model", "graph", "schema", "errors"]
+SUBPACKAGES = ["io", "analysis", "render", "neo4j", "desk", "cli", "generate", "model", "graph", "schema", "errors"]
 
 
 @pytest.fixture(scope="module")
