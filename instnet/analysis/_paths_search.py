@@ -71,9 +71,13 @@ class _Index:
         """``(types, weight)`` of every referral edge between ``nodes``."""
         g = self.graph
         codes = g.ids.get_indexer(list(nodes))
-        inside = np.zeros(g.n, dtype=bool)
-        inside[codes[codes >= 0]] = True
-        edges = np.flatnonzero(inside[g.src] & inside[g.dst])
+        codes = np.unique(codes[codes >= 0])
+        # edges are sorted by source node: each node's out-edges are one slice (a path has a
+        # handful of nodes; a scan of every edge would cost milliseconds at national scale)
+        lo, hi = np.searchsorted(g.src, codes, "left"), np.searchsorted(g.src, codes, "right")
+        slices = [np.arange(a, b) for a, b in zip(lo.tolist(), hi.tolist())]
+        edges = np.concatenate(slices) if slices else np.empty(0, dtype=np.int64)
+        edges = edges[np.isin(g.dst[edges], codes)]
         ids = g.ids
         return {(ids[u], ids[v]): (t, w) for u, v, t, w in
                 zip(g.src[edges].tolist(), g.dst[edges].tolist(), g.types(edges).tolist(),
@@ -107,12 +111,12 @@ class _Index:
         if not first:
             return {}
         dist = dijkstra(csr, directed=True, indices=first, unweighted=True, min_only=True)
-        out = {}
-        for t in targets:
-            i = pos.get(t)
-            if i is not None and t != source and np.isfinite(dist[i]):
-                out[t] = int(dist[i]) + 1
-        return out
+        wanted = [t for t in targets if t in pos and t != source]
+        if not wanted:
+            return {}
+        hops = dist[np.fromiter((pos[t] for t in wanted), dtype=np.int64, count=len(wanted))]
+        reached = np.isfinite(hops)
+        return dict(zip([t for t, r in zip(wanted, reached.tolist()) if r], (hops[reached] + 1).astype(int).tolist()))
 
     def _passable_graph(self) -> tuple[dict[str, int], Any]:
         """Positions and CSR adjacency of the institutions and networks (built once)."""
