@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -33,6 +33,28 @@ _KEEP_TOL = 1e-6
 
 
 # --------------------------------------------------------------------------- index
+
+
+class _Passable(NamedTuple):
+    """The referral edges between institutions and networks, as CSR arrays (``int32``)."""
+
+    pos: dict[str, int]
+    indptr: np.ndarray
+    indices: np.ndarray
+    #: each node's number in the coded graph
+    code: np.ndarray
+
+
+class _Providers(NamedTuple):
+    """The providers of one service in id order."""
+
+    ids: tuple[str, ...]
+    #: positions in the graph of institutions and networks (``-1``: not in it)
+    pos: np.ndarray
+    #: which of the service's distinct sets of offer scopes each provider has
+    scope: np.ndarray
+    #: a provider with each set of scopes (for its :meth:`_Index.scope_text`)
+    scope_of: tuple[str, ...]
 
 
 class _Index:
@@ -70,18 +92,27 @@ class _Index:
     def edge_info(self, nodes: set[str]) -> dict[tuple[str, str], tuple[tuple[str, ...], float]]:
         """``(types, weight)`` of every referral edge between ``nodes``."""
         g = self.graph
-        codes = g.ids.get_indexer(list(nodes))
-        codes = np.unique(codes[codes >= 0])
+        named = {c: n for n in nodes if (c := self._code(n)) is not None}
+        codes = np.array(sorted(named), dtype=np.int64)
         # edges are sorted by source node: each node's out-edges are one slice (a path has a
         # handful of nodes; a scan of every edge would cost milliseconds at national scale)
         lo, hi = np.searchsorted(g.src, codes, "left"), np.searchsorted(g.src, codes, "right")
         slices = [np.arange(a, b) for a, b in zip(lo.tolist(), hi.tolist())]
         edges = np.concatenate(slices) if slices else np.empty(0, dtype=np.int64)
         edges = edges[np.isin(g.dst[edges], codes)]
-        ids = g.ids
-        return {(ids[u], ids[v]): (t, w) for u, v, t, w in
-                zip(g.src[edges].tolist(), g.dst[edges].tolist(), g.types(edges).tolist(),
-                    g.weight[edges].tolist())}
+        return {(named[u], named[v]): (t, w) for u, v, t, w in
+                zip(g.src[edges].tolist(), g.dst[edges].tolist(), g.types(edges).tolist(), g.weight[edges].tolist())}
+
+    def _code(self, node: str) -> int | None:
+        """The node number of ``node`` in the coded graph (None: not an actor)."""
+        passable = self._passable_graph()
+        i = passable.pos.get(node)
+        if i is not None:
+            return int(passable.code[i])
+        try:  # an enterprise: a hash look-up (a list look-up, get_indexer, costs a millisecond)
+            return int(self.graph.ids.get_loc(node))
+        except KeyError:
+            return None
 
     def reachable_rows(self) -> dict[str, dict[str, Any]]:
         """Every column of the actors that can appear after the source of a path (not enterprises).
@@ -96,42 +127,92 @@ class _Index:
             got = self._lazy["rows"] = {str(i): r for i, r in zip(keep.index, keep.to_dict("records"))}
         return got
 
-    def hops_to(self, source: str, targets: Iterable[str]) -> dict[str, int]:
-        """Fewest referral links from ``source`` to each of ``targets`` it reaches at all (any length).
+    def prepare(self) -> None:
+        """Build now what the first question would otherwise build: the rows and the graph of hop counts."""
+        self.reachable_rows()
+        self._passable_graph()
 
-        A breadth-first search in C (:func:`scipy.sparse.csgraph.dijkstra`,
-        unweighted) over the graph of institutions and networks, started from
-        ``source``'s first links: a national dataset answers in milliseconds.
-        Intermediates are institutions or networks, as in every referral path.
+    def hop_counts(self, source: str, targets: np.ndarray) -> np.ndarray:
+        """Fewest referral links from ``source`` to each node of ``targets`` (``-1``: no route at all).
+
+        ``targets`` are positions in the graph of institutions and networks
+        (:meth:`service_providers`). One breadth-first search in C
+        (:func:`scipy.sparse.csgraph.breadth_first_order`) from a virtual node
+        linked to ``source``'s first links, whose tree gives every hop count: a
+        national dataset answers in well under a millisecond. Intermediates are
+        institutions or networks, as in every referral path; ``source`` itself is
+        never a target.
         """
-        from scipy.sparse.csgraph import dijkstra
+        from scipy.sparse import csr_matrix
+        from scipy.sparse.csgraph import breadth_first_order
 
-        pos, csr = self._passable_graph()  # built on the first call, even one without targets
-        first = sorted({pos[v] for v, _ in self.adj.get(source, ()) if v in pos})
-        if not first:
-            return {}
-        dist = dijkstra(csr, directed=True, indices=first, unweighted=True, min_only=True)
-        wanted = [t for t in targets if t in pos and t != source]
-        if not wanted:
-            return {}
-        hops = dist[np.fromiter((pos[t] for t in wanted), dtype=np.int64, count=len(wanted))]
-        reached = np.isfinite(hops)
-        return dict(zip([t for t, r in zip(wanted, reached.tolist()) if r], (hops[reached] + 1).astype(int).tolist()))
+        g = self._passable_graph()
+        out = np.full(len(targets), -1, dtype=np.int64)
+        first = np.unique(np.fromiter((g.pos[v] for v, _w in self.adj.get(source, ()) if v in g.pos), dtype=np.int32))
+        if len(first) == 0 or len(targets) == 0:
+            return out
+        n = len(g.pos)
+        indices = np.concatenate([g.indices, first])
+        indptr = np.append(g.indptr, np.int32(len(indices)))
+        graph = csr_matrix((np.ones(len(indices)), indices, indptr), shape=(n + 1, n + 1))
+        _order, pred = breadth_first_order(graph, n, directed=True, return_predecessors=True)
+        # a node's hop count is its depth in the search tree: climb to the virtual node
+        t = np.asarray(targets, dtype=np.int64)
+        ok = (t >= 0) & (t != g.pos.get(source, -1))
+        ok[ok] = pred[t[ok]] >= 0  # reached (the virtual root's own predecessor is negative)
+        cur = np.where(ok, t, n)
+        depth = np.zeros(len(t), dtype=np.int64)
+        climbing = cur != n
+        while climbing.any():
+            depth += climbing
+            cur[climbing] = pred[cur[climbing]]
+            climbing = cur != n
+        out[ok] = depth[ok]
+        return out
 
-    def _passable_graph(self) -> tuple[dict[str, int], Any]:
-        """Positions and CSR adjacency of the institutions and networks (built once)."""
+    def _passable_graph(self) -> _Passable:
+        """Positions and CSR arrays of the referral edges between institutions and networks (built once)."""
         got = self._lazy.get("passable")
         if got is None:
-            from scipy.sparse import csr_matrix
-
             nodes = [i for i, k in self.kind.items() if k != "enterprise"]
             pos = {n: i for i, n in enumerate(nodes)}
-            src = [pos[u] for u in nodes for _v in self.adj.get(u, ())]
-            dst = [pos[v] for u in nodes for v, _w in self.adj.get(u, ())]
-            csr = csr_matrix((np.ones(len(src), dtype=np.float64), (np.asarray(src, dtype=np.int64),
-                              np.asarray(dst, dtype=np.int64))), shape=(len(nodes), len(nodes)))
-            got = self._lazy["passable"] = (pos, csr)
+            src = np.fromiter((pos[u] for u in nodes for _v in self.adj.get(u, ())), dtype=np.int64)
+            dst = np.fromiter((pos[v] for u in nodes for v, _w in self.adj.get(u, ())), dtype=np.int32)
+            order = np.argsort(src, kind="stable")
+            indptr = np.zeros(len(nodes) + 1, dtype=np.int32)
+            np.cumsum(np.bincount(src, minlength=len(nodes)), out=indptr[1:])
+            got = self._lazy["passable"] = _Passable(pos, indptr, dst[order],
+                                                      self.graph.ids.get_indexer(nodes).astype(np.int64))
         return got
+
+    def service_providers(self, service: str) -> _Providers:
+        """The providers of ``service`` in id order, with what answers about them need (built once)."""
+        got = self._lazy.setdefault("providers", {}).get(service)
+        if got is None:
+            offers = self.offers.get(service, {})
+            ids = tuple(sorted(offers))
+            pos = self._passable_graph().pos
+            groups: dict[tuple[Any, ...], int] = {}
+            scope = np.array([groups.setdefault(tuple(offers[p]), len(groups)) for p in ids], dtype=np.int64)
+            first = {g: p for p, g in zip(reversed(ids), reversed(scope.tolist()))}
+            got = self._lazy["providers"][service] = _Providers(
+                ids, np.array([pos.get(p, -1) for p in ids], dtype=np.int64), scope,
+                tuple(first[g] for g in range(len(groups))))
+        return got
+
+    def covering(self, service: str, actor: str) -> np.ndarray:
+        """Which of :meth:`service_providers` have an offer covering ``actor`` (memoised by region and sector)."""
+        key = (service, self.region[actor], self.sector[actor])
+        masks = self._lazy.setdefault("covering", {})
+        got = masks.get(key)
+        if got is None:
+            ids, valid = self.service_providers(service).ids, self.valid(service, actor)
+            got = masks[key] = np.fromiter((p in valid for p in ids), dtype=bool, count=len(ids))
+        return got
+
+    def memo(self, name: str) -> dict[Any, Any]:
+        """A dict kept as long as the index (walk-in copies share it), for what other modules cache."""
+        return self._lazy.setdefault(("memo", name), {})
 
     def covers(self, provider: str, service: str, actor: str) -> bool:
         """True when one of ``provider``'s offers of ``service`` covers ``actor``."""
@@ -142,24 +223,30 @@ class _Index:
         return False
 
     def scope_text(self, service: str, provider: str) -> str:
-        """The scopes of ``provider``'s offers of ``service`` in words ("regions A, B and sectors C").
+        """The scopes of ``provider``'s offers of ``service`` in words ("regions A, B and sectors C")."""
+        parts = []
+        for regions, sectors in self.offers[service][provider]:
+            bits = []
+            if regions:
+                bits.append(_("regions {list}").format(list=", ".join(sorted(regions))))
+            if sectors:
+                bits.append(_("sectors {list}").format(list=", ".join(sorted(sectors))))
+            parts.append(_(" and ").join(bits))
+        return "; ".join(parts)
 
-        Written once per language: a national service has about a thousand providers,
-        and every answer that lists them out of reach says each one's scope.
+    def scope_texts(self, service: str) -> np.ndarray:
+        """:meth:`scope_text` of each distinct set of offer scopes of ``service`` (see :class:`_Providers`).
+
+        In the language in force, written once per language: a national service has
+        about a thousand providers, and every answer that lists them out of reach
+        says each one's scope.
         """
-        texts = self._lazy.setdefault("scope_text", {})
-        key = (current_language(), service, provider)
+        texts = self._lazy.setdefault("scope_texts", {})
+        key = (current_language(), service)
         got = texts.get(key)
         if got is None:
-            parts = []
-            for regions, sectors in self.offers[service][provider]:
-                bits = []
-                if regions:
-                    bits.append(_("regions {list}").format(list=", ".join(sorted(regions))))
-                if sectors:
-                    bits.append(_("sectors {list}").format(list=", ".join(sorted(sectors))))
-                parts.append(_(" and ").join(bits))
-            got = texts[key] = "; ".join(parts)
+            got = texts[key] = np.array([self.scope_text(service, p) for p in self.service_providers(service).scope_of],
+                                        dtype=object)
         return got
 
     def valid(self, service: str, actor: str) -> frozenset[str]:
@@ -281,10 +368,16 @@ def _best_of(entries: Sequence[tuple[float, tuple[str, ...]]]) -> tuple[float, t
     return min((e for e in entries if e[0] >= floor), key=lambda e: e[1])
 
 
-def _ranked(cands: Sequence[tuple[float, tuple[str, ...], int]]) -> list[tuple[float, tuple[str, ...], int]]:
-    """``(strength, path, hops)`` candidates in ranking order: fewest hops, then :func:`_best_of`, repeatedly."""
+def _ranked(cands: Sequence[tuple[float, tuple[str, ...], int]], k: int | None = None,
+            ) -> list[tuple[float, tuple[str, ...], int]]:
+    """The first ``k`` (None: all) ``(strength, path, hops)`` candidates in ranking order.
+
+    Fewest hops, then :func:`_best_of`, repeatedly: each pick scans the candidates,
+    so only the ``k`` wanted are picked (the last layer of a search can hold
+    hundreds of providers at national scale).
+    """
     rest, out = list(cands), []
-    while rest:
+    while rest and (k is None or len(out) < k):
         h = min(c[2] for c in rest)
         first = _best_of([(c[0], c[1]) for c in rest if c[2] == h])
         i = next(i for i, c in enumerate(rest) if c[2] == h and c[1] == first[1])

@@ -10,18 +10,22 @@ the desk's ``GET /api/refer`` answers exactly the same dict.
 
 from __future__ import annotations
 
+import functools
+import json
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from collections.abc import Mapping
 from typing import Any
 
-from ..i18n import _
+import numpy as np
+
+from ..i18n import _, current_language
 from ..labels import label
 from ..model import Ecosystem
 from ._paths_search import _prepared
-from .paths import Referral, Unreachable, refer, unreachable_providers
+from .paths import OutOfReach, Referral, out_of_reach, refer
 from .walkin import WalkIn
 
-__all__ = ["CONTACT_COLUMNS", "ReferralAnswer", "answer", "contact_of", "display_name", "need_reason",
+__all__ = ["CONTACT_COLUMNS", "DisplayNames", "ReferralAnswer", "answer", "contact_of", "display_name",
            "prepare_index"]
 
 #: The contact columns of ``actors.csv``, shown wherever a broker needs them.
@@ -66,7 +70,7 @@ def prepare_index(eco: Ecosystem) -> None:
 
     Otherwise both are built on the first question; a desk builds them at start.
     """
-    _prepared(eco)[1].hops_to("", ())
+    _prepared(eco)[1].prepare()
 
 
 def _row(eco: Ecosystem, actor: str) -> Mapping[str, Any]:
@@ -75,29 +79,57 @@ def _row(eco: Ecosystem, actor: str) -> Mapping[str, Any]:
     return got if got is not None else eco.actors.loc[actor].to_dict()
 
 
-def need_reason(providers: int, out_of_reach: list[Unreachable]) -> tuple[str, int | None]:
-    """The reason of an unmet need from every provider of the service that cannot serve it.
+class DisplayNames(Mapping[str, str]):
+    """The names to show of the providers of one answer (:func:`display_name`), written when read.
 
-    ``providers`` is the number of active providers of the service; ``out_of_reach``
-    lists them all (``limit=None``). Returns ``(reason, hops)``: ``no_provider``,
-    ``out_of_scope``, ``no_path`` or ``too_far`` with the shortest covering route.
-
-    Examples
-    --------
-    >>> need_reason(0, [])
-    ('no_provider', None)
-    >>> need_reason(1, [Unreachable("p", "Lab", "too_far", 6, "")])
-    ('too_far', 6)
+    Keys are the providers listed (referrals, then out of reach); a desk's answer
+    lists about a thousand at national scale and shows a handful.
     """
-    if providers == 0:
-        return "no_provider", None
-    covering = [u for u in out_of_reach if u.reason != "out_of_scope"]
-    if not covering:
-        return "out_of_scope", None
-    reachable = [u.hops for u in covering if u.hops is not None]
-    if not reachable:
-        return "no_path", None
-    return "too_far", min(reachable)
+
+    def __init__(self, eco: Ecosystem, referrals: tuple[str, ...], out_of_reach: OutOfReach, *,
+                 include_private: bool):
+        self._eco, self._referrals, self._out, self._include_private = eco, referrals, out_of_reach, include_private
+        self._keys: frozenset[str] | None = None
+
+    def __getitem__(self, provider: str) -> str:
+        if provider not in self._referrals:
+            if self._keys is None:
+                self._keys = frozenset(self._out.provider_ids())
+            if provider not in self._keys:
+                raise KeyError(provider)
+        return display_name(self._eco, provider, include_private=self._include_private)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(dict.fromkeys([*self._referrals, *self._out.provider_ids()]))
+
+    def __len__(self) -> int:
+        return sum(1 for _p in self)
+
+    def json_heads(self, service: str, providers: tuple[str, ...]) -> np.ndarray:
+        """``{"provider": ID, "name": NAME, "reason": `` of each provider of ``service``, as JSON text.
+
+        Written once per service, language and ``include_private``, for :meth:`ReferralAnswer.to_json`.
+        """
+        cache = _prepared(self._eco)[1].memo("json-head")
+        key = (current_language(), self._include_private, service)
+        got = cache.get(key)
+        if got is None:
+            got = cache[key] = np.array([
+                '{"provider": %s, "name": %s, "reason": ' % (
+                    _dumps(p), _dumps(display_name(self._eco, p, include_private=self._include_private)))
+                for p in providers], dtype=object)
+        return got
+
+
+#: ``json.dumps(value, ensure_ascii=False)``, without its per-call set-up (called per sentence of an answer).
+_dumps = json.JSONEncoder(ensure_ascii=False).encode
+_each_dumps = np.frompyfunc(_dumps, 1, 1)
+
+
+@functools.lru_cache(maxsize=None)
+def _hop_texts(size: int) -> np.ndarray:
+    """``"null"`` then ``"0"``, ``"1"``, … up to ``size - 2``: hop counts as JSON text, by ``hops + 1``."""
+    return np.array(["null"] + [str(i) for i in range(size - 1)], dtype=object)
 
 
 @dataclass(frozen=True)
@@ -109,23 +141,42 @@ class ReferralAnswer:
     as_of: int | None
     max_hops: int
     referrals: tuple[Referral, ...]
-    names: dict[str, str]
+    names: DisplayNames
     contacts: dict[str, dict[str, str]]
-    out_of_reach: tuple[Unreachable, ...]
+    out_of_reach: OutOfReach
     reason: str | None
     hops: int | None
     walk_in: WalkIn | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of ``instnet refer --format json`` and ``GET /api/refer``."""
+        return {**self._head(), "out_of_reach": [
+            {"provider": p, "name": self.names[p], "reason": reason, "hops": hops, "detail": detail}
+            for p, reason, hops, detail in self.out_of_reach.rows()]}
+
+    def to_json(self) -> str:
+        """:meth:`to_dict` as JSON text, as ``json.dumps(answer.to_dict(), ensure_ascii=False)`` writes it.
+
+        The out-of-reach list is joined from pieces written once per provider and
+        per sentence: a national answer lists about a thousand providers.
+        """
+        at, hops, which, reasons, details = self.out_of_reach.columns()
+        parts = np.empty((len(at), 5), dtype=object)  # one row per provider, joined at once
+        parts[:, 0] = self.names.json_heads(self.out_of_reach.service, self.out_of_reach.providers)[at]
+        parts[:, 1] = ('"' + reasons + '", "hops": ')[which]
+        parts[:, 2] = _hop_texts(2 << int(hops.max(initial=62)).bit_length())[hops + 1]
+        parts[:, 3] = (', "detail": ' + _each_dumps(details) + "}")[which]
+        parts[:, 4] = ", "
+        items = "".join(parts.ravel().tolist()[:-1])
+        return _dumps(self._head())[:-1] + ', "out_of_reach": [' + items + "]}"
+
+    def _head(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "actor": self.actor, "service": self.service,
             "as_of": "all" if self.as_of is None else self.as_of, "max_hops": self.max_hops,
             "referrals": [{**r.to_dict(), "name": self.names[r.provider], "contact": self.contacts[r.provider]}
                           for r in self.referrals],
             "reason": self.reason, "hops": self.hops,
-            "out_of_reach": [{"provider": u.provider, "name": self.names[u.provider], "reason": u.reason,
-                              "hops": u.hops, "detail": u.detail} for u in self.out_of_reach],
         }
         if self.walk_in is not None:
             out["walk_in"] = {"region": self.walk_in.region, "sector": self.walk_in.sector,
@@ -175,17 +226,13 @@ def answer(eco: Ecosystem, actor: str | WalkIn, service: str, *, k: int = 3, max
     ('walk-in', None)
     """
     refs = refer(eco, actor, service, k=k, max_hops=max_hops)
-    every = unreachable_providers(eco, actor, service, max_hops=max_hops, limit=None)
-    reason = hops = None
-    if not refs:
-        providers = len(_prepared(eco)[1].offers.get(service, {}))
-        reason, hops = need_reason(providers, every)
+    every = out_of_reach(eco, actor, service, max_hops=max_hops)
+    reason, hops = every.unmet_reason() if not refs else (None, None)
     missing = every if limit is None else every[:limit]
-    shown = {r.provider for r in refs} | {u.provider for u in missing}
-    names = {p: display_name(eco, p, include_private=include_private) for p in shown}
+    names = DisplayNames(eco, tuple(r.provider for r in refs), missing, include_private=include_private)
     contacts = {r.provider: contact_of(eco, r.provider, include_private=include_private) for r in refs}
     return ReferralAnswer(
         actor=actor.id if isinstance(actor, WalkIn) else actor, service=service, as_of=eco.year,
         max_hops=max_hops, referrals=tuple(refs), names=names, contacts=contacts,
-        out_of_reach=tuple(missing), reason=reason, hops=hops,
+        out_of_reach=missing, reason=reason, hops=hops,
         walk_in=actor if isinstance(actor, WalkIn) else None)

@@ -20,16 +20,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
+
+import numpy as np
 
 import pandas as pd
 
 from ._paths_engine import _best_paths_fast
-from ._paths_search import _Index, _prepared, _ranked, _refer_search
+from ._paths_search import _Index, _prepared, _Providers, _ranked, _refer_search
 from .walkin import WalkIn, walk_in_index
 from ._paths_search import _simple_best_paths  # noqa: F401  (the straightforward engine, for tests)
 from ..errors import UsageError, check_max_hops, unknown_id
-from ..i18n import _
+from ..i18n import _, current_language, using_language
 from ..labels import label
 from ..model import Ecosystem
 
@@ -41,6 +43,8 @@ __all__ = [
     "path_strength",
     "provider_routes",
     "refer",
+    "OutOfReach",
+    "out_of_reach",
     "unreachable_providers",
 ]
 
@@ -281,7 +285,7 @@ def refer(eco: Ecosystem, actor: str | WalkIn, service: str, *, k: int = 3,
     if not valid:
         return []
     cands = _refer_search(idx, actor, valid, int(k), int(max_hops))
-    cands = _ranked(cands)[: int(k)]
+    cands = _ranked(cands, int(k))
     info = idx.edge_info({n for c in cands for n in c[1]})
     return [Referral(provider=path[-1], hops=hop, strength=s, path=path, steps=_steps(idx, path, info))
             for s, path, hop in cands]
@@ -340,6 +344,45 @@ def provider_routes(eco: Ecosystem, actor: str, service: str) -> list[tuple[str,
     return [(p, idx.covers(p, service, actor), dist.get(p)) for p in sorted(offering)]
 
 
+def out_of_reach(eco: Ecosystem, actor: str | WalkIn, service: str, *, max_hops: int = 4) -> OutOfReach:
+    """Every provider of ``service`` that cannot serve ``actor``, nearest first, and why.
+
+    The same list as :func:`unreachable_providers` with ``limit=None``, as an
+    :class:`OutOfReach` sequence that makes each :class:`Unreachable` only when
+    it is read: a national service has about a thousand providers.
+
+    Examples
+    --------
+    A broker two links away, and two labs: one does not serve the north, the
+    other is three links away.
+
+    >>> eco = Ecosystem.from_records(
+    ...     actors=[{"id": "e", "name": "Shop", "kind": "enterprise", "region": "north"},
+    ...             {"id": "b", "name": "Broker", "kind": "broker"},
+    ...             {"id": "p", "name": "Lab", "kind": "bds_provider"},
+    ...             {"id": "q", "name": "Uni", "kind": "bds_provider"}],
+    ...     services=[{"id": "s", "name": "Testing", "category": "technology"}],
+    ...     offers=[{"actor": "p", "service": "s", "regions": "south"}, {"actor": "q", "service": "s"}],
+    ...     links=[{"source": "e", "target": "b", "type": "client_of"},
+    ...            {"source": "b", "target": "p", "type": "refers_to"},
+    ...            {"source": "p", "target": "q", "type": "refers_to"}])
+    >>> why = out_of_reach(eco, "e", "s", max_hops=2)
+    >>> [(u.provider, u.reason, u.hops) for u in why], why.unmet_reason()
+    ([('p', 'out_of_scope', 2), ('q', 'too_far', 3)], ('too_far', 3))
+    """
+    _check_ids(eco, actor, service)
+    check_max_hops(max_hops)
+    idx, actor = _search_index(eco, actor)
+    providers = idx.service_providers(service)
+    hops = idx.hop_counts(actor, providers.pos)
+    # 0: a candidate (not listed), 1: out of scope, 2: no route, 3: too far
+    reasons = np.where(idx.covering(service, actor),
+                       np.where(hops < 0, 2, np.where(hops > max_hops, 3, 0)), 1).astype(np.int8)
+    order = np.flatnonzero(reasons)  # providers are in id order: a stable sort keeps it among equal routes
+    order = order[np.argsort(np.where(hops[order] < 0, np.iinfo(np.int64).max, hops[order]), kind="stable")]
+    return OutOfReach(idx, actor, service, max_hops, providers, reasons, hops, order)
+
+
 def unreachable_providers(eco: Ecosystem, actor: str | WalkIn, service: str, *, max_hops: int = 4,
                           limit: int | None = 5) -> list[Unreachable]:
     """Providers of ``service`` that cannot serve ``actor``, nearest first, and why.
@@ -374,33 +417,117 @@ def unreachable_providers(eco: Ecosystem, actor: str | WalkIn, service: str, *, 
     >>> [(u.provider, u.reason, u.hops) for u in unreachable_providers(eco, "e", "s")]
     [('p', 'out_of_scope', 1)]
     """
-    _check_ids(eco, actor, service)
-    idx, actor = _search_index(eco, actor)
-    providers = sorted(idx.offers.get(service, {}))
-    dist = idx.hops_to(actor, providers)
-    covering = idx.valid(service, actor)
-    out: list[tuple[str, str, int | None]] = []
-    for p in providers:
-        h = dist.get(p)
-        if p not in covering:
-            out.append((p, "out_of_scope", h))
-        elif h is None:
-            out.append((p, "no_path", h))
-        elif h > max_hops:
-            out.append((p, "too_far", h))
-    out.sort(key=lambda u: (u[2] is None, u[2] if u[2] is not None else 0, u[0]))
-    rows = idx.reachable_rows()  # providers are institutions: a dict look-up for the name
-    return [Unreachable(provider=p, name=str(rows[p]["name"]), reason=reason, hops=h,
-                        detail=_why_not(idx, p, service, actor, reason, h, max_hops))
-            for p, reason, h in (out if limit is None else out[: int(limit)])]
+    table = out_of_reach(eco, actor, service, max_hops=max_hops)
+    return list(table if limit is None else table[: int(limit)])
 
 
-def _why_not(idx: _Index, provider: str, service: str, actor: str, reason: str, hops: int | None,
-             max_hops: int) -> str:
-    """The sentence that explains why ``provider`` cannot serve ``actor``."""
-    if reason == "no_path":
-        return _("no referral route at all")
-    if reason == "too_far":
-        return _("{hops} links away, more than the limit of {max_hops}").format(hops=hops, max_hops=max_hops)
-    return _("offers it only to {scopes}, not to region {region} / sector {sector}").format(
-        scopes=idx.scope_text(service, provider), region=idx.region[actor] or _("(none)"), sector=idx.sector[actor] or _("(none)"))
+class OutOfReach(Sequence[Unreachable]):
+    """The providers of a service that cannot serve one need, nearest first (see :func:`out_of_reach`).
+
+    A read-only sequence of :class:`Unreachable`; :meth:`rows` and :meth:`columns`
+    give the same without making objects, and :meth:`unmet_reason` the need's
+    reason when no provider can serve it. The sentences are written in the
+    language in force when the list was made.
+    """
+
+    def __init__(self, idx: _Index, actor: str, service: str, max_hops: int, providers: _Providers,
+                 reasons: np.ndarray, hops: np.ndarray, order: np.ndarray):
+        self._idx, self._actor, self._service, self._max_hops = idx, actor, service, max_hops
+        self._providers, self._reasons, self._hops, self._order = providers, reasons, hops, order
+        self._lang = current_language()
+
+    @property
+    def service(self) -> str:
+        """The service."""
+        return self._service
+
+    @property
+    def providers(self) -> tuple[str, ...]:
+        """Every provider of the service in id order (:meth:`columns` gives positions in it)."""
+        return self._providers.ids
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    @overload
+    def __getitem__(self, i: int) -> Unreachable: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> OutOfReach: ...
+
+    def __getitem__(self, i: int | slice) -> Unreachable | OutOfReach:
+        if isinstance(i, slice):
+            return OutOfReach(self._idx, self._actor, self._service, self._max_hops, self._providers,
+                              self._reasons, self._hops, self._order[i])
+        p, reason, hops, detail = self[i: i + 1 if i != -1 else None].rows()[0]
+        return Unreachable(provider=p, name=str(self._idx.reachable_rows()[p]["name"]), reason=reason, hops=hops,
+                           detail=detail)
+
+    def __repr__(self) -> str:
+        return f"OutOfReach({list(self)!r})"
+
+    def provider_ids(self) -> list[str]:
+        """The providers listed, in order."""
+        ids = self._providers.ids
+        return [ids[j] for j in self._order.tolist()]
+
+    def rows(self) -> list[tuple[str, str, int | None, str]]:
+        """``(provider, reason, hops, detail)`` of each, in order (what :class:`Unreachable` holds but the name)."""
+        at, hops, which, reasons, details = self.columns()
+        ids, reasons, details = self._providers.ids, reasons.tolist(), details.tolist()
+        return [(ids[j], reasons[w], h if h >= 0 else None, details[w])
+                for j, h, w in zip(at.tolist(), hops.tolist(), which.tolist())]
+
+    def columns(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The list as arrays: ``(at, hops, which, reasons, details)``.
+
+        Row ``i`` is provider ``at[i]`` (a position in :attr:`providers`),
+        ``hops[i]`` links away (``-1``: no route), with reason ``reasons[which[i]]``
+        and sentence ``details[which[i]]``: providers with the same reason and
+        sentence share one, written once (a sentence depends on the route when the
+        provider is too far, on its offers' scopes when it is out of scope).
+        """
+        at = self._order
+        code, hops = self._reasons[at].astype(np.int64), self._hops[at]
+        key = code << 32 | np.where(code == 3, hops, np.where(code == 1, self._providers.scope[at], 0))
+        keys, which = np.unique(key, return_inverse=True)
+        code, value = keys >> 32, keys & 0xFFFFFFFF
+        details = np.empty(len(keys), dtype=object)
+        with using_language(self._lang):
+            details[code == 2] = _("no referral route at all")
+            too_far = _("{hops} links away, more than the limit of {max_hops}")
+            for i in np.flatnonzero(code == 3).tolist():
+                details[i] = too_far.format(hops=int(value[i]), max_hops=self._max_hops)
+            scoped = np.flatnonzero(code == 1)
+            if len(scoped):
+                # the sentence's words around the scopes are the same for every provider: joined as arrays
+                region, sector = self._idx.region[self._actor] or _("(none)"), self._idx.sector[self._actor] or _("(none)")
+                words = [w.format(region=region, sector=sector) for w in _(
+                    "offers it only to {scopes}, not to region {region} / sector {sector}").split("{scopes}")]
+                scopes = self._idx.scope_texts(self._service)[value[scoped]]
+                sentence = np.full(len(scoped), words[0], dtype=object)
+                for w in words[1:]:
+                    sentence = sentence + scopes + w
+                details[scoped] = sentence
+        return at, hops, which.reshape(-1), _REASONS[code], details
+
+    def unmet_reason(self) -> tuple[str, int | None]:
+        """The reason of the need when none of the service's providers can serve it (docs/semantics.md).
+
+        ``no_provider`` (the service has none), ``out_of_scope`` (none covers the
+        actor), ``no_path`` (no route to any that does) or ``too_far`` with the
+        shortest route to one that does. Meaningful on the whole list (not a slice)
+        of a need without candidates.
+        """
+        if not self._providers.ids:
+            return "no_provider", None
+        covering = self._reasons[self._order] != 1
+        if not covering.any():
+            return "out_of_scope", None
+        hops = self._hops[self._order][covering]
+        hops = hops[hops >= 0]
+        return ("too_far", int(hops.min())) if len(hops) else ("no_path", None)
+
+
+#: Why a provider of the service cannot serve a need, by code (0: it can: a candidate, never listed).
+_REASONS = np.array(["", "out_of_scope", "no_path", "too_far"], dtype=object)

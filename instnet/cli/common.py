@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import functools
-import json
 import logging
 import math
 import sys
@@ -21,6 +20,7 @@ import click
 
 from ..errors import DatasetError, InstnetError, OutputError, UnknownIdError, UsageError
 from ..i18n import _, format_decimal, format_int, format_percent, ngettext
+from ..io.jsontext import json_text
 from ..io.outfile import atomic_file, spreadsheet_safe
 from ..labels import column_label, label
 from .lang import LocalisedGroup
@@ -323,8 +323,7 @@ def emit(*, fmt: str, output: Path | None, data: dict, table: pd.DataFrame,
         write_results(output, data=data, table=table)
         return
     if fmt == "json":
-        text = json.dumps(_finite(data), indent=2, ensure_ascii=False, default=_json_default,
-                          allow_nan=False) + "\n"
+        text = json_text(data, indent=2) + "\n"
     elif fmt == "csv":
         from ..io.write import csv_text
 
@@ -357,29 +356,6 @@ def _csv_cell(value: Any) -> str:
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return ""
     return str(spreadsheet_safe(value))
-
-
-def _finite(value: Any) -> Any:
-    """``value`` with NaN and infinities (not JSON) as null."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_finite(v) for v in value]
-    return value
-
-
-def _json_default(value: Any) -> Any:
-    import pandas as pd
-
-    if hasattr(value, "item"):
-        return value.item()
-    if isinstance(value, set | frozenset | tuple):
-        return sorted(value) if isinstance(value, set | frozenset) else list(value)
-    if value is pd.NA:
-        return None
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
 def command_wrapper(f: Callable) -> Callable:

@@ -60,7 +60,7 @@ def routes(state: DeskState, config: DeskConfig) -> list[Route]:
             return _error(exc)
         except InstnetError as exc:
             return _error(exc)
-        return json_response(ans.to_dict())
+        return json_response(ans.to_json())
 
     async def gaps(request: Request) -> Response:
         try:

@@ -85,7 +85,7 @@ def routes(state: DeskState, config: DeskConfig, render: Renderer) -> list[Route
         try:
             ans = ask(state, params, limit=OUT_OF_REACH_SHOWN)
             target = target_of(params)
-            out = state.out_of_reach(target, ans.service, OUT_OF_REACH_SHOWN) if ans.referrals else list(ans.out_of_reach)
+            out = list(ans.out_of_reach)
         except InstnetError as exc:
             return error_page(request, exc)
         client = _target_view(state, target)

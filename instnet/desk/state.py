@@ -19,7 +19,6 @@ import pandas as pd
 from ..analysis.answer import ReferralAnswer, contact_of, display_name
 from ..analysis.core import Analysis
 from ..analysis.gaps import GapReport
-from ..analysis.paths import Unreachable, unreachable_providers
 from ..analysis.walkin import WalkIn
 from ..io.referral_log import REFERRAL_COLUMNS
 from ..model import Ecosystem
@@ -133,10 +132,6 @@ class DeskState:
     def why_unmet(self, actor: str | WalkIn, service: str) -> ReferralAnswer:
         """The answer for a need (with its reason when unmet)."""
         return self.analysis.answer(actor, service, k=1, include_private=self.include_private)
-
-    def out_of_reach(self, actor: str | WalkIn, service: str, limit: int = 20) -> list[Unreachable]:
-        """Providers of ``service`` that cover it but cannot serve ``actor``, and why."""
-        return unreachable_providers(self.eco, actor, service, max_hops=self.max_hops, limit=limit)
 
     def eco_referrals(self) -> list[dict[str, str]]:
         """The referrals of the dataset's own ``referrals.csv`` (empty when it has none)."""

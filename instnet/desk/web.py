@@ -6,7 +6,6 @@ and :mod:`instnet.desk.api`; both build on this module, which imports neither.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,6 +16,7 @@ import jinja2
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from ..io.jsontext import json_text
 from ..i18n import _, current_language, format_date, format_decimal, format_int, format_percent, ngettext
 from ..labels import label
 from . import security
@@ -101,17 +101,6 @@ class Renderer:
 
 
 def json_response(data: Any, status: int = 200) -> Response:
-    """A JSON answer with the desk's headers (NaN written as null)."""
-    body = json.dumps(data, ensure_ascii=False, default=_json_default, allow_nan=True)
-    body = body.replace("NaN", "null")
+    """A JSON answer with the desk's headers (NaN written as null); ``data`` may be JSON text already."""
+    body = data if isinstance(data, str) else json_text(data)
     return Response(body, status_code=status, media_type="application/json", headers=security_headers())
-
-
-def _json_default(value: Any) -> Any:
-    if hasattr(value, "item"):
-        return value.item()
-    if isinstance(value, set | frozenset | tuple):
-        return list(value)
-    if value is None or str(value) == "<NA>":
-        return None
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")

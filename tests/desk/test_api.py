@@ -158,3 +158,14 @@ def test_a_10_mb_body_gets_413_and_writes_nothing(desk) -> None:
     r = client.post("/api/referrals", content=chunks(), headers={"Origin": BASE, "X-CSRF-Token": token})
     assert r.status_code == 413
     assert client.get("/api/referrals").json()["referrals"] == []
+
+
+def test_json_answers_keep_names_that_contain_nan(desk) -> None:
+    eco = read_dataset("jamaica")
+    actors = eco.actors.copy()
+    actors.loc["jampro_pc", "name"] = 'NaN "NaNa" Centre'
+    client = desk(eco.replace_tables(actors=actors))
+    got = client.get("/api/bottlenecks", params={"top": "1000"}).json()["institutions"]
+    assert 'NaN "NaNa" Centre' in [r["name"] for r in got]
+    answer = _api(client, actor="ent_kgn_g01", service="cad_design").json()
+    assert 'NaN "NaNa" Centre' in [s["name"] for r in answer["referrals"] for s in r["steps"]]

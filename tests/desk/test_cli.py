@@ -31,3 +31,18 @@ def test_a_port_in_use_exits_2() -> None:
 def test_serve_help_shows_the_options() -> None:
     r = CliRunner().invoke(main, ["serve", "jamaica", "--help"])
     assert r.exit_code == 0 and "--users" in r.output and "--allow-host" in r.output
+
+
+def test_connections_to_the_desk_are_sent_without_nagle_delay() -> None:
+    # a response leaves as two writes (headers, body): with Nagle's algorithm the second waits for
+    # the client's delayed acknowledgement, about 40 ms on Linux, on every page
+    from instnet.cli.desk_cmd import _bind
+
+    listener = _bind("127.0.0.1", 0)
+    try:
+        with socket.create_connection(listener.getsockname()[:2]):
+            conn, _addr = listener.accept()
+            with conn:
+                assert conn.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+    finally:
+        listener.close()
