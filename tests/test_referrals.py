@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import math
+from unittest import mock
 
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from instnet.analysis import _paths_search
 from instnet.model import Ecosystem
 from instnet.analysis.paths import _simple_best_paths, best_paths, refer, unreachable_providers
 from instnet.errors import UnknownIdError, UsageError
@@ -71,6 +73,20 @@ def test_refer_ranking_matches_brute_force(eco: Ecosystem, max_hops: int, k: int
     assert got == ref_refer(eco, actor, service, k=k, max_hops=max_hops)
     for r in refer(eco, actor, service, k=k, max_hops=max_hops):
         assert [s.id for s in r.steps] == list(r.path[1:])
+
+
+@settings(max_examples=40, **SETTINGS)
+@given(eco=ecosystems(dated=False), max_hops=st.integers(1, 5), k=st.integers(1, 4))
+def test_refer_with_every_layer_pruned_matches_brute_force(eco: Ecosystem, max_hops: int, k: int) -> None:
+    # national layers are pruned to the nodes that can still reach a provider not found yet;
+    # small ones never reach the size where that starts, so here every layer is pruned
+    needers = [a for a, kd in eco.actors["kind"].items() if kd in ("enterprise", "network")]
+    with mock.patch.object(_paths_search, "_PRUNE_FROM", 0):
+        for actor in needers:
+            for service in eco.services.index:
+                got = [(r.provider, r.hops, r.strength, r.path)
+                       for r in refer(eco, actor, service, k=k, max_hops=max_hops)]
+                assert got == ref_refer(eco, actor, service, k=k, max_hops=max_hops), (actor, service)
 
 
 def _tiny(**kw) -> Ecosystem:

@@ -9,6 +9,7 @@ the vectorised engine for whole ecosystems is :mod:`instnet.analysis._paths_engi
 
 from __future__ import annotations
 
+import itertools
 import weakref
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NamedTuple
@@ -43,6 +44,30 @@ class _Passable(NamedTuple):
     indices: np.ndarray
     #: each node's number in the coded graph
     code: np.ndarray
+    #: the nodes' ids, by position
+    nodes: list[str]
+    #: the edges reversed, as a scipy sparse matrix (searches towards a set of nodes)
+    reverse: Any
+
+
+#: Most cells (service, region, sector) whose covering providers :meth:`_Index.valid` keeps.
+_VALID_MEMO = 4096
+
+
+def _cover_table(scopes: Sequence[frozenset[str]]) -> tuple[dict[str, int], np.ndarray]:
+    """Which of ``scopes`` (empty: everything) contain each value they name, and any other value.
+
+    Returns the values' rows and a boolean table (rows: the values, then one for
+    any other value; columns: the scopes).
+    """
+    values = {v: i for i, v in enumerate(sorted(set().union(*scopes)))}
+    table = np.zeros((len(values) + 1, len(scopes)), dtype=bool)
+    for j, scope in enumerate(scopes):
+        if scope:
+            table[[values[v] for v in scope], j] = True
+        else:
+            table[:, j] = True
+    return values, table
 
 
 class _Providers(NamedTuple):
@@ -55,6 +80,15 @@ class _Providers(NamedTuple):
     scope: np.ndarray
     #: a provider with each set of scopes (for its :meth:`_Index.scope_text`)
     scope_of: tuple[str, ...]
+    #: the provider (a position in ``ids``) of each offer of the service
+    offer_of: np.ndarray
+    #: region -> row of ``by_region`` (any other region: the last row)
+    regions: dict[str, int]
+    #: whether each offer covers each region (rows: regions, columns: offers)
+    by_region: np.ndarray
+    #: the same for sectors
+    sectors: dict[str, int]
+    by_sector: np.ndarray
 
 
 class _Index:
@@ -82,12 +116,6 @@ class _Index:
         for p, s, r, sc in zip(o["actor"].to_numpy(), o["service"].to_numpy(),
                                o["regions"].to_numpy(), o["sectors"].to_numpy()):
             self.offers.setdefault(s, {}).setdefault(p, []).append((Ecosystem.scope(r), Ecosystem.scope(sc)))
-        # service -> (regions, sectors) scope -> providers with an offer of that scope
-        self.scoped: dict[str, dict[tuple[frozenset[str], frozenset[str]], list[str]]] = {}
-        for s, provs in self.offers.items():
-            for p, scopes in provs.items():
-                for scope in scopes:
-                    self.scoped.setdefault(s, {}).setdefault(scope, []).append(p)
 
     def edge_info(self, nodes: set[str]) -> dict[tuple[str, str], tuple[tuple[str, ...], float]]:
         """``(types, weight)`` of every referral edge between ``nodes``."""
@@ -128,9 +156,22 @@ class _Index:
         return got
 
     def prepare(self) -> None:
-        """Build now what the first question would otherwise build: the rows and the graph of hop counts."""
+        """Build now what the first questions would otherwise build.
+
+        The rows of institutions and networks, the graph of hop counts, each
+        service's providers and their scopes in words (in the language in force),
+        and the hash tables of the ids (a first look-up in a million ids takes a
+        third of a second).
+        """
+        import scipy.sparse.csgraph  # noqa: F401  (loaded now: a fifth of a second at the first question)
+
         self.reachable_rows()
         self._passable_graph()
+        for service in self.offers:
+            self.scope_texts(service)
+        for ids in (self._actors.index, self.graph.ids):
+            if len(ids):
+                ids.get_loc(ids[0])
 
     def hop_counts(self, source: str, targets: np.ndarray) -> np.ndarray:
         """Fewest referral links from ``source`` to each node of ``targets`` (``-1``: no route at all).
@@ -170,6 +211,23 @@ class _Index:
         out[ok] = depth[ok]
         return out
 
+    def near(self, targets: Iterable[str], limit: int) -> dict[str, int]:
+        """Fewest referral links from institutions and networks to the nearest of ``targets``.
+
+        Only nodes at most ``limit`` links away are listed. One search in C
+        (:func:`scipy.sparse.csgraph.dijkstra`, unweighted, bounded by ``limit``)
+        over the reversed graph of institutions and networks.
+        """
+        from scipy.sparse.csgraph import dijkstra
+
+        g = self._passable_graph()
+        start = sorted({g.pos[t] for t in targets if t in g.pos})
+        if not start:
+            return {}
+        dist = dijkstra(g.reverse, directed=True, indices=start, unweighted=True, min_only=True, limit=limit)
+        within = np.flatnonzero(np.isfinite(dist))
+        return dict(zip([g.nodes[i] for i in within.tolist()], dist[within].astype(np.int64).tolist()))
+
     def _passable_graph(self) -> _Passable:
         """Positions and CSR arrays of the referral edges between institutions and networks (built once)."""
         got = self._lazy.get("passable")
@@ -181,8 +239,12 @@ class _Index:
             order = np.argsort(src, kind="stable")
             indptr = np.zeros(len(nodes) + 1, dtype=np.int32)
             np.cumsum(np.bincount(src, minlength=len(nodes)), out=indptr[1:])
+            from scipy.sparse import csr_matrix
+
+            reverse = csr_matrix((np.ones(len(src)), (dst, src)), shape=(len(nodes), len(nodes)))
             got = self._lazy["passable"] = _Passable(pos, indptr, dst[order],
-                                                      self.graph.ids.get_indexer(nodes).astype(np.int64))
+                                                      self.graph.ids.get_indexer(nodes).astype(np.int64), nodes,
+                                                      reverse)
         return got
 
     def service_providers(self, service: str) -> _Providers:
@@ -195,20 +257,20 @@ class _Index:
             groups: dict[tuple[Any, ...], int] = {}
             scope = np.array([groups.setdefault(tuple(offers[p]), len(groups)) for p in ids], dtype=np.int64)
             first = {g: p for p, g in zip(reversed(ids), reversed(scope.tolist()))}
+            each = [(j, scope) for j, p in enumerate(ids) for scope in offers[p]]
+            offer_of = np.array([j for j, _scope in each], dtype=np.int64)
+            regions, by_region = _cover_table([r for _j, (r, _s) in each])
+            sectors, by_sector = _cover_table([sc for _j, (_r, sc) in each])
             got = self._lazy["providers"][service] = _Providers(
                 ids, np.array([pos.get(p, -1) for p in ids], dtype=np.int64), scope,
-                tuple(first[g] for g in range(len(groups))))
+                tuple(first[g] for g in range(len(groups))), offer_of, regions, by_region, sectors, by_sector)
         return got
 
     def covering(self, service: str, actor: str) -> np.ndarray:
-        """Which of :meth:`service_providers` have an offer covering ``actor`` (memoised by region and sector)."""
-        key = (service, self.region[actor], self.sector[actor])
-        masks = self._lazy.setdefault("covering", {})
-        got = masks.get(key)
-        if got is None:
-            ids, valid = self.service_providers(service).ids, self.valid(service, actor)
-            got = masks[key] = np.fromiter((p in valid for p in ids), dtype=bool, count=len(ids))
-        return got
+        """Which of :meth:`service_providers` have an offer covering ``actor``'s region and sector."""
+        p = self.service_providers(service)
+        hit = p.by_region[p.regions.get(self.region[actor], -1)] & p.by_sector[p.sectors.get(self.sector[actor], -1)]
+        return np.bincount(p.offer_of[hit], minlength=len(p.ids)) > 0
 
     def memo(self, name: str) -> dict[Any, Any]:
         """A dict kept as long as the index (walk-in copies share it), for what other modules cache."""
@@ -250,14 +312,18 @@ class _Index:
         return got
 
     def valid(self, service: str, actor: str) -> frozenset[str]:
-        """Providers of ``service`` with an offer whose scope covers ``actor`` (memoised by cell)."""
+        """Providers of ``service`` with an offer whose scope covers ``actor`` (memoised by cell).
+
+        At most :data:`_VALID_MEMO` cells are kept: a national dataset has tens of
+        thousands (services × regions × sectors), each with up to a thousand providers.
+        """
         key = (service, self.region[actor], self.sector[actor])
         got = self._valid.get(key)
         if got is None:
-            reg, sec = key[1], key[2]
-            got = self._valid[key] = frozenset(
-                p for (regions, sectors), provs in self.scoped.get(service, {}).items()
-                if (not regions or reg in regions) and (not sectors or sec in sectors) for p in provs)
+            if len(self._valid) >= _VALID_MEMO:
+                self._valid.clear()
+            got = self._valid[key] = frozenset(itertools.compress(self.service_providers(service).ids,
+                                                                  self.covering(service, actor).tolist()))
         return got
 
 
@@ -327,11 +393,17 @@ def _refer_search(idx: _Index, source: str, valid: frozenset[str], k: int, max_h
 
     The layered search of :func:`_layered_search`; the layer that completes the
     ``k`` candidates (or the last allowed one) is built only for the valid providers
-    in it, as only their prefixes can be used.
+    in it, as only their prefixes can be used. A layer of more than
+    :data:`_PRUNE_FROM` nodes keeps only those that can still reach a valid
+    provider not found yet within the hop limit (:meth:`_Index.near`): every node
+    on a later candidate's path can, and so can every node before it on that
+    path, so the candidates and their prefixes are the same, and a service with
+    few providers no longer costs a search of the whole neighbourhood.
     """
     layer: dict[str, _Prefixes] = {source: [(1.0, (source,))]}
     seen = {source}
     cands: list[tuple[float, tuple[str, ...], int]] = []
+    near: dict[str, int] | None = None
     for hop in range(1, max_hops + 1):
         new = {v for u in layer for v, _ in idx.adj.get(u, ()) if v not in seen}
         if not new:
@@ -339,6 +411,11 @@ def _refer_search(idx: _Index, source: str, valid: frozenset[str], k: int, max_h
         hits = new & valid
         final = hop == max_hops or len(cands) + len(hits) >= k
         keep = hits if final else new
+        if not final and len(new) > _PRUNE_FROM:
+            if near is None:  # towards the valid providers not found yet (those found are candidates already)
+                near = idx.near(valid - seen - new, max_hops - hop)
+            budget = max_hops - hop
+            keep = hits | {v for v in new if near.get(v, budget + 1) <= budget}
         nxt: dict[str, _Prefixes] = {}
         for u, entries in layer.items():
             for v, w in idx.adj.get(u, ()):
@@ -356,6 +433,11 @@ def _refer_search(idx: _Index, source: str, valid: frozenset[str], k: int, max_h
         seen |= new
         layer = nxt
     return cands
+
+
+#: Layers of :func:`_refer_search` larger than this are pruned to the nodes that can still
+#: reach a valid provider (below it, the search costs less than finding those nodes).
+_PRUNE_FROM = 256
 
 
 def _best_of(entries: Sequence[tuple[float, tuple[str, ...]]]) -> tuple[float, tuple[str, ...]]:

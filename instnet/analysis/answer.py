@@ -26,7 +26,7 @@ from .paths import OutOfReach, Referral, out_of_reach, refer
 from .walkin import WalkIn
 
 __all__ = ["CONTACT_COLUMNS", "DisplayNames", "ReferralAnswer", "answer", "contact_of", "display_name",
-           "prepare_index"]
+           "json_heads", "prepare_index"]
 
 #: The contact columns of ``actors.csv``, shown wherever a broker needs them.
 CONTACT_COLUMNS = ("contact", "phone", "email", "website", "address")
@@ -65,12 +65,17 @@ def display_name(eco: Ecosystem, actor: str, *, include_private: bool = False) -
     return str(row["name"])
 
 
-def prepare_index(eco: Ecosystem) -> None:
-    """Build the search index of ``eco`` (cached per ecosystem object) and the graph that explains unmet needs.
+def prepare_index(eco: Ecosystem, *, include_private: bool = False) -> None:
+    """Build now what the first referral questions about ``eco`` would otherwise build.
 
-    Otherwise both are built on the first question; a desk builds them at start.
+    The search index (cached per ecosystem object), the graph that explains unmet
+    needs, and each service's providers as the answers' JSON writes them (with
+    private actors shown when ``include_private``); a desk builds them at start.
     """
-    _prepared(eco)[1].prepare()
+    idx = _prepared(eco)[1]
+    idx.prepare()
+    for service in idx.offers:
+        json_heads(eco, service, include_private=include_private)
 
 
 def _row(eco: Ecosystem, actor: str) -> Mapping[str, Any]:
@@ -105,20 +110,26 @@ class DisplayNames(Mapping[str, str]):
     def __len__(self) -> int:
         return sum(1 for _p in self)
 
-    def json_heads(self, service: str, providers: tuple[str, ...]) -> np.ndarray:
-        """``{"provider": ID, "name": NAME, "reason": `` of each provider of ``service``, as JSON text.
+    def json_heads(self, service: str) -> np.ndarray:
+        """:func:`json_heads` of ``service`` as this answer shows names."""
+        return json_heads(self._eco, service, include_private=self._include_private)
 
-        Written once per service, language and ``include_private``, for :meth:`ReferralAnswer.to_json`.
-        """
-        cache = _prepared(self._eco)[1].memo("json-head")
-        key = (current_language(), self._include_private, service)
-        got = cache.get(key)
-        if got is None:
-            got = cache[key] = np.array([
-                '{"provider": %s, "name": %s, "reason": ' % (
-                    _dumps(p), _dumps(display_name(self._eco, p, include_private=self._include_private)))
-                for p in providers], dtype=object)
-        return got
+
+def json_heads(eco: Ecosystem, service: str, *, include_private: bool = False) -> np.ndarray:
+    """``{"provider": ID, "name": NAME, "reason": `` of each provider of ``service`` (in id order), as JSON text.
+
+    Written once per service, language and ``include_private``, for :meth:`ReferralAnswer.to_json`.
+    """
+    idx = _prepared(eco)[1]
+    cache = idx.memo("json-head")
+    key = (current_language(), include_private, service)
+    got = cache.get(key)
+    if got is None:
+        got = cache[key] = np.array([
+            '{"provider": %s, "name": %s, "reason": ' % (
+                _dumps(p), _dumps(display_name(eco, p, include_private=include_private)))
+            for p in idx.service_providers(service).ids], dtype=object)
+    return got
 
 
 #: ``json.dumps(value, ensure_ascii=False)``, without its per-call set-up (called per sentence of an answer).
@@ -162,7 +173,7 @@ class ReferralAnswer:
         """
         at, hops, which, reasons, details = self.out_of_reach.columns()
         parts = np.empty((len(at), 5), dtype=object)  # one row per provider, joined at once
-        parts[:, 0] = self.names.json_heads(self.out_of_reach.service, self.out_of_reach.providers)[at]
+        parts[:, 0] = self.names.json_heads(self.out_of_reach.service)[at]
         parts[:, 1] = ('"' + reasons + '", "hops": ')[which]
         parts[:, 2] = _hop_texts(2 << int(hops.max(initial=62)).bit_length())[hops + 1]
         parts[:, 3] = (', "detail": ' + _each_dumps(details) + "}")[which]

@@ -165,11 +165,11 @@ class Analysis:
         """
         return self.answer(walk_in, service, k=k, include_private=include_private, limit=limit)
 
-    def prepare_referrals(self) -> None:
-        """Build the search index of single referral questions now rather than at the first one."""
+    def prepare_referrals(self, *, include_private: bool = False) -> None:
+        """Build now what single referral questions need (:func:`~instnet.analysis.answer.prepare_index`)."""
         from .answer import prepare_index
 
-        prepare_index(self.eco)
+        prepare_index(self.eco, include_private=include_private)
 
     # ------------------------------------------------------------------ bottlenecks
 

@@ -195,7 +195,7 @@ def prepare(eco: Ecosystem, *, log_store: ReferralLog, max_hops: int = 4, includ
                      zip(via.index, via["name"], via["kind"])))[:MAX_VIA_CHOICES]
     via_choices = [(i, n) for _o, _l, i, n in ranked]
     say("referral index")
-    analysis.prepare_referrals()  # here, not at the first question
+    analysis.prepare_referrals(include_private=include_private)  # here, not at the first question
     state = DeskState(analysis=analysis, include_private=include_private, gaps=gaps,
                       search=search, services=services, regions=regions, sectors=sectors,
                       via_choices=via_choices, log=log_store)
