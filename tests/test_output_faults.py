@@ -252,8 +252,8 @@ def test_an_interrupted_cli_output_leaves_the_previous_file(tmp_path, monkeypatc
         raise RuntimeError("interrupted")
 
     # the table renders through frame_view, CSV through csv_text (imported when a CSV is written),
-    # JSON through _finite
-    module, name = {"table": (common, "frame_view"), "csv": (write, "csv_text"), "json": (common, "_finite")}[fmt]
+    # JSON through json_text
+    module, name = {"table": (common, "frame_view"), "csv": (write, "csv_text"), "json": (common, "json_text")}[fmt]
     monkeypatch.setattr(module, name, broken)
     r = run("gaps", "jamaica", "--format", fmt, "-o", out)
     assert isinstance(r.exception, RuntimeError)
