@@ -225,7 +225,12 @@ class Sessions:
                 now = time.time()
                 for token in [t for t, old in self._by_token.items() if old.expires < now]:
                     del self._by_token[token]
-                while len(self._by_token) >= MAX_SESSIONS:  # the oldest go first
+                # visitors who have not logged in go first, oldest first: a flood of requests
+                # without a cookie (each gets a session) must not log the users out
+                excess = len(self._by_token) - MAX_SESSIONS + 1
+                for token in [t for t, old in self._by_token.items() if old.user is None][:max(excess, 0)]:
+                    del self._by_token[token]
+                while len(self._by_token) >= MAX_SESSIONS:  # then the oldest
                     del self._by_token[next(iter(self._by_token))]
             self._by_token[s.token] = s
         return s

@@ -166,3 +166,22 @@ def test_private_actors_show_as_their_kind_unless_included(desk) -> None:
     assert name not in client.get("/gaps/cell", params={"service": service, "region": region}).text
     shown = desk(eco, include_private=True)
     assert name in shown.get("/client", params={"id": actor}).text
+
+
+def test_a_flood_of_visitors_without_a_cookie_does_not_log_users_out(monkeypatch) -> None:
+    # every request without a session cookie gets a session; the store is bounded, and the
+    # sessions that go when it is full are the anonymous ones, oldest first
+    from instnet.desk import security
+
+    monkeypatch.setattr(security, "MAX_SESSIONS", 5)
+    sessions = security.Sessions()
+    first_visitor = sessions.new()
+    ann = sessions.new(user="ann")
+    for _ in range(50):
+        latest = sessions.new()
+    assert sessions.get(ann.token) is ann
+    assert sessions.get(latest.token) is latest
+    assert sessions.get(first_visitor.token) is None
+    for name in ("bob", "cy", "dee", "eve", "fay"):  # all logged in: then the oldest goes
+        sessions.new(user=name)
+    assert sessions.get(ann.token) is None
