@@ -276,14 +276,6 @@ class _Index:
         """A dict kept as long as the index (walk-in copies share it), for what other modules cache."""
         return self._lazy.setdefault(("memo", name), {})
 
-    def covers(self, provider: str, service: str, actor: str) -> bool:
-        """True when one of ``provider``'s offers of ``service`` covers ``actor``."""
-        reg, sec = self.region[actor], self.sector[actor]
-        for regions, sectors in self.offers.get(service, {}).get(provider, ()):
-            if (not regions or reg in regions) and (not sectors or sec in sectors):
-                return True
-        return False
-
     def scope_text(self, service: str, provider: str) -> str:
         """The scopes of ``provider``'s offers of ``service`` in words ("regions A, B and sectors C")."""
         parts = []

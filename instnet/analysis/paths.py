@@ -327,21 +327,10 @@ def provider_routes(eco: Ecosystem, actor: str, service: str) -> list[tuple[str,
     """
     _check_ids(eco, actor, service)
     idx = _prepared(eco)[1]
-    offering = idx.offers.get(service, {})
-    dist: dict[str, int] = {}
-    frontier, seen, d = [actor], {actor}, 0
-    while frontier and len(dist) < len(offering):
-        d += 1
-        nxt = []
-        for u in frontier:
-            for v, _weight in idx.adj.get(u, ()):
-                if v not in seen:
-                    seen.add(v)
-                    nxt.append(v)
-                    if v in offering:
-                        dist[v] = d
-        frontier = nxt
-    return [(p, idx.covers(p, service, actor), dist.get(p)) for p in sorted(offering)]
+    providers = idx.service_providers(service)
+    hops = idx.hop_counts(actor, providers.pos).tolist()
+    return [(p, c, h if h >= 0 else None)
+            for p, c, h in zip(providers.ids, idx.covering(service, actor).tolist(), hops)]
 
 
 def out_of_reach(eco: Ecosystem, actor: str | WalkIn, service: str, *, max_hops: int = 4) -> OutOfReach:
